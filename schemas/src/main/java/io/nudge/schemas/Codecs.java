@@ -1,0 +1,12 @@
+package io.nudge.schemas;
+
+/** One shared codec per record type that Nudge puts on Kafka. */
+public final class Codecs {
+    public static final SingleObjectCodec<InteractionEvent> EVENTS = SingleObjectCodec.forType(InteractionEvent.class);
+    public static final SingleObjectCodec<CustomerProfile> PROFILES = SingleObjectCodec.forType(CustomerProfile.class);
+    public static final SingleObjectCodec<Offer> OFFERS = SingleObjectCodec.forType(Offer.class);
+    public static final SingleObjectCodec<OutreachAction> OUTREACH = SingleObjectCodec.forType(OutreachAction.class);
+    public static final SingleObjectCodec<DeadLetter> DEAD_LETTERS = SingleObjectCodec.forType(DeadLetter.class);
+
+    private Codecs() {}
+}
