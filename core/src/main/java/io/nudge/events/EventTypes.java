@@ -1,0 +1,41 @@
+package io.nudge.events;
+
+import io.nudge.schemas.EventType;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** Event types as they are written in JSON ({@code add_to_cart}), and what each one requires. */
+public final class EventTypes {
+
+    /** Types that are about one item and so must name it. */
+    public static final Set<EventType> ITEM_EVENTS =
+            EnumSet.of(EventType.PRODUCT_VIEW, EventType.ADD_TO_CART, EventType.REMOVE_FROM_CART);
+
+    /** Types that are about one offer and so must name it. */
+    public static final Set<EventType> OFFER_EVENTS =
+            EnumSet.of(EventType.OFFER_IMPRESSION, EventType.OFFER_CLICK, EventType.OFFER_DISMISS);
+
+    private EventTypes() {}
+
+    public static String wireName(EventType type) {
+        return type.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The known type written as {@code wireName}, if any; UNKNOWN is never a valid input. */
+    public static Optional<EventType> fromWireName(String wireName) {
+        if (wireName == null) {
+            return Optional.empty();
+        }
+        return Arrays.stream(EventType.values())
+                .filter(type -> type != EventType.UNKNOWN && wireName(type).equals(wireName))
+                .findFirst();
+    }
+
+    public static List<String> wireNames() {
+        return Arrays.stream(EventType.values()).filter(t -> t != EventType.UNKNOWN).map(EventTypes::wireName).toList();
+    }
+}

@@ -1,0 +1,51 @@
+package io.nudge.profile;
+
+import io.nudge.config.NudgeConfig;
+import io.nudge.schemas.EventType;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * How a profile is kept: the caps that keep it bounded, and how much each kind of interaction says about
+ * a customer's interest in a category.
+ */
+public record ProfileSettings(
+        int recentlyViewedMax,
+        int cartMaxLines,
+        int categoriesMax,
+        Duration affinityHalfLife,
+        Map<EventType, Double> affinityWeights) implements Serializable {
+
+    /** A purchase says more about interest than a cart, a cart more than a view. */
+    public static final Map<EventType, Double> DEFAULT_AFFINITY_WEIGHTS = Map.of(
+            EventType.SEARCH, 0.5,
+            EventType.PRODUCT_VIEW, 1.0,
+            EventType.OFFER_CLICK, 1.5,
+            EventType.ADD_TO_CART, 3.0,
+            EventType.PURCHASE, 5.0);
+
+    public static final int DEFAULT_CATEGORIES_MAX = 50;
+
+    public ProfileSettings {
+        affinityWeights = new EnumMap<>(affinityWeights);
+    }
+
+    public static ProfileSettings from(NudgeConfig config) {
+        return new ProfileSettings(
+                config.get(NudgeConfig.PROFILE_RECENTLY_VIEWED_MAX),
+                config.get(NudgeConfig.PROFILE_CART_MAX_LINES),
+                DEFAULT_CATEGORIES_MAX,
+                config.get(NudgeConfig.PROFILE_AFFINITY_HALF_LIFE),
+                DEFAULT_AFFINITY_WEIGHTS);
+    }
+
+    public static ProfileSettings defaults() {
+        return from(NudgeConfig.defaults());
+    }
+
+    double affinityWeight(EventType type) {
+        return affinityWeights.getOrDefault(type, 0.0);
+    }
+}
