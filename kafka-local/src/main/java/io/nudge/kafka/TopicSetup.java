@@ -1,0 +1,50 @@
+package io.nudge.kafka;
+
+import io.nudge.config.NudgeConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+
+/** Creates Nudge's topics with the right settings, leaving existing ones alone. */
+public final class TopicSetup {
+
+    private TopicSetup() {}
+
+    /** The topics, compaction where a topic is a changelog that readers rebuild state from. */
+    public static List<NewTopic> topics(NudgeConfig config) {
+        int partitions = config.get(NudgeConfig.TOPIC_PARTITIONS);
+        short replication = config.get(NudgeConfig.TOPIC_REPLICATION).shortValue();
+        List<NewTopic> topics = new ArrayList<>();
+        topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_EVENTS), partitions, replication));
+        topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_EVENTS_DLQ), partitions, replication));
+        topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_PROFILES), partitions, replication)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0",
+                        TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(TimeUnit.HOURS.toMillis(1)))));
+        return topics;
+    }
+
+    public static void ensureTopics(NudgeConfig config) throws InterruptedException {
+        Properties props = new Properties();
+        props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = topics(config).stream().filter(t -> !existing.contains(t.name())).toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Cannot create topics at " + config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS)
+                    + ": " + e.getMessage(), e);
+        }
+    }
+}

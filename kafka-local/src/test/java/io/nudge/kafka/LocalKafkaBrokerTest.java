@@ -1,0 +1,70 @@
+package io.nudge.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.nudge.config.NudgeConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalKafkaBrokerTest {
+
+    @Test
+    void brokerStoresRecordsSurvivesARestartAndTopicsAreSetUp(@TempDir Path dir) throws Exception {
+        try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir)) {
+            NudgeConfig config = NudgeConfig.defaults().with(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers());
+            TopicSetup.ensureTopics(config);
+            TopicSetup.ensureTopics(config); // idempotent
+
+            Properties producerProps = new Properties();
+            producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProps, new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("events", "k", "before restart")).get(30, TimeUnit.SECONDS);
+            }
+
+            broker.restart();
+
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+                TopicDescription profiles = admin.describeTopics(List.of("profiles")).allTopicNames().get(30, TimeUnit.SECONDS).get("profiles");
+                assertEquals(2, profiles.partitions().size());
+                ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "profiles");
+                assertEquals("compact", admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
+                        .get(resource).get("cleanup.policy").value());
+            }
+            Properties consumerProps = new Properties();
+            consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+            consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "test");
+            consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer())) {
+                consumer.subscribe(List.of("events"));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                String value = null;
+                while (value == null && System.nanoTime() < deadline) {
+                    ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
+                    if (!records.isEmpty()) {
+                        value = records.iterator().next().value();
+                    }
+                }
+                assertEquals("before restart", value, "the record written before the restart is still there");
+            }
+        }
+    }
+}
