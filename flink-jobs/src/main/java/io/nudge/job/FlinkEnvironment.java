@@ -1,0 +1,33 @@
+package io.nudge.job;
+
+import io.nudge.config.NudgeConfig;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The execution environment every Nudge job runs in: RocksDB keyed state, exactly-once checkpoints to the
+ * configured directory. Run from the launcher or a test it is a local MiniCluster; submitted to a cluster it is
+ * that cluster's.
+ */
+public final class FlinkEnvironment {
+    private FlinkEnvironment() {}
+
+    public static Configuration configuration(NudgeConfig config) {
+        Configuration flink = new Configuration();
+        flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        flink.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(NudgeConfig.JOB_CHECKPOINT_DIR));
+        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(NudgeConfig.JOB_CHECKPOINT_INTERVAL));
+        flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        flink.set(CoreOptions.DEFAULT_PARALLELISM, config.get(NudgeConfig.JOB_PARALLELISM));
+        return flink;
+    }
+
+    public static StreamExecutionEnvironment create(NudgeConfig config) {
+        return StreamExecutionEnvironment.getExecutionEnvironment(configuration(config));
+    }
+}

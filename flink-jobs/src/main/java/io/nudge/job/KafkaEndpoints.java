@@ -1,0 +1,61 @@
+package io.nudge.job;
+
+import io.nudge.config.NudgeConfig;
+import io.nudge.job.events.EventRecordDeserializer;
+import io.nudge.job.events.SourceRecord;
+import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.DeadLetter;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/** The job's Kafka source and sinks, configured from {@link NudgeConfig}. */
+public final class KafkaEndpoints {
+    private KafkaEndpoints() {}
+
+    /** Resumes from the group's committed offsets (committed on each checkpoint), else from the beginning. */
+    @SuppressWarnings("deprecation") // OffsetResetStrategy is what the connector's API still takes
+    public static KafkaSource<SourceRecord> eventSource(NudgeConfig config) {
+        return KafkaSource.<SourceRecord>builder()
+                .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(config.get(NudgeConfig.TOPIC_EVENTS))
+                .setGroupId(config.get(NudgeConfig.JOB_CONSUMER_GROUP))
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new EventRecordDeserializer())
+                .setProperty("partition.discovery.interval.ms", "30000")
+                .build();
+    }
+
+    /**
+     * At least once, by design: every profile record carries its sequence number and readers keep the highest,
+     * so a record written twice after a restore is harmless, while a transactional sink would hide every update
+     * from read_committed readers until the next checkpoint (see README, "Freshness versus exactly-once").
+     */
+    public static KafkaSink<CustomerProfile> profileSink(NudgeConfig config) {
+        return KafkaSink.<CustomerProfile>builder()
+                .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
+                .setRecordSerializer(new AvroRecordSerializer<>(config.get(NudgeConfig.TOPIC_PROFILES), CustomerProfile.class,
+                        CustomerProfile::getProfileKey, profile -> profile.getLastSeen().toEpochMilli()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setProperty(ProducerConfig.LINGER_MS_CONFIG, "2")
+                .setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
+                .setProperty(ProducerConfig.ACKS_CONFIG, "all")
+                .build();
+    }
+
+    /** Keyed by source position, so a dead letter written twice after a restore is recognisable as one. */
+    public static KafkaSink<DeadLetter> deadLetterSink(NudgeConfig config) {
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
+                .setRecordSerializer(new AvroRecordSerializer<>(config.get(NudgeConfig.TOPIC_EVENTS_DLQ), DeadLetter.class,
+                        letter -> letter.getSourceTopic() + "/" + letter.getSourcePartition() + "/" + letter.getSourceOffset(),
+                        letter -> letter.getRejectedAt().toEpochMilli()))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
+                .setProperty(ProducerConfig.ACKS_CONFIG, "all")
+                .build();
+    }
+}
