@@ -1,0 +1,77 @@
+package io.nudge.serving.events;
+
+import io.nudge.config.NudgeConfig;
+import io.nudge.events.ProfileKeys;
+import io.nudge.schemas.Codecs;
+import io.nudge.schemas.InteractionEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Produces validated events to the events topic, keyed by profile key so that one customer's events stay in
+ * order on one partition, and stamped with their event time. Answers only once the broker has the event
+ * (idempotent producer, acks=all), so an accepted event is never lost.
+ */
+public final class EventCollector implements AutoCloseable {
+
+    private static final long SEND_TIMEOUT_MS = 5_000;
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+
+    public EventCollector(NudgeConfig config) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(SEND_TIMEOUT_MS));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(SEND_TIMEOUT_MS));
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(SEND_TIMEOUT_MS - 1_000));
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "nudge-collector");
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        this.topic = config.get(NudgeConfig.TOPIC_EVENTS);
+    }
+
+    /** Sends all events and waits until the broker has every one. */
+    public void send(List<InteractionEvent> events) throws EventsUnavailableException {
+        List<Future<RecordMetadata>> pending = new ArrayList<>(events.size());
+        try {
+            for (InteractionEvent event : events) {
+                pending.add(producer.send(new ProducerRecord<>(topic, null, event.getEventTime().toEpochMilli(),
+                        ProfileKeys.of(event).getBytes(StandardCharsets.UTF_8), Codecs.EVENTS.encode(event))));
+            }
+            for (Future<RecordMetadata> ack : pending) {
+                ack.get(SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            }
+        } catch (ExecutionException | TimeoutException | org.apache.kafka.common.KafkaException e) {
+            throw new EventsUnavailableException("event log unavailable: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EventsUnavailableException("interrupted while sending", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(java.time.Duration.ofSeconds(5));
+    }
+
+    /** Kafka did not take the events in time; the caller should try again later. */
+    public static final class EventsUnavailableException extends Exception {
+        public EventsUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.nudge.serving.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nudge.config.NudgeConfig;
+import io.nudge.events.EventValidator;
+import io.nudge.events.FieldError;
+import io.nudge.schemas.InteractionEvent;
+import io.nudge.serving.events.EventCollector;
+import io.nudge.serving.events.EventJson;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jetbrains.annotations.NotNull;
+
+/**
+ * {@code POST /v1/events}: one event (a JSON object, answered 202 or 400) or a batch (a JSON array, answered
+ * with a result per event). Only whole, valid events reach Kafka.
+ */
+final class EventsHandler implements Handler {
+
+    private final EventCollector collector;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Duration maxClockSkew;
+    private final Duration maxAge;
+    private final int maxBatch;
+    private final Counter accepted;
+    private final Counter rejected;
+
+    EventsHandler(EventCollector collector, ObjectMapper json, Clock clock, NudgeConfig config, MeterRegistry metrics) {
+        this.collector = collector;
+        this.json = json;
+        this.clock = clock;
+        this.maxClockSkew = config.get(NudgeConfig.EVENTS_MAX_CLOCK_SKEW);
+        this.maxAge = config.get(NudgeConfig.EVENTS_MAX_AGE);
+        this.maxBatch = config.get(NudgeConfig.EVENTS_MAX_BATCH);
+        this.accepted = metrics.counter("nudge_events_accepted");
+        this.rejected = metrics.counter("nudge_events_rejected");
+    }
+
+    @Override
+    public void handle(@NotNull Context ctx) throws Exception {
+        JsonNode body = readBody(ctx);
+        Instant now = clock.instant();
+        if (body.isArray()) {
+            handleBatch(ctx, body, now);
+        } else {
+            handleOne(ctx, body, now);
+        }
+    }
+
+    private void handleOne(Context ctx, JsonNode body, Instant now) throws Exception {
+        EventJson.Parsed parsed = check(body, now);
+        if (parsed.event() == null) {
+            rejected.increment();
+            throw ApiException.badRequest("invalid event", parsed.errors());
+        }
+        send(List.of(parsed.event()));
+        ctx.status(202).json(Map.of("status", "accepted", "eventId", parsed.event().getEventId()));
+    }
+
+    private void handleBatch(Context ctx, JsonNode body, Instant now) throws Exception {
+        if (body.isEmpty()) {
+            throw ApiException.badRequest("(body)", "a batch must hold at least one event");
+        }
+        if (body.size() > maxBatch) {
+            throw ApiException.badRequest("(body)", "a batch may hold at most " + maxBatch + " events, got " + body.size());
+        }
+        List<InteractionEvent> valid = new ArrayList<>();
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (int i = 0; i < body.size(); i++) {
+            EventJson.Parsed parsed = check(body.get(i), now);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("index", i);
+            if (parsed.event() != null) {
+                valid.add(parsed.event());
+                result.put("status", "accepted");
+                result.put("eventId", parsed.event().getEventId());
+            } else {
+                result.put("status", "rejected");
+                result.put("fields", parsed.errors());
+            }
+            results.add(result);
+        }
+        rejected.increment(body.size() - valid.size());
+        if (!valid.isEmpty()) {
+            send(valid);
+        }
+        ctx.status(valid.isEmpty() ? 400 : 200).json(Map.of(
+                "accepted", valid.size(), "rejected", body.size() - valid.size(), "results", results));
+    }
+
+    private EventJson.Parsed check(JsonNode node, Instant now) {
+        EventJson.Parsed parsed = EventJson.parse(node, now);
+        if (parsed.event() == null) {
+            return parsed;
+        }
+        List<FieldError> errors = new ArrayList<>(EventValidator.validate(parsed.event()));
+        errors.addAll(EventValidator.validateTiming(parsed.event(), now, maxClockSkew, maxAge));
+        return errors.isEmpty() ? parsed : new EventJson.Parsed(null, errors);
+    }
+
+    private void send(List<InteractionEvent> events) throws Exception {
+        try {
+            collector.send(events);
+            accepted.increment(events.size());
+        } catch (EventCollector.EventsUnavailableException e) {
+            throw new ApiException(503, "events cannot be stored right now; retry later (" + e.getMessage() + ")", List.of());
+        }
+    }
+
+    private JsonNode readBody(Context ctx) {
+        String body = ctx.body();
+        if (body.isBlank()) {
+            throw ApiException.badRequest("(body)", "an event (JSON object) or a batch (JSON array) is required");
+        }
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("(body)", "malformed JSON: " + e.getOriginalMessage());
+        }
+    }
+}

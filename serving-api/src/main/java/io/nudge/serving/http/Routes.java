@@ -1,0 +1,124 @@
+package io.nudge.serving.http;
+
+import static io.javalin.apibuilder.ApiBuilder.get;
+import static io.javalin.apibuilder.ApiBuilder.path;
+import static io.javalin.apibuilder.ApiBuilder.post;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nudge.config.NudgeConfig;
+import io.nudge.events.FieldError;
+import io.nudge.serving.events.EventCollector;
+import io.nudge.serving.offers.OfferCatalogue;
+import io.nudge.serving.store.ProfileChangelogReader;
+import io.nudge.serving.store.ProfileStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Every route of the API, and the one place where failures become JSON errors. */
+public final class Routes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
+
+    /** What the handlers need. */
+    public record Services(ProfileStore store, ProfileChangelogReader changelog, OfferCatalogue catalogue,
+                           EventCollector collector, ObjectMapper json, PrometheusMeterRegistry metrics, Clock clock) {}
+
+    private Routes() {}
+
+    public static Javalin create(Services services, NudgeConfig config) {
+        String openApi = resource("/io/nudge/serving/openapi.json");
+        EventsHandler events = new EventsHandler(services.collector(), services.json(), services.clock(), config, services.metrics());
+        RecommendationsHandler recommendations = new RecommendationsHandler(services.store(), services.catalogue(), services.clock());
+
+        Javalin app = Javalin.create(javalin -> {
+            javalin.showJavalinBanner = false;
+            javalin.http.maxRequestSize = config.get(NudgeConfig.HTTP_MAX_BODY_BYTES);
+            javalin.jsonMapper(new JavalinJackson(services.json(), false));
+            javalin.requestLogger.http((ctx, millis) -> timer(services.metrics(), ctx).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS));
+            javalin.router.apiBuilder(() -> {
+                get("/health", ctx -> health(ctx, services));
+                get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(services.metrics().scrape()));
+                get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+                path("/v1", () -> {
+                    post("/events", events);
+                    get("/customers/{id}/recommendations", recommendations);
+                });
+            });
+        });
+
+        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.fields()));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage(), List.of()));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "internal error", List.of());
+        });
+        return app;
+    }
+
+    private static void health(Context ctx, Services services) {
+        boolean ready = services.changelog().isCaughtUp();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", ready ? "UP" : "STARTING");
+        body.put("profilesCaughtUp", ready);
+        body.put("profiles", services.store().size());
+        ctx.status(ready ? 200 : 503).json(body);
+    }
+
+    private static void error(Context ctx, int status, String message, List<FieldError> fields) {
+        if (status == 503) {
+            ctx.header("Retry-After", "1");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", status);
+        body.put("error", message);
+        if (!fields.isEmpty()) {
+            body.put("fields", fields);
+        }
+        ctx.status(status).json(body);
+    }
+
+    private static Timer timer(PrometheusMeterRegistry metrics, Context ctx) {
+        return Timer.builder("nudge_http_requests")
+                .tag("method", ctx.method().name())
+                .tag("route", route(ctx))
+                .tag("status", String.valueOf(ctx.statusCode()))
+                .publishPercentileHistogram()
+                .register(metrics);
+    }
+
+    /** The route template, so that metrics do not grow with every customer id; "unmatched" for unknown paths. */
+    private static String route(Context ctx) {
+        try {
+            String route = ctx.endpointHandlerPath();
+            return route.isEmpty() ? "unmatched" : route;
+        } catch (IllegalStateException noEndpointMatched) {
+            return "unmatched";
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = Routes.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

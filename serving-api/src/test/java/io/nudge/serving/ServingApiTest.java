@@ -1,0 +1,229 @@
+package io.nudge.serving;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nudge.config.NudgeConfig;
+import io.nudge.kafka.LocalKafkaBroker;
+import io.nudge.kafka.TopicSetup;
+import io.nudge.profile.ProfileSettings;
+import io.nudge.profile.ProfileUpdater;
+import io.nudge.schemas.Codecs;
+import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.EventType;
+import io.nudge.schemas.InteractionEvent;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The API on a real broker: ingest, validation, recommendations from the materialised changelog. */
+class ServingApiTest {
+
+    @TempDir
+    static Path dir;
+    static LocalKafkaBroker broker;
+    static NudgeConfig config;
+    static ServingApi api;
+    static final HttpClient http = HttpClient.newHttpClient();
+    static final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = LocalKafkaBroker.start(dir.resolve("kafka"));
+        config = NudgeConfig.defaults()
+                .with(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers())
+                .with(NudgeConfig.HTTP_PORT, 0)
+                .with(NudgeConfig.HTTP_MAX_BODY_BYTES, 4096);
+        TopicSetup.ensureTopics(config);
+        api = ServingApi.start(config);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        api.close();
+        broker.close();
+    }
+
+    static HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode body(HttpResponse<String> response) throws Exception {
+        return json.readTree(response.body());
+    }
+
+    static JsonNode pollUntil(String path, Predicate<JsonNode> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = get(path);
+            last = body(response);
+            if (condition.test(last)) {
+                return last;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("condition not met within 30s; last answer " + last);
+    }
+
+    @Test
+    void anAcceptedEventIsInKafkaDecodableAndKeyedByCustomer() throws Exception {
+        String eventTime = Instant.now().minusSeconds(1).toString();
+        HttpResponse<String> response = post("/v1/events", """
+                {"type": "add_to_cart", "customerId": "ingest-1", "itemId": "garden-001", "category": "garden",
+                 "price": 12.5, "currency": "GBP", "quantity": 2, "eventTime": "%s", "attributes": {"source": "test"}}
+                """.formatted(eventTime));
+
+        assertEquals(202, response.statusCode(), response.body());
+        String eventId = body(response).get("eventId").asText();
+        ConsumerRecord<byte[], byte[]> record = readEvents(r -> new String(r.key(), StandardCharsets.UTF_8).equals("ingest-1"));
+        InteractionEvent event = Codecs.EVENTS.decode(record.value());
+        assertEquals(eventId, event.getEventId());
+        assertEquals(EventType.ADD_TO_CART, event.getType());
+        assertEquals(2, event.getQuantity());
+        assertEquals(Instant.parse(eventTime).toEpochMilli(), record.timestamp(), "Kafka timestamp is the event time");
+    }
+
+    @Test
+    void badEventsAreRefusedWithTheFieldAtFault() throws Exception {
+        assertError(post("/v1/events", "{\"type\": \"product_view\", \"customerId\": "), 400, "(body)");
+        assertError(post("/v1/events", "{\"type\": \"teleport\", \"customerId\": \"c\"}"), 400, "type");
+        assertError(post("/v1/events", "{\"type\": \"product_view\", \"customerId\": \"c\"}"), 400, "itemId");
+        assertError(post("/v1/events", "{\"type\": \"page_view\"}"), 400, "customerId");
+        assertError(post("/v1/events", "{\"type\": \"add_to_cart\", \"customerId\": \"c\", \"itemId\": \"i\", \"price\": \"cheap\"}"), 400, "price");
+        assertError(post("/v1/events", "{\"type\": \"add_to_cart\", \"customerId\": \"c\", \"itemId\": \"i\", \"quantity\": -3}"), 400, "quantity");
+        assertError(post("/v1/events", "{\"type\": \"page_view\", \"customerId\": \"c\", \"eventTime\": \"2099-01-01T00:00:00Z\"}"), 400, "eventTime");
+        assertError(post("/v1/events", "{\"type\": \"page_view\", \"customerId\": \"c\", \"colour\": \"red\"}"), 400, "colour");
+        assertError(post("/v1/events", "{\"type\": \"page_view\", \"customerId\": \"" + "x".repeat(200) + "\"}"), 400, "customerId");
+        assertEquals(413, post("/v1/events", "[" + "{},".repeat(2000) + "{}]").statusCode());
+    }
+
+    @Test
+    void aBatchReportsEachEventAndStoresOnlyTheValidOnes() throws Exception {
+        HttpResponse<String> response = post("/v1/events", """
+                [{"type": "page_view", "customerId": "batch-1", "page": "home"},
+                 {"type": "product_view", "customerId": "batch-1"},
+                 {"type": "search", "anonymousId": "anon-batch", "category": "toys"}]
+                """);
+
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode result = body(response);
+        assertEquals(2, result.get("accepted").asInt());
+        assertEquals(1, result.get("rejected").asInt());
+        assertEquals("rejected", result.get("results").get(1).get("status").asText());
+        assertEquals("itemId", result.get("results").get(1).get("fields").get(0).get("field").asText());
+    }
+
+    @Test
+    void recommendationsFollowTheProfilesChangelog() throws Exception {
+        JsonNode before = body(get("/v1/customers/reco-1/recommendations?limit=3"));
+        assertFalse(before.get("personalized").asBoolean());
+        assertEquals(3, before.get("offers").size());
+        assertEquals("free-delivery-50", before.get("offers").get(0).get("offerId").asText(), "fallback: business value");
+
+        CustomerProfile profile = null;
+        ProfileUpdater updater = new ProfileUpdater(ProfileSettings.defaults());
+        for (int i = 0; i < 3; i++) {
+            profile = updater.apply(profile, InteractionEvent.newBuilder().setEventId("e" + i).setCustomerId("reco-1")
+                    .setType(EventType.PRODUCT_VIEW).setEventTime(Instant.now()).setItemId("toys-00" + i).setCategory("toys").build());
+        }
+        publish(profile);
+
+        JsonNode after = pollUntil("/v1/customers/reco-1/recommendations?limit=3", r -> r.get("personalized").asBoolean());
+        assertEquals("toys", after.get("offers").get(0).get("category").asText());
+        assertEquals(3, after.get("profileSequence").asLong());
+    }
+
+    @Test
+    void badRecommendationRequestsAreRefused() throws Exception {
+        assertError(get("/v1/customers/c/recommendations?limit=0"), 400, "limit");
+        assertError(get("/v1/customers/c/recommendations?limit=ten"), 400, "limit");
+        assertError(get("/v1/customers/" + "x".repeat(200) + "/recommendations"), 400, "id");
+        HttpResponse<String> missing = get("/v2/nothing");
+        assertEquals(404, missing.statusCode());
+        assertTrue(body(missing).get("error").asText().length() > 0);
+    }
+
+    @Test
+    void healthMetricsAndOpenApiAreServed() throws Exception {
+        JsonNode health = pollUntil("/health", h -> h.get("status").asText().equals("UP"));
+        assertTrue(health.get("profilesCaughtUp").asBoolean());
+
+        post("/v1/events", "{\"type\": \"page_view\", \"customerId\": \"metrics-1\"}");
+        String metrics = get("/metrics").body();
+        assertTrue(metrics.contains("nudge_events_accepted_total"), metrics);
+        assertTrue(metrics.contains("nudge_http_requests_seconds_bucket"), "request latency histogram");
+
+        JsonNode openApi = body(get("/openapi.json"));
+        assertTrue(openApi.get("paths").has("/v1/customers/{id}/recommendations"));
+    }
+
+    static void assertError(HttpResponse<String> response, int status, String field) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        JsonNode error = body(response);
+        assertEquals(status, error.get("status").asInt());
+        List<String> fields = new ArrayList<>();
+        error.path("fields").forEach(f -> fields.add(f.get("field").asText()));
+        assertTrue(fields.contains(field), "expected an error on '" + field + "' in " + response.body());
+    }
+
+    static void publish(CustomerProfile profile) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(config.get(NudgeConfig.TOPIC_PROFILES),
+                    profile.getProfileKey().getBytes(StandardCharsets.UTF_8), Codecs.PROFILES.encode(profile))).get();
+        }
+    }
+
+    static ConsumerRecord<byte[], byte[]> readEvents(Predicate<ConsumerRecord<byte[], byte[]>> match) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(config.get(NudgeConfig.TOPIC_EVENTS)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (match.test(record)) {
+                        return record;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no matching event in Kafka within 30s");
+    }
+}
