@@ -1,0 +1,135 @@
+package io.nudge.traffic;
+
+import io.nudge.schemas.EventType;
+import io.nudge.schemas.InteractionEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Seeded synthetic shoppers. Each customer has a favourite category; a session browses (mostly in it), and
+ * walks the funnel view, cart, checkout, purchase with configurable drop-off, so profiles and recommendations
+ * have something real to learn. Some sessions are anonymous visitors. The same seed gives the same events.
+ */
+public final class ClickstreamGenerator {
+
+    /** Probabilities of moving on at each funnel step. */
+    public record Funnel(double addToCart, double checkout, double purchase) {
+        public static final Funnel DEFAULT = new Funnel(0.35, 0.6, 0.7);
+    }
+
+    private final SplittableRandom random;
+    private final int customers;
+    private final double anonymousShare;
+    private final Funnel funnel;
+    private long sequence;
+
+    public ClickstreamGenerator(long seed, int customers, double anonymousShare, Funnel funnel) {
+        if (customers < 1) {
+            throw new IllegalArgumentException("customers must be at least 1, got " + customers);
+        }
+        this.random = new SplittableRandom(seed);
+        this.customers = customers;
+        this.anonymousShare = anonymousShare;
+        this.funnel = funnel;
+    }
+
+    public ClickstreamGenerator(long seed, int customers) {
+        this(seed, customers, 0.2, Funnel.DEFAULT);
+    }
+
+    public static String customerId(int index) {
+        return String.format("customer-%04d", index + 1);
+    }
+
+    /** The category customer {@code index} prefers: fixed, so that the demo shows stable personalization. */
+    public static String favouriteCategory(int index) {
+        return ShopCatalogue.CATEGORIES.get(Math.floorMod(index * 7 + 3, ShopCatalogue.CATEGORIES.size()));
+    }
+
+    /** One visit, its events a few seconds apart starting at {@code start}. */
+    public List<InteractionEvent> nextSession(Instant start) {
+        int customer = popularIndex(customers);
+        boolean anonymous = random.nextDouble() < anonymousShare;
+        String sessionId = "s-" + Long.toString(++sequence, 36) + "-" + Integer.toString(random.nextInt(1 << 20), 36);
+        Visitor visitor = anonymous
+                ? new Visitor(null, "anon-" + Integer.toString(random.nextInt(1 << 30), 36), sessionId)
+                : new Visitor(customerId(customer), null, sessionId);
+        String favourite = favouriteCategory(customer);
+
+        List<InteractionEvent> events = new ArrayList<>();
+        Instant at = start;
+        events.add(visitor.event(EventType.PAGE_VIEW, at).setPage("home").build());
+        int views = 1 + random.nextInt(5);
+        String lastItem = null;
+        String lastCategory = null;
+        for (int i = 0; i < views; i++) {
+            at = at.plus(think());
+            lastCategory = random.nextDouble() < 0.7 ? favourite : ShopCatalogue.CATEGORIES.get(random.nextInt(ShopCatalogue.CATEGORIES.size()));
+            lastItem = ShopCatalogue.item(lastCategory, popularIndex(ShopCatalogue.ITEMS_PER_CATEGORY));
+            events.add(visitor.event(EventType.PRODUCT_VIEW, at).setItemId(lastItem).setCategory(lastCategory)
+                    .setPrice(ShopCatalogue.price(lastItem)).setCurrency("GBP").setPage("product").build());
+        }
+        if (random.nextDouble() >= funnel.addToCart()) {
+            return events;
+        }
+        int quantity = 1 + random.nextInt(3);
+        double price = ShopCatalogue.price(lastItem);
+        at = at.plus(think());
+        events.add(visitor.event(EventType.ADD_TO_CART, at).setItemId(lastItem).setCategory(lastCategory)
+                .setPrice(price).setCurrency("GBP").setQuantity(quantity).setPage("product").build());
+        if (random.nextDouble() >= funnel.checkout()) {
+            return events; // abandoned cart
+        }
+        at = at.plus(think());
+        events.add(visitor.event(EventType.CHECKOUT_START, at).setPage("checkout").build());
+        if (random.nextDouble() >= funnel.purchase()) {
+            return events;
+        }
+        at = at.plus(think());
+        events.add(visitor.event(EventType.PURCHASE, at).setItemId(lastItem).setCategory(lastCategory).setPrice(price)
+                .setCurrency("GBP").setQuantity(quantity).setPage("confirmation")
+                .setAttributes(Map.of("orderId", "o-" + sessionId)).build());
+        return events;
+    }
+
+    /** Zipf-like: index 0 is the most popular, popularity falling as 1/(rank+1). */
+    private int popularIndex(int n) {
+        double harmonic = Math.log(n) + 0.5772156649 + 1.0 / (2 * n);
+        double target = random.nextDouble() * harmonic;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += 1.0 / (i + 1);
+            if (sum >= target) {
+                return i;
+            }
+        }
+        return n - 1;
+    }
+
+    private Duration think() {
+        return Duration.ofMillis(1_000 + random.nextInt(9_000));
+    }
+
+    private final class Visitor {
+        final String customerId;
+        final String anonymousId;
+        final String sessionId;
+
+        Visitor(String customerId, String anonymousId, String sessionId) {
+            this.customerId = customerId;
+            this.anonymousId = anonymousId;
+            this.sessionId = sessionId;
+        }
+
+        InteractionEvent.Builder event(EventType type, Instant at) {
+            return InteractionEvent.newBuilder()
+                    .setEventId(sessionId + "-" + Long.toString(++sequence, 36))
+                    .setCustomerId(customerId).setAnonymousId(anonymousId).setSessionId(sessionId)
+                    .setType(type).setEventTime(at);
+        }
+    }
+}
