@@ -40,11 +40,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private Process process;
 
     private LocalKafkaBroker(Path dataDir) throws IOException {
-        this.dataDir = dataDir;
+        this.dataDir = dataDir.toAbsolutePath();
         this.brokerPort = freePort();
         this.controllerPort = freePort();
-        Files.createDirectories(dataDir);
-        this.configFile = dataDir.resolve("server.properties");
+        Files.createDirectories(this.dataDir);
+        this.configFile = this.dataDir.resolve("server.properties");
         writeConfig();
     }
 

@@ -1,0 +1,26 @@
+package io.nudge.cli;
+
+import io.nudge.config.NudgeConfig;
+import io.nudge.config.Setting;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** Lists every setting with its effective value, default and meaning. */
+@Command(name = "config", mixinStandardHelpOptions = true,
+        description = "List every setting with its effective value and what it means.")
+final class ConfigCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() {
+        NudgeConfig config = options.load();
+        for (Setting<?> setting : NudgeConfig.settings()) {
+            System.out.printf("%-32s = %s%n    %s (default %s; env %s)%n", setting.key(), config.get(setting), setting.doc(),
+                    setting.defaultValue().isEmpty() ? "empty" : setting.defaultValue(), NudgeConfig.environmentName(setting.key()));
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,103 @@
+package io.nudge.cli;
+
+import io.nudge.config.NudgeConfig;
+import io.nudge.traffic.ClickstreamGenerator;
+import io.nudge.traffic.KafkaTrafficSender;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Starts the local stack with synthetic shoppers and prints commands to try. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run Nudge on this machine: a Kafka broker (KRaft), the personalization job on a Flink MiniCluster, "
+                + "the serving API and synthetic shoppers. Stop with Ctrl-C.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the API (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--customers", defaultValue = "300", description = "Synthetic customers (default: ${DEFAULT-VALUE}).")
+    int customers;
+
+    @Option(names = "--rate", defaultValue = "25", description = "Synthetic events per second (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic traffic (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--work-dir", defaultValue = ".nudge/demo",
+            description = "Broker data and checkpoints; wiped at start (default: ${DEFAULT-VALUE}).")
+    Path workDir;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+        long started = System.nanoTime();
+        NudgeConfig config = options.load().with(NudgeConfig.HTTP_PORT, port);
+        wipe(workDir);
+        System.out.println("Starting Kafka (KRaft), the Flink job and the API in " + workDir.toAbsolutePath() + " ...");
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (LocalStack stack = LocalStack.start(workDir, config);
+             KafkaTrafficSender traffic = new KafkaTrafficSender(stack.config(), new ClickstreamGenerator(seed, customers), rate).start()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                System.out.println("\nStopping Nudge ...");
+                stopped.countDown();
+            }, "demo-stop"));
+            printWelcome(stack.api().port(), Duration.ofNanos(System.nanoTime() - started));
+            while (!stopped.await(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                System.out.printf("[demo] %,d events sent, %,d profiles served, job %s%n",
+                        traffic.sent(), stack.api().store().size(), stack.jobStatus());
+            }
+        }
+        System.out.println("Stopped.");
+        return 0;
+    }
+
+    private void printWelcome(int apiPort, Duration startup) {
+        String base = "http://localhost:" + apiPort;
+        String customer = ClickstreamGenerator.customerId(0);
+        System.out.printf("""
+
+                Nudge is running (started in %.1f s): %d synthetic shoppers, %.0f events/s.
+
+                  Recommendations for a busy shopper (favourite category: %s):
+                    curl -s '%s/v1/customers/%s/recommendations?limit=3'
+
+                  Be a new shopper: look at lighting three times, then ask again and watch the ranking change:
+                    for i in 1 2 3; do curl -s -X POST %s/v1/events -H 'Content-Type: application/json' \\
+                      -d '{"type":"product_view","customerId":"me","itemId":"lighting-00'$i'","category":"lighting"}'; echo; done
+                    curl -s '%s/v1/customers/me/recommendations?limit=3'
+
+                  A bad event gets a clear error:
+                    curl -s -X POST %s/v1/events -H 'Content-Type: application/json' -d '{"type":"teleport"}'
+
+                  Health, metrics, API description:
+                    curl -s %s/health ; curl -s %s/metrics | grep '^nudge_' ; curl -s %s/openapi.json
+
+                Press Ctrl-C to stop.
+                """, startup.toMillis() / 1000.0, customers, rate, ClickstreamGenerator.favouriteCategory(0),
+                base, customer, base, base, base, base, base, base);
+    }
+
+    private static void wipe(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(dir);
+    }
+}

@@ -1,0 +1,105 @@
+package io.nudge.cli;
+
+import io.nudge.config.NudgeConfig;
+import io.nudge.job.FlinkEnvironment;
+import io.nudge.job.PersonalizationJob;
+import io.nudge.kafka.LocalKafkaBroker;
+import io.nudge.kafka.TopicSetup;
+import io.nudge.serving.ServingApi;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole of Nudge on one machine: a real KRaft broker (child JVM), the personalization job on a Flink
+ * MiniCluster (RocksDB state, checkpoints under the work directory) and the serving API. The demo and the
+ * end-to-end tests start exactly this.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+
+    private final LocalKafkaBroker broker;
+    private final NudgeConfig config;
+    private final JobClient job;
+    private final ServingApi api;
+
+    private LocalStack(LocalKafkaBroker broker, NudgeConfig config, JobClient job, ServingApi api) {
+        this.broker = broker;
+        this.config = config;
+        this.job = job;
+        this.api = api;
+    }
+
+    /**
+     * Starts everything with {@code workDir} holding the broker's log and the checkpoints. The broker address
+     * and checkpoint directory in {@code config} are replaced by the local ones.
+     */
+    public static LocalStack start(Path workDir, NudgeConfig config) throws Exception {
+        LocalKafkaBroker broker = LocalKafkaBroker.start(workDir.resolve("kafka"));
+        try {
+            NudgeConfig local = config
+                    .with(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers())
+                    .with(NudgeConfig.JOB_CHECKPOINT_DIR, workDir.resolve("checkpoints").toUri());
+            TopicSetup.ensureTopics(local);
+            JobClient job = PersonalizationJob.onKafka(local).start(FlinkEnvironment.create(local));
+            awaitRunning(job);
+            LOG.info("Personalization job {} running on a Flink MiniCluster", job.getJobID());
+            ServingApi api = ServingApi.start(local);
+            return new LocalStack(broker, local, job, api);
+        } catch (Exception e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    public NudgeConfig config() {
+        return config;
+    }
+
+    public ServingApi api() {
+        return api;
+    }
+
+    public LocalKafkaBroker broker() {
+        return broker;
+    }
+
+    public JobStatus jobStatus() throws Exception {
+        return job.getJobStatus().get(10, TimeUnit.SECONDS);
+    }
+
+    private static void awaitRunning(JobClient job) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (true) {
+            JobStatus status = job.getJobStatus().get(10, TimeUnit.SECONDS);
+            if (status == JobStatus.RUNNING) {
+                return;
+            }
+            if (status.isGloballyTerminalState() || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("Personalization job did not start: " + status);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            api.close();
+        } finally {
+            try {
+                job.cancel().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("Cancelling the job failed: {}", e.toString());
+            } finally {
+                broker.close();
+            }
+        }
+    }
+}
