@@ -89,12 +89,17 @@ public final class NudgeConfig {
         return new NudgeConfig(Map.of());
     }
 
-    /** Defaults overridden by {@code overrides}; every key must be a known setting. */
+    /**
+     * Defaults overridden by {@code overrides}. Every key must be a known setting and every value must parse,
+     * so a typo fails at start-up rather than when the setting is first read.
+     */
     public static NudgeConfig of(Map<String, String> overrides) {
-        for (String key : overrides.keySet()) {
-            if (!SETTINGS.containsKey(key)) {
-                throw new ConfigException("Unknown setting '" + key + "'; known settings: " + SETTINGS.keySet());
+        for (Map.Entry<String, String> entry : overrides.entrySet()) {
+            Setting<?> setting = SETTINGS.get(entry.getKey());
+            if (setting == null) {
+                throw new ConfigException("Unknown setting '" + entry.getKey() + "'; known settings: " + SETTINGS.keySet());
             }
+            setting.parse(entry.getValue());
         }
         return new NudgeConfig(Map.copyOf(overrides));
     }
@@ -129,7 +134,7 @@ public final class NudgeConfig {
     public NudgeConfig with(Setting<?> setting, Object value) {
         Map<String, String> changed = new LinkedHashMap<>(values);
         changed.put(setting.key(), String.valueOf(value));
-        return new NudgeConfig(changed);
+        return of(changed);
     }
 
     public static List<Setting<?>> settings() {

@@ -2,9 +2,12 @@ package io.nudge.cli;
 
 import io.nudge.config.NudgeConfig;
 import io.nudge.config.Setting;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** Lists every setting with its effective value, default and meaning. */
 @Command(name = "config", mixinStandardHelpOptions = true,
@@ -14,11 +17,15 @@ final class ConfigCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
         NudgeConfig config = options.load();
+        PrintWriter out = spec.commandLine().getOut();
         for (Setting<?> setting : NudgeConfig.settings()) {
-            System.out.printf("%-32s = %s%n    %s (default %s; env %s)%n", setting.key(), config.get(setting), setting.doc(),
+            out.printf("%-32s = %s%n    %s (default %s; env %s)%n", setting.key(), config.get(setting), setting.doc(),
                     setting.defaultValue().isEmpty() ? "empty" : setting.defaultValue(), NudgeConfig.environmentName(setting.key()));
         }
         return 0;

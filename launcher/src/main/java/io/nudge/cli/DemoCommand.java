@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,20 +48,26 @@ final class DemoCommand implements Callable<Integer> {
         wipe(workDir);
         System.out.println("Starting Kafka (KRaft), the Flink job and the API in " + workDir.toAbsolutePath() + " ...");
 
-        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        // Ctrl-C runs this hook; it waits so the JVM does not exit before the stack is closed in order
+        // (API, then the job, then the broker).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping Nudge ...");
+            stopRequested.countDown();
+            awaitQuietly(closed, Duration.ofSeconds(60));
+            System.out.println("Stopped.");
+        }, "demo-stop"));
         try (LocalStack stack = LocalStack.start(workDir, config);
              KafkaTrafficSender traffic = new KafkaTrafficSender(stack.config(), new ClickstreamGenerator(seed, customers), rate).start()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                System.out.println("\nStopping Nudge ...");
-                stopped.countDown();
-            }, "demo-stop"));
             printWelcome(stack.api().port(), Duration.ofNanos(System.nanoTime() - started));
-            while (!stopped.await(15, java.util.concurrent.TimeUnit.SECONDS)) {
+            while (!stopRequested.await(15, TimeUnit.SECONDS)) {
                 System.out.printf("[demo] %,d events sent, %,d profiles served, job %s%n",
                         traffic.sent(), stack.api().store().size(), stack.jobStatus());
             }
+        } finally {
+            closed.countDown();
         }
-        System.out.println("Stopped.");
         return 0;
     }
 
@@ -74,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
                   Recommendations for a busy shopper (favourite category: %s):
                     curl -s '%s/v1/customers/%s/recommendations?limit=3'
 
-                  Be a new shopper: look at lighting three times, then ask again and watch the ranking change:
+                  Be a new shopper: look at lighting three times; a moment later your recommendations lead with lighting:
                     for i in 1 2 3; do curl -s -X POST %s/v1/events -H 'Content-Type: application/json' \\
                       -d '{"type":"product_view","customerId":"me","itemId":"lighting-00'$i'","category":"lighting"}'; echo; done
                     curl -s '%s/v1/customers/me/recommendations?limit=3'
@@ -88,6 +95,14 @@ final class DemoCommand implements Callable<Integer> {
                 Press Ctrl-C to stop.
                 """, startup.toMillis() / 1000.0, customers, rate, ClickstreamGenerator.favouriteCategory(0),
                 base, customer, base, base, base, base, base, base);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
+        try {
+            latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void wipe(Path dir) throws IOException {

@@ -1,5 +1,6 @@
 package io.nudge.cli;
 
+import io.nudge.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,6 +21,17 @@ public final class Nudge implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Nudge()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with its error handling: a bad setting is a usage error, not a stack trace. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Nudge()).setExecutionExceptionHandler((error, command, parsed) -> {
+            if (error instanceof ConfigException) {
+                command.getErr().println("nudge: " + error.getMessage());
+                return CommandLine.ExitCode.USAGE;
+            }
+            throw error;
+        });
     }
 }

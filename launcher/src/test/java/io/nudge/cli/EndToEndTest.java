@@ -1,0 +1,194 @@
+package io.nudge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nudge.config.NudgeConfig;
+import io.nudge.schemas.Codecs;
+import io.nudge.schemas.DeadLetter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole path on the real parts, as the demo runs it: HTTP ingest, the Kafka broker (KRaft), the
+ * personalization job on a Flink MiniCluster with RocksDB and checkpoints, the profiles changelog and the
+ * recommendations endpoint.
+ */
+class EndToEndTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path workDir;
+    static LocalStack stack;
+    static final HttpClient http = HttpClient.newHttpClient();
+    static final ObjectMapper json = new ObjectMapper();
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = LocalStack.start(workDir, NudgeConfig.defaults()
+                .with(NudgeConfig.HTTP_PORT, 0)
+                .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s"));
+        awaitValue("the API to report UP", () -> get("/health"), h -> h.get("status").asText().equals("UP"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    void aShoppersRecommendationsFollowWhatTheyBrowse() throws Exception {
+        JsonNode before = get("/v1/customers/e2e-shopper/recommendations?limit=3");
+        assertFalse(before.get("personalized").asBoolean(), "an unknown shopper gets the fallback");
+
+        for (int i = 1; i <= 3; i++) {
+            postEvent("{\"type\":\"product_view\",\"customerId\":\"e2e-shopper\",\"itemId\":\"garden-00" + i + "\",\"category\":\"garden\"}");
+        }
+        JsonNode garden = awaitValue("all three views in the profile", () -> get("/v1/customers/e2e-shopper/recommendations?limit=3"),
+                r -> r.get("profileSequence").asLong() >= 3);
+        assertEquals(3, garden.get("profileSequence").asLong(), "one profile change per event");
+        assertTrue(garden.get("personalized").asBoolean());
+        assertEquals("garden", topCategory(garden), garden.toString());
+
+        for (int i = 1; i <= 6; i++) {
+            postEvent("{\"type\":\"product_view\",\"customerId\":\"e2e-shopper\",\"itemId\":\"kitchen-00" + i + "\",\"category\":\"kitchen\"}");
+        }
+        postEvent("{\"type\":\"add_to_cart\",\"customerId\":\"e2e-shopper\",\"itemId\":\"kitchen-001\",\"category\":\"kitchen\",\"price\":19.5,\"currency\":\"EUR\",\"quantity\":1}");
+        JsonNode kitchen = awaitValue("all ten events in the profile", () -> get("/v1/customers/e2e-shopper/recommendations?limit=3"),
+                r -> r.get("profileSequence").asLong() >= 10);
+        assertEquals(10, kitchen.get("profileSequence").asLong(), "each event counted once");
+        assertEquals("kitchen", topCategory(kitchen), kitchen.toString());
+    }
+
+    @Test
+    void anUndecodableRecordGoesToTheDeadLetterTopicAndTheJobCarriesOn() throws Exception {
+        byte[] garbage = "not an avro event".getBytes(StandardCharsets.UTF_8);
+        RecordMetadata written = produceRaw(stack.config().get(NudgeConfig.TOPIC_EVENTS), "mystery".getBytes(StandardCharsets.UTF_8), garbage);
+
+        DeadLetter deadLetter = awaitDeadLetter(d -> d.getSourcePartition() == written.partition() && d.getSourceOffset() == written.offset());
+        assertTrue(deadLetter.getReason().startsWith("undecodable"), deadLetter.getReason());
+        assertEquals(stack.config().get(NudgeConfig.TOPIC_EVENTS), deadLetter.getSourceTopic());
+        assertEquals("not an avro event", StandardCharsets.UTF_8.decode(deadLetter.getPayload()).toString(), "raw bytes kept");
+
+        postEvent("{\"type\":\"product_view\",\"customerId\":\"e2e-after-garbage\",\"itemId\":\"toys-001\",\"category\":\"toys\"}");
+        awaitValue("the next event to be reflected", () -> get("/v1/customers/e2e-after-garbage/recommendations?limit=1"),
+                r -> r.get("personalized").asBoolean());
+        assertEquals(JobStatus.RUNNING, stack.jobStatus());
+    }
+
+    @Test
+    void theJobCompletesCheckpoints() throws Exception {
+        Path checkpoints = Path.of(URI.create(stack.config().get(NudgeConfig.JOB_CHECKPOINT_DIR)));
+        Path metadata = awaitValue("a completed checkpoint", () -> completedCheckpoint(checkpoints), Optional::isPresent).orElseThrow();
+        assertTrue(Files.size(metadata) > 0);
+    }
+
+    private static Optional<Path> completedCheckpoint(Path checkpoints) throws Exception {
+        if (!Files.isDirectory(checkpoints)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(checkpoints)) {
+            return files.filter(p -> p.getFileName().toString().equals("_metadata"))
+                    .filter(p -> p.getParent().getFileName().toString().startsWith("chk-"))
+                    .findFirst();
+        }
+    }
+
+    private static String topCategory(JsonNode recommendations) {
+        return recommendations.get("offers").get(0).path("category").asText();
+    }
+
+    private static void postEvent(String body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/events"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, response.statusCode(), response.body());
+    }
+
+    private static JsonNode get(String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return json.readTree(response.body());
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + stack.api().port() + path);
+    }
+
+    private static RecordMetadata produceRaw(String topic, byte[] key, byte[] value) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.config().get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            return producer.send(new ProducerRecord<>(topic, key, value)).get();
+        }
+    }
+
+    private static DeadLetter awaitDeadLetter(Predicate<DeadLetter> match) throws Exception {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.config().get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-dlq-reader");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(stack.config().get(NudgeConfig.TOPIC_EVENTS_DLQ)));
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    DeadLetter deadLetter = Codecs.DEAD_LETTERS.decode(record.value());
+                    if (match.test(deadLetter)) {
+                        return deadLetter;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no matching dead letter within " + DEADLINE);
+    }
+
+    @FunctionalInterface
+    interface Probe<T> {
+        T get() throws Exception;
+    }
+
+    /** Polls {@code probe} until {@code done} holds, failing with the last value seen after the deadline. */
+    private static <T> T awaitValue(String what, Probe<T> probe, Predicate<T> done) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        T last = null;
+        while (System.nanoTime() < deadline) {
+            last = probe.get();
+            if (done.test(last)) {
+                return last;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("waited " + DEADLINE + " for " + what + "; last seen: " + last);
+    }
+}
