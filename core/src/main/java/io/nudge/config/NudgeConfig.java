@@ -32,6 +32,12 @@ public final class NudgeConfig {
             "Input records that could not be used, with the reason.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_PROFILES = define("topic.profiles", "profiles",
             "Compacted changelog of customer profiles, keyed by profile key.", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_ASSOCIATIONS = define("topic.associations", "associations",
+            "Compacted changelog of learned item associations (cross-sell), keyed by item id.", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_TRENDING = define("topic.trending", "trending",
+            "Compacted topic of what is popular now, per category and for the whole shop ('*').", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_OFFERS = define("topic.offers", "offers",
+            "Compacted topic of the offers catalogue, keyed by offer id; written by the API's admin endpoints.", NudgeConfig::nonBlank);
     public static final Setting<Integer> TOPIC_PARTITIONS = define("topic.partitions", "2",
             "Partitions of topics Nudge creates itself; the unit of parallelism.", text -> positiveInt(text));
     public static final Setting<Integer> TOPIC_REPLICATION = define("topic.replication.factor", "1",
@@ -63,8 +69,56 @@ public final class NudgeConfig {
     public static final Setting<Duration> PROFILE_AFFINITY_HALF_LIFE = define("profile.affinity.half.life", "7d",
             "Time after which an interaction counts half as much towards category affinity.", NudgeConfig::positiveDuration);
 
+    public static final Setting<Duration> PROFILE_ITEM_HALF_LIFE = define("profile.item.half.life", "180d",
+            "Time after which an interaction counts half as much towards item affinity (repeat buying, cross-sell).", NudgeConfig::positiveDuration);
+    public static final Setting<Integer> PROFILE_ITEMS_MAX = define("profile.items.max", "60",
+            "Items with an affinity kept per profile; the weakest are dropped beyond it.", text -> positiveInt(text));
+    public static final Setting<Integer> PROFILE_ORDERS_MAX = define("profile.orders.max", "10",
+            "Recent orders kept per profile (the bounded purchase history).", text -> positiveInt(text));
+    public static final Setting<Integer> PROFILE_OFFERS_MAX = define("profile.offers.max", "50",
+            "Offers with impression/click history kept per profile; the least recently shown are dropped.", text -> positiveInt(text));
+    public static final Setting<Duration> PROFILE_SESSION_GAP = define("profile.session.gap", "30m",
+            "Inactivity (in event time) after which the next event starts a new session.", NudgeConfig::positiveDuration);
+    public static final Setting<Duration> PROFILE_IDLE_TTL = define("profile.idle.ttl", "400d",
+            "A profile without events for this long is dropped from the job's state (and the changelog).", NudgeConfig::positiveDuration);
+
+    public static final Setting<Duration> LIFECYCLE_NEW_WITHIN = define("lifecycle.new.within", "30d",
+            "A customer first seen this recently, without repeat orders, is 'new'.", NudgeConfig::positiveDuration);
+    public static final Setting<Duration> LIFECYCLE_AT_RISK_AFTER = define("lifecycle.at.risk.after", "45d",
+            "No visit for this long: 'at risk'.", NudgeConfig::positiveDuration);
+    public static final Setting<Duration> LIFECYCLE_LAPSED_AFTER = define("lifecycle.lapsed.after", "120d",
+            "No visit for this long: 'lapsed'.", NudgeConfig::positiveDuration);
+    public static final Setting<Double> LIFECYCLE_VIP_MIN_SPEND = define("lifecycle.vip.min.spend", "1000",
+            "Lifetime spend from which an active customer is a 'VIP'.", NudgeConfig::nonNegativeNumber);
+    public static final Setting<Integer> LIFECYCLE_VIP_MIN_ORDERS = define("lifecycle.vip.min.orders", "5",
+            "Orders from which an active customer with enough spend is a 'VIP'.", text -> positiveInt(text));
+
+    public static final Setting<Duration> CROSSSELL_HALF_LIFE = define("crosssell.half.life", "90d",
+            "Time after which two items seen together count half as much towards their association.", NudgeConfig::positiveDuration);
+    public static final Setting<Integer> CROSSSELL_NEIGHBOURS_MAX = define("crosssell.neighbours.max", "50",
+            "Associated items kept per item; the weakest make room for newcomers.", text -> positiveInt(text));
+
+    public static final Setting<Duration> TRENDING_WINDOW = define("trending.window", "1h",
+            "Span of event time over which popularity is counted.", NudgeConfig::positiveDuration);
+    public static final Setting<Duration> TRENDING_SLIDE = define("trending.slide", "5m",
+            "How often (in event time) the popularity window moves and is published.", NudgeConfig::positiveDuration);
+    public static final Setting<Integer> TRENDING_ITEMS_MAX = define("trending.items.max", "50",
+            "Most popular items published per category.", text -> positiveInt(text));
+
+    public static final Setting<Double> RECOMMEND_WEIGHT_OWN = define("recommend.weight.own", "1.0",
+            "Weight of the customer's own decayed item affinity (repeat buying) in item scores.", NudgeConfig::nonNegativeNumber);
+    public static final Setting<Double> RECOMMEND_WEIGHT_CROSSSELL = define("recommend.weight.crosssell", "0.2",
+            "Weight of items that go with the customer's items, cart, session and page.", NudgeConfig::nonNegativeNumber);
+    public static final Setting<Double> RECOMMEND_WEIGHT_TRENDING = define("recommend.weight.trending", "0.2",
+            "Weight of current popularity; the only signal for a visitor without history.", NudgeConfig::nonNegativeNumber);
+
+    public static final Setting<Double> OFFERS_CONTROL_FRACTION = define("offers.control.fraction", "0.05",
+            "Share of customers (chosen by a hash of their id) who get the non-personalised ranking, to measure uplift.", NudgeConfig::fraction);
+
     public static final Setting<Integer> HTTP_PORT = define("http.port", "8080",
             "Port of the serving API.", text -> portNumber(text));
+    public static final Setting<String> API_ADMIN_KEY = define("api.admin.key", "",
+            "Key for the admin endpoints (Authorization: Bearer <key>); empty generates one at start and logs it.", text -> text);
     public static final Setting<Integer> HTTP_MAX_BODY_BYTES = define("http.max.body.bytes", "65536",
             "Largest request body the API accepts.", text -> positiveInt(text));
     public static final Setting<Integer> EVENTS_MAX_BATCH = define("events.max.batch", "500",
@@ -168,6 +222,34 @@ public final class NudgeConfig {
             throw new IllegalArgumentException("must be at least 1");
         }
         return value;
+    }
+
+    private static double nonNegativeNumber(String text) {
+        double value = number(text);
+        if (value < 0) {
+            throw new IllegalArgumentException("must not be negative");
+        }
+        return value;
+    }
+
+    private static double fraction(String text) {
+        double value = number(text);
+        if (value < 0 || value > 1) {
+            throw new IllegalArgumentException("must be between 0 and 1");
+        }
+        return value;
+    }
+
+    private static double number(String text) {
+        try {
+            double value = Double.parseDouble(text);
+            if (!Double.isFinite(value)) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number");
+        }
     }
 
     private static int portNumber(String text) {

@@ -19,6 +19,15 @@ public final class EventTypes {
     public static final Set<EventType> OFFER_EVENTS =
             EnumSet.of(EventType.OFFER_IMPRESSION, EventType.OFFER_CLICK, EventType.OFFER_DISMISS);
 
+    /** Attribute of a consent_change: "true" when the customer grants consent for the event's channel. */
+    public static final String CONSENT_GRANTED = "granted";
+
+    /** Attribute that groups purchase lines into one order. */
+    public static final String ORDER_ID = "orderId";
+
+    /** Attribute carrying the customer's IANA time zone, on any event. */
+    public static final String TIME_ZONE = "timeZone";
+
     private EventTypes() {}
 
     public static String wireName(EventType type) {

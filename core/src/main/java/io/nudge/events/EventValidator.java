@@ -1,5 +1,6 @@
 package io.nudge.events;
 
+import io.nudge.schemas.Channel;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.InteractionEvent;
 import java.time.Duration;
@@ -54,6 +55,19 @@ public final class EventValidator {
             requireId(errors, "offerId", event.getOfferId());
         } else {
             checkId(errors, "offerId", event.getOfferId());
+        }
+        if (event.getType() == EventType.IDENTIFY && (event.getCustomerId() == null || event.getAnonymousId() == null)) {
+            errors.add(new FieldError(event.getCustomerId() == null ? "customerId" : "anonymousId",
+                    "identify links an anonymousId to a customerId: both are required"));
+        }
+        if (event.getType() == EventType.CONSENT_CHANGE) {
+            if (event.getChannel() == null || event.getChannel() == Channel.UNKNOWN) {
+                errors.add(new FieldError("channel", "consent_change needs the channel it is about"));
+            }
+            String granted = event.getAttributes() == null ? null : event.getAttributes().get(EventTypes.CONSENT_GRANTED);
+            if (!"true".equals(granted) && !"false".equals(granted)) {
+                errors.add(new FieldError("attributes." + EventTypes.CONSENT_GRANTED, "consent_change needs \"true\" or \"false\""));
+            }
         }
         checkText(errors, "category", event.getCategory());
         checkText(errors, "page", event.getPage());

@@ -8,14 +8,20 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * How a profile is kept: the caps that keep it bounded, and how much each kind of interaction says about
- * a customer's interest in a category.
+ * How a profile is kept: the caps that keep it bounded whatever the number of events, and how much each kind
+ * of interaction says about a customer's interest.
  */
 public record ProfileSettings(
         int recentlyViewedMax,
         int cartMaxLines,
         int categoriesMax,
+        int itemsMax,
+        int ordersMax,
+        int offersMax,
+        int sessionItemsMax,
         Duration affinityHalfLife,
+        Duration itemHalfLife,
+        Duration sessionGap,
         Map<EventType, Double> affinityWeights) implements Serializable {
 
     /** A purchase says more about interest than a cart, a cart more than a view. */
@@ -27,6 +33,7 @@ public record ProfileSettings(
             EventType.PURCHASE, 5.0);
 
     public static final int DEFAULT_CATEGORIES_MAX = 50;
+    public static final int DEFAULT_SESSION_ITEMS_MAX = 20;
 
     public ProfileSettings {
         affinityWeights = new EnumMap<>(affinityWeights);
@@ -37,7 +44,13 @@ public record ProfileSettings(
                 config.get(NudgeConfig.PROFILE_RECENTLY_VIEWED_MAX),
                 config.get(NudgeConfig.PROFILE_CART_MAX_LINES),
                 DEFAULT_CATEGORIES_MAX,
+                config.get(NudgeConfig.PROFILE_ITEMS_MAX),
+                config.get(NudgeConfig.PROFILE_ORDERS_MAX),
+                config.get(NudgeConfig.PROFILE_OFFERS_MAX),
+                DEFAULT_SESSION_ITEMS_MAX,
                 config.get(NudgeConfig.PROFILE_AFFINITY_HALF_LIFE),
+                config.get(NudgeConfig.PROFILE_ITEM_HALF_LIFE),
+                config.get(NudgeConfig.PROFILE_SESSION_GAP),
                 DEFAULT_AFFINITY_WEIGHTS);
     }
 

@@ -3,9 +3,13 @@ package io.nudge.job;
 import io.nudge.config.NudgeConfig;
 import io.nudge.job.events.EventRecordDeserializer;
 import io.nudge.job.events.SourceRecord;
+import io.nudge.job.profile.ProfileChange;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.DeadLetter;
+import io.nudge.schemas.ItemAssociations;
+import io.nudge.schemas.Trending;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -34,11 +38,27 @@ public final class KafkaEndpoints {
      * so a record written twice after a restore is harmless, while a transactional sink would hide every update
      * from read_committed readers until the next checkpoint (see README, "Freshness versus exactly-once").
      */
-    public static KafkaSink<CustomerProfile> profileSink(NudgeConfig config) {
-        return KafkaSink.<CustomerProfile>builder()
+    public static KafkaSink<ProfileChange> profileSink(NudgeConfig config) {
+        return changelogSink(config, new AvroRecordSerializer<>(config.get(NudgeConfig.TOPIC_PROFILES), CustomerProfile.class,
+                change -> change.key, change -> change.profile, profile -> profile.getLastSeen().toEpochMilli()));
+    }
+
+    /** At least once, like profiles: each record carries the item's sequence number. */
+    public static KafkaSink<ItemAssociations> associationsSink(NudgeConfig config) {
+        return changelogSink(config, AvroRecordSerializer.records(config.get(NudgeConfig.TOPIC_ASSOCIATIONS), ItemAssociations.class,
+                ItemAssociations::getItemId, associations -> associations.getAsOf().toEpochMilli()));
+    }
+
+    /** At least once: a window's record written twice is the same record. */
+    public static KafkaSink<Trending> trendingSink(NudgeConfig config) {
+        return changelogSink(config, AvroRecordSerializer.records(config.get(NudgeConfig.TOPIC_TRENDING), Trending.class,
+                Trending::getScope, trending -> trending.getWindowEnd().toEpochMilli()));
+    }
+
+    private static <T> KafkaSink<T> changelogSink(NudgeConfig config, KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
-                .setRecordSerializer(new AvroRecordSerializer<>(config.get(NudgeConfig.TOPIC_PROFILES), CustomerProfile.class,
-                        CustomerProfile::getProfileKey, profile -> profile.getLastSeen().toEpochMilli()))
+                .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .setProperty(ProducerConfig.LINGER_MS_CONFIG, "2")
                 .setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
@@ -50,7 +70,7 @@ public final class KafkaEndpoints {
     public static KafkaSink<DeadLetter> deadLetterSink(NudgeConfig config) {
         return KafkaSink.<DeadLetter>builder()
                 .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
-                .setRecordSerializer(new AvroRecordSerializer<>(config.get(NudgeConfig.TOPIC_EVENTS_DLQ), DeadLetter.class,
+                .setRecordSerializer(AvroRecordSerializer.records(config.get(NudgeConfig.TOPIC_EVENTS_DLQ), DeadLetter.class,
                         letter -> letter.getSourceTopic() + "/" + letter.getSourcePartition() + "/" + letter.getSourceOffset(),
                         letter -> letter.getRejectedAt().toEpochMilli()))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)

@@ -1,28 +1,43 @@
 package io.nudge.job;
 
 import io.nudge.config.NudgeConfig;
-import io.nudge.events.ProfileKeys;
+import io.nudge.crosssell.ItemPair;
+import io.nudge.job.crosssell.LearnAssociations;
 import io.nudge.job.events.RouteRecords;
 import io.nudge.job.events.SourceRecord;
-import io.nudge.job.profile.UpdateProfile;
+import io.nudge.job.profile.ProfileChange;
+import io.nudge.job.profile.ProfileInput;
+import io.nudge.job.profile.UpdateCustomer;
+import io.nudge.job.profile.UpdateVisitor;
+import io.nudge.job.trending.CountPopularity;
+import io.nudge.job.trending.PublishTrending;
+import io.nudge.job.trending.ScopedEvent;
 import io.nudge.profile.ProfileSettings;
-import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.DeadLetter;
 import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.ItemAssociations;
+import io.nudge.schemas.Trending;
+import io.nudge.trending.PopularItems;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
 
 /**
- * The personalization job: events in, profiles and dead letters out.
+ * The personalization job: events in; profiles, item associations, trending items and dead letters out.
  *
  * <pre>
- * events ─ decode + validate ─ event-time watermarks ─ route ─┬─ keyBy(profile key) ─ UpdateProfile ─▶ profiles
- *                                                             └─ bad or late ─────────────────────────▶ events-dlq
+ * events ─ decode + validate ─ watermarks ─ route ─┬─ bad or late ─────────────────────────────────────────▶ events-dlq
+ *                                                   ├─ has anonymousId ─ keyBy(anonymousId) ─ UpdateVisitor ─┬─▶ profiles
+ *                                                   │                       (linked: forwarded) ─────────────┤
+ *                                                   ├─ customer only ───────────── keyBy(customerId) ─ UpdateCustomer ─▶ profiles
+ *                                                   │                 item pairs from both ─ keyBy(item) ─ LearnAssociations ─▶ associations
+ *                                                   └─ per category and '*' ─ sliding event-time windows ─ PublishTrending ─▶ trending
  * </pre>
  *
  * The source and sinks come in through the constructor, so the live job, replays and tests run the same graph
@@ -32,23 +47,25 @@ public final class PersonalizationJob {
 
     public static final String NAME = "nudge-personalization";
 
+    /** Where the job's results go. */
+    public record Sinks(Sink<ProfileChange> profiles, Sink<ItemAssociations> associations, Sink<Trending> trending,
+                        Sink<DeadLetter> deadLetters) {}
+
     private final Source<SourceRecord, ?, ?> events;
-    private final Sink<CustomerProfile> profiles;
-    private final Sink<DeadLetter> deadLetters;
+    private final Sinks sinks;
     private final NudgeConfig config;
 
-    public PersonalizationJob(Source<SourceRecord, ?, ?> events, Sink<CustomerProfile> profiles, Sink<DeadLetter> deadLetters,
-                              NudgeConfig config) {
+    public PersonalizationJob(Source<SourceRecord, ?, ?> events, Sinks sinks, NudgeConfig config) {
         this.events = events;
-        this.profiles = profiles;
-        this.deadLetters = deadLetters;
+        this.sinks = sinks;
         this.config = config;
     }
 
     /** The job reading and writing the Kafka topics named in {@code config}. */
     public static PersonalizationJob onKafka(NudgeConfig config) {
-        return new PersonalizationJob(KafkaEndpoints.eventSource(config), KafkaEndpoints.profileSink(config),
-                KafkaEndpoints.deadLetterSink(config), config);
+        return new PersonalizationJob(KafkaEndpoints.eventSource(config), new Sinks(KafkaEndpoints.profileSink(config),
+                KafkaEndpoints.associationsSink(config), KafkaEndpoints.trendingSink(config), KafkaEndpoints.deadLetterSink(config)),
+                config);
     }
 
     /** Adds the pipeline to {@code env}. */
@@ -69,17 +86,82 @@ public final class PersonalizationJob {
                 .name("decode, validate, route late");
 
         valid.getSideOutput(RouteRecords.DEAD_LETTERS)
-                .sinkTo(deadLetters)
+                .sinkTo(sinks.deadLetters())
                 .uid("dead-letter-sink")
                 .name("events-dlq");
 
-        valid.keyBy(ProfileKeys::of)
-                .process(new UpdateProfile(ProfileSettings.from(config)))
-                .uid("update-profile")
-                .name("update profile")
-                .sinkTo(profiles)
+        DataStream<ItemPair> itemPairs = profiles(valid);
+        associations(itemPairs);
+        trending(valid);
+    }
+
+    /** Visitors keyed by anonymous id, customers by customer id; returns the item pairs both produce. */
+    private DataStream<ItemPair> profiles(DataStream<InteractionEvent> valid) {
+        ProfileSettings settings = ProfileSettings.from(config);
+        Duration idleTtl = config.get(NudgeConfig.PROFILE_IDLE_TTL);
+
+        SingleOutputStreamOperator<ProfileInput> visitors = valid
+                .filter(event -> event.getAnonymousId() != null)
+                .uid("visitor-events")
+                .name("visitor events")
+                .keyBy(InteractionEvent::getAnonymousId)
+                .process(new UpdateVisitor(settings, idleTtl))
+                .uid("update-visitor")
+                .name("update visitor, stitch identity");
+
+        DataStream<ProfileInput> customerEvents = valid
+                .filter(event -> event.getAnonymousId() == null)
+                .uid("customer-events")
+                .name("customer events")
+                .map(ProfileInput::event)
+                .uid("customer-input")
+                .name("as profile input");
+
+        SingleOutputStreamOperator<ProfileChange> customers = customerEvents
+                .union(visitors)
+                .keyBy(input -> input.customerId)
+                .process(new UpdateCustomer(settings, idleTtl))
+                .uid("update-customer")
+                .name("update customer");
+
+        customers.union(visitors.getSideOutput(UpdateVisitor.VISITOR_CHANGES))
+                .sinkTo(sinks.profiles())
                 .uid("profile-sink")
                 .name("profiles");
+
+        return customers.getSideOutput(UpdateCustomer.ITEM_PAIRS).union(visitors.getSideOutput(UpdateVisitor.ITEM_PAIRS));
+    }
+
+    private void associations(DataStream<ItemPair> itemPairs) {
+        itemPairs.keyBy(ItemPair::item)
+                .process(new LearnAssociations(config.get(NudgeConfig.CROSSSELL_HALF_LIFE), config.get(NudgeConfig.CROSSSELL_NEIGHBOURS_MAX)))
+                .uid("learn-associations")
+                .name("learn item associations")
+                .sinkTo(sinks.associations())
+                .uid("associations-sink")
+                .name("associations");
+    }
+
+    private void trending(DataStream<InteractionEvent> valid) {
+        valid.flatMap((InteractionEvent event, org.apache.flink.util.Collector<ScopedEvent> out) -> {
+                    if (event.getItemId() != null && PopularItems.weightOf(event.getType()) > 0) {
+                        out.collect(new ScopedEvent(ScopedEvent.WHOLE_SHOP, event));
+                        if (event.getCategory() != null) {
+                            out.collect(new ScopedEvent(event.getCategory(), event));
+                        }
+                    }
+                })
+                .returns(ScopedEvent.class)
+                .uid("trending-scopes")
+                .name("popularity scopes")
+                .keyBy(scoped -> scoped.scope)
+                .window(SlidingEventTimeWindows.of(config.get(NudgeConfig.TRENDING_WINDOW), config.get(NudgeConfig.TRENDING_SLIDE)))
+                .aggregate(new CountPopularity(), new PublishTrending(config.get(NudgeConfig.TRENDING_ITEMS_MAX)))
+                .uid("trending-windows")
+                .name("trending per category")
+                .sinkTo(sinks.trending())
+                .uid("trending-sink")
+                .name("trending");
     }
 
     /** Starts the job on {@code env} and returns at once. */

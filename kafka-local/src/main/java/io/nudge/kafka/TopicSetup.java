@@ -17,6 +17,12 @@ import org.apache.kafka.common.config.TopicConfig;
 /** Creates Nudge's topics with the right settings, leaving existing ones alone. */
 public final class TopicSetup {
 
+    /** Changelogs: the latest record per key is what readers rebuild; older ones may go. */
+    private static final Map<String, String> COMPACTED = Map.of(
+            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0",
+            TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(TimeUnit.HOURS.toMillis(1)));
+
     private TopicSetup() {}
 
     /** The topics, compaction where a topic is a changelog that readers rebuild state from. */
@@ -26,10 +32,10 @@ public final class TopicSetup {
         List<NewTopic> topics = new ArrayList<>();
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_EVENTS), partitions, replication));
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_EVENTS_DLQ), partitions, replication));
-        topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_PROFILES), partitions, replication)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "0",
-                        TopicConfig.SEGMENT_MS_CONFIG, String.valueOf(TimeUnit.HOURS.toMillis(1)))));
+        for (var changelog : List.of(NudgeConfig.TOPIC_PROFILES, NudgeConfig.TOPIC_ASSOCIATIONS, NudgeConfig.TOPIC_TRENDING,
+                NudgeConfig.TOPIC_OFFERS)) {
+            topics.add(new NewTopic(config.get(changelog), partitions, replication).configs(COMPACTED));
+        }
         return topics;
     }
 

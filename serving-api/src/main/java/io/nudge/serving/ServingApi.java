@@ -7,40 +7,78 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nudge.config.NudgeConfig;
+import io.nudge.offers.NextBestOffers;
 import io.nudge.serving.events.EventCollector;
 import io.nudge.serving.http.Routes;
 import io.nudge.serving.offers.OfferCatalogue;
-import io.nudge.serving.store.ProfileChangelogReader;
+import io.nudge.serving.offers.OfferPublisher;
+import io.nudge.serving.offers.OffersUnavailableException;
+import io.nudge.serving.store.AssociationStore;
+import io.nudge.serving.store.ChangelogReader;
 import io.nudge.serving.store.ProfileStore;
+import io.nudge.serving.store.TrendingStore;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.HexFormat;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The serving API process: materialises the profiles changelog into a local store, serves recommendations from
- * it, and collects events into Kafka.
+ * The serving API process: materialises the profiles, associations, trending and offers changelogs into local
+ * stores, serves recommendations from them, collects events into Kafka and lets marketers manage offers.
  */
 public final class ServingApi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServingApi.class);
 
     private final ProfileStore store = new ProfileStore();
-    private final ProfileChangelogReader changelog;
+    private final AssociationStore associations = new AssociationStore();
+    private final TrendingStore trending = new TrendingStore();
+    private final OfferCatalogue catalogue = new OfferCatalogue();
+    private final OfferPublisher offers;
+    private final ChangelogReader changelog;
     private final EventCollector collector;
+    private final String adminKey;
     private final Javalin http;
 
     private ServingApi(NudgeConfig config) {
         ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        OfferCatalogue catalogue = OfferCatalogue.load(config.get(NudgeConfig.OFFERS_CATALOGUE), json);
-        this.changelog = new ProfileChangelogReader(config, store);
+        this.offers = new OfferPublisher(config, catalogue);
+        String seedFile = config.get(NudgeConfig.OFFERS_CATALOGUE);
+        this.changelog = new ChangelogReader(config, Map.of(
+                config.get(NudgeConfig.TOPIC_PROFILES), store::apply,
+                config.get(NudgeConfig.TOPIC_ASSOCIATIONS), associations::apply,
+                config.get(NudgeConfig.TOPIC_TRENDING), trending::apply,
+                config.get(NudgeConfig.TOPIC_OFFERS), catalogue::apply),
+                () -> seed(seedFile, json));
         this.collector = new EventCollector(config);
+        this.adminKey = config.get(NudgeConfig.API_ADMIN_KEY).isBlank() ? generatedKey() : config.get(NudgeConfig.API_ADMIN_KEY);
         Gauge.builder("nudge_profiles_stored", store, ProfileStore::size).register(metrics);
-        Gauge.builder("nudge_profiles_undecodable", changelog, ProfileChangelogReader::undecodableRecords).register(metrics);
-        this.http = Routes.create(new Routes.Services(store, changelog, catalogue, collector, json, metrics, Clock.systemUTC()), config);
+        Gauge.builder("nudge_offers_stored", catalogue, OfferCatalogue::size).register(metrics);
+        Gauge.builder("nudge_changelog_undecodable", changelog, ChangelogReader::undecodableRecords).register(metrics);
+        this.http = Routes.create(new Routes.Services(store, associations, trending, catalogue, offers, changelog, collector,
+                NextBestOffers.from(config), adminKey, json, metrics, Clock.systemUTC()), config);
     }
 
-    /** Starts reading the changelog and serving on {@code http.port} (0 picks a free port). */
+    private static String generatedKey() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        String key = HexFormat.of().formatHex(bytes);
+        LOG.warn("No api.admin.key configured; generated one for this run: {}", key);
+        return key;
+    }
+
+    private void seed(String file, ObjectMapper json) {
+        try {
+            offers.seedIfEmpty(file, json);
+        } catch (OffersUnavailableException | RuntimeException e) {
+            LOG.error("Could not seed the offers catalogue: {}", e.getMessage());
+        }
+    }
+
+    /** Starts reading the changelogs and serving on {@code http.port} (0 picks a free port). */
     public static ServingApi start(NudgeConfig config) {
         ServingApi api = new ServingApi(config);
         api.changelog.start();
@@ -61,10 +99,20 @@ public final class ServingApi implements AutoCloseable {
         return store;
     }
 
+    public OfferCatalogue catalogue() {
+        return catalogue;
+    }
+
+    /** The key the admin endpoints take: the configured one, or the one generated at start. */
+    public String adminKey() {
+        return adminKey;
+    }
+
     @Override
     public void close() throws InterruptedException {
         http.stop();
         collector.close();
         changelog.close();
+        offers.close();
     }
 }

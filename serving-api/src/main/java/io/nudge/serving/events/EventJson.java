@@ -6,13 +6,10 @@ import io.nudge.events.FieldError;
 import io.nudge.schemas.Channel;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.InteractionEvent;
+import io.nudge.serving.json.JsonFields;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -33,107 +30,51 @@ public final class EventJson {
     public record Parsed(InteractionEvent event, List<FieldError> errors) {}
 
     public static Parsed parse(JsonNode node, Instant receivedAt) {
-        List<FieldError> errors = new ArrayList<>();
-        if (node == null || !node.isObject()) {
-            return new Parsed(null, List.of(new FieldError("(body)", "an event must be a JSON object")));
+        JsonFields fields = JsonFields.of(node, "an event", FIELDS);
+        if (!fields.isObject()) {
+            return new Parsed(null, fields.errors());
         }
-        node.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                errors.add(new FieldError(name, "unknown field"));
-            }
-        });
+        Instant eventTime = fields.instant("eventTime");
         InteractionEvent.Builder event = InteractionEvent.newBuilder()
-                .setEventId(orDefault(text(node, "eventId", errors), UUID.randomUUID().toString()))
-                .setCustomerId(text(node, "customerId", errors))
-                .setAnonymousId(text(node, "anonymousId", errors))
-                .setSessionId(text(node, "sessionId", errors))
-                .setItemId(text(node, "itemId", errors))
-                .setCategory(text(node, "category", errors))
-                .setCurrency(text(node, "currency", errors))
-                .setOfferId(text(node, "offerId", errors))
-                .setPage(text(node, "page", errors))
-                .setPrice(number(node, "price", errors))
-                .setQuantity(integer(node, "quantity", errors))
-                .setEventTime(time(node, receivedAt, errors))
-                .setType(type(node, errors))
-                .setChannel(channel(node, errors))
-                .setAttributes(attributes(node, errors));
-        return errors.isEmpty() ? new Parsed(event.build(), List.of()) : new Parsed(null, errors);
+                .setEventId(orDefault(fields.text("eventId"), UUID.randomUUID().toString()))
+                .setCustomerId(fields.text("customerId"))
+                .setAnonymousId(fields.text("anonymousId"))
+                .setSessionId(fields.text("sessionId"))
+                .setItemId(fields.text("itemId"))
+                .setCategory(fields.text("category"))
+                .setCurrency(fields.text("currency"))
+                .setOfferId(fields.text("offerId"))
+                .setPage(fields.text("page"))
+                .setPrice(fields.number("price"))
+                .setQuantity(fields.integer("quantity"))
+                .setEventTime(eventTime != null ? eventTime : receivedAt)
+                .setType(type(fields))
+                .setChannel(channel(fields))
+                .setAttributes(fields.stringMap("attributes"));
+        return fields.errors().isEmpty() ? new Parsed(event.build(), List.of()) : new Parsed(null, fields.errors());
     }
 
     private static String orDefault(String value, String fallback) {
         return value != null ? value : fallback;
     }
 
-    private static String text(JsonNode node, String field, List<FieldError> errors) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            errors.add(new FieldError(field, "must be a string"));
-            return null;
-        }
-        return value.textValue();
-    }
-
-    private static Double number(JsonNode node, String field, List<FieldError> errors) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isNumber()) {
-            errors.add(new FieldError(field, "must be a number"));
-            return null;
-        }
-        return value.doubleValue();
-    }
-
-    private static Integer integer(JsonNode node, String field, List<FieldError> errors) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            errors.add(new FieldError(field, "must be a whole number"));
-            return null;
-        }
-        return value.intValue();
-    }
-
-    private static Instant time(JsonNode node, Instant receivedAt, List<FieldError> errors) {
-        JsonNode value = node.get("eventTime");
-        if (value == null || value.isNull()) {
-            return receivedAt;
-        }
-        if (value.isIntegralNumber() && value.canConvertToLong()) {
-            return Instant.ofEpochMilli(value.longValue());
-        }
-        if (value.isTextual()) {
-            try {
-                return Instant.parse(value.textValue());
-            } catch (DateTimeParseException e) {
-                // reported below
-            }
-        }
-        errors.add(new FieldError("eventTime", "must be an ISO-8601 instant (2026-11-25T10:00:00Z) or epoch milliseconds"));
-        return receivedAt;
-    }
-
-    private static EventType type(JsonNode node, List<FieldError> errors) {
-        JsonNode value = node.get("type");
-        if (value == null || value.isNull()) {
-            errors.add(new FieldError("type", "is required; one of " + EventTypes.wireNames()));
+    private static EventType type(JsonFields fields) {
+        if (!fields.has("type")) {
+            fields.error("type", "is required; one of " + EventTypes.wireNames());
             return EventType.UNKNOWN;
         }
-        return EventTypes.fromWireName(value.asText()).orElseGet(() -> {
-            errors.add(new FieldError("type", "unknown event type '" + value.asText() + "'; one of " + EventTypes.wireNames()));
+        String name = fields.text("type");
+        return EventTypes.fromWireName(name).orElseGet(() -> {
+            if (name != null) {
+                fields.error("type", "unknown event type '" + name + "'; one of " + EventTypes.wireNames());
+            }
             return EventType.UNKNOWN;
         });
     }
 
-    private static Channel channel(JsonNode node, List<FieldError> errors) {
-        String value = text(node, "channel", errors);
+    /** A channel by its lower-case name (web, email, sms, push), or null when absent or unknown (reported). */
+    private static Channel channel(JsonFields fields) {
+        String value = fields.text("channel");
         if (value == null) {
             return null;
         }
@@ -142,27 +83,7 @@ public final class EventJson {
                 return channel;
             }
         }
-        errors.add(new FieldError("channel", "must be one of web, email, sms, push"));
+        fields.error("channel", "must be one of web, email, sms, push");
         return null;
-    }
-
-    private static Map<String, String> attributes(JsonNode node, List<FieldError> errors) {
-        JsonNode value = node.get("attributes");
-        Map<String, String> attributes = new LinkedHashMap<>();
-        if (value == null || value.isNull()) {
-            return attributes;
-        }
-        if (!value.isObject()) {
-            errors.add(new FieldError("attributes", "must be an object of strings"));
-            return attributes;
-        }
-        value.fields().forEachRemaining(entry -> {
-            if (entry.getValue().isTextual()) {
-                attributes.put(entry.getKey(), entry.getValue().textValue());
-            } else {
-                errors.add(new FieldError("attributes." + entry.getKey(), "must be a string"));
-            }
-        });
-        return attributes;
     }
 }

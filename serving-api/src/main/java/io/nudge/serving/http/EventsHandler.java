@@ -1,6 +1,5 @@
 package io.nudge.serving.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
@@ -50,7 +49,7 @@ final class EventsHandler implements Handler {
 
     @Override
     public void handle(@NotNull Context ctx) throws Exception {
-        JsonNode body = readBody(ctx);
+        JsonNode body = Requests.jsonBody(ctx, json);
         Instant now = clock.instant();
         if (body.isArray()) {
             handleBatch(ctx, body, now);
@@ -116,18 +115,6 @@ final class EventsHandler implements Handler {
             accepted.increment(events.size());
         } catch (EventCollector.EventsUnavailableException e) {
             throw new ApiException(503, "events cannot be stored right now; retry later (" + e.getMessage() + ")", List.of());
-        }
-    }
-
-    private JsonNode readBody(Context ctx) {
-        String body = ctx.body();
-        if (body.isBlank()) {
-            throw ApiException.badRequest("(body)", "an event (JSON object) or a batch (JSON array) is required");
-        }
-        try {
-            return json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("(body)", "malformed JSON: " + e.getOriginalMessage());
         }
     }
 }

@@ -1,8 +1,10 @@
 package io.nudge.serving.http;
 
+import static io.javalin.apibuilder.ApiBuilder.before;
 import static io.javalin.apibuilder.ApiBuilder.get;
 import static io.javalin.apibuilder.ApiBuilder.path;
 import static io.javalin.apibuilder.ApiBuilder.post;
+import static io.javalin.apibuilder.ApiBuilder.put;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -13,10 +15,15 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nudge.config.NudgeConfig;
 import io.nudge.events.FieldError;
+import io.nudge.offers.NextBestOffers;
 import io.nudge.serving.events.EventCollector;
 import io.nudge.serving.offers.OfferCatalogue;
-import io.nudge.serving.store.ProfileChangelogReader;
+import io.nudge.serving.offers.OfferPublisher;
+import io.nudge.serving.offers.OffersUnavailableException;
+import io.nudge.serving.store.AssociationStore;
+import io.nudge.serving.store.ChangelogReader;
 import io.nudge.serving.store.ProfileStore;
+import io.nudge.serving.store.TrendingStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -35,15 +42,19 @@ public final class Routes {
     private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
 
     /** What the handlers need. */
-    public record Services(ProfileStore store, ProfileChangelogReader changelog, OfferCatalogue catalogue,
-                           EventCollector collector, ObjectMapper json, PrometheusMeterRegistry metrics, Clock clock) {}
+    public record Services(ProfileStore store, AssociationStore associations, TrendingStore trending, OfferCatalogue catalogue,
+                           OfferPublisher offers, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
+                           String adminKey, ObjectMapper json, PrometheusMeterRegistry metrics, Clock clock) {}
 
     private Routes() {}
 
     public static Javalin create(Services services, NudgeConfig config) {
         String openApi = resource("/io/nudge/serving/openapi.json");
         EventsHandler events = new EventsHandler(services.collector(), services.json(), services.clock(), config, services.metrics());
-        RecommendationsHandler recommendations = new RecommendationsHandler(services.store(), services.catalogue(), services.clock());
+        RecommendationsHandler recommendations = new RecommendationsHandler(services.store(), services.catalogue(),
+                services.associations(), services.trending(), services.nextBestOffers(), services.clock());
+        OffersHandler offers = new OffersHandler(services.catalogue(), services.offers(), services.json());
+        AdminAuth admin = AdminAuth.forKey(services.adminKey());
 
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
@@ -57,11 +68,21 @@ public final class Routes {
                 path("/v1", () -> {
                     post("/events", events);
                     get("/customers/{id}/recommendations", recommendations);
+                    path("/admin", () -> {
+                        before("/*", admin);
+                        get("/offers", offers::list);
+                        post("/offers", offers::create);
+                        get("/offers/{offerId}", offers::get);
+                        put("/offers/{offerId}", offers::update);
+                        post("/offers/{offerId}/expire", offers::expire);
+                    });
                 });
             });
         });
 
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.fields()));
+        app.exception(OffersUnavailableException.class, (e, ctx) ->
+                error(ctx, 503, "the offers catalogue cannot be changed right now; retry later (" + e.getMessage() + ")", List.of()));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage(), List.of()));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
@@ -76,6 +97,8 @@ public final class Routes {
         body.put("status", ready ? "UP" : "STARTING");
         body.put("profilesCaughtUp", ready);
         body.put("profiles", services.store().size());
+        body.put("offers", services.catalogue().size());
+        body.put("itemAssociations", services.associations().size());
         ctx.status(ready ? 200 : 503).json(body);
     }
 

@@ -1,73 +1,52 @@
 package io.nudge.serving.offers;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nudge.schemas.Codecs;
 import io.nudge.schemas.Offer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.ArrayList;
+import io.nudge.schemas.UndecodableMessageException;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The offers the API can recommend. For now loaded once from a JSON file (or the bundled demo catalogue);
- * managing offers through the API and the compacted offers topic comes with the offer engine.
+ * The offers catalogue, materialised from the compacted offers topic: per offer id, the highest version. Every
+ * replica of the API holds the whole catalogue (hundreds to thousands of offers), so scoring reads memory.
  */
 public final class OfferCatalogue {
 
-    private static final String BUNDLED = "/io/nudge/serving/demo-offers.json";
+    private final ConcurrentHashMap<String, Offer> offers = new ConcurrentHashMap<>();
+    private volatile List<Offer> snapshot = List.of();
 
-    private final List<Offer> offers;
-
-    private OfferCatalogue(List<Offer> offers) {
-        this.offers = List.copyOf(offers);
-    }
-
-    /** The catalogue in {@code file}, or the bundled demo catalogue when {@code file} is blank. */
-    public static OfferCatalogue load(String file, ObjectMapper json) {
-        try (InputStream in = file == null || file.isBlank()
-                ? OfferCatalogue.class.getResourceAsStream(BUNDLED)
-                : Files.newInputStream(Path.of(file))) {
-            return new OfferCatalogue(parse(json.readTree(in)));
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("Cannot load offers catalogue " + (file == null || file.isBlank() ? BUNDLED : file)
-                    + ": " + e.getMessage(), e);
+    /** Applies one record of the offers topic; a deletion removes the offer. */
+    public void apply(String offerId, byte[] value) throws UndecodableMessageException {
+        if (value == null) {
+            offers.remove(offerId);
+        } else {
+            upsert(Codecs.OFFERS.decode(value));
         }
+        refreshSnapshot();
     }
 
+    /** Keeps {@code offer} unless a newer version is already known. */
+    public void upsert(Offer offer) {
+        offers.merge(offer.getOfferId(), offer, (current, candidate) -> candidate.getVersion() > current.getVersion() ? candidate : current);
+        refreshSnapshot();
+    }
+
+    private void refreshSnapshot() {
+        snapshot = offers.values().stream().sorted(Comparator.comparing(Offer::getOfferId)).toList();
+    }
+
+    /** Every offer, active or not, ordered by id. */
     public List<Offer> offers() {
-        return offers;
+        return snapshot;
     }
 
-    private static List<Offer> parse(JsonNode root) {
-        if (!root.isArray()) {
-            throw new IllegalArgumentException("expected a JSON array of offers");
-        }
-        List<Offer> offers = new ArrayList<>();
-        for (JsonNode node : root) {
-            List<String> items = new ArrayList<>();
-            node.path("itemIds").forEach(item -> items.add(item.asText()));
-            offers.add(Offer.newBuilder()
-                    .setOfferId(required(node, "offerId"))
-                    .setTitle(required(node, "title"))
-                    .setCategory(node.hasNonNull("category") ? node.get("category").asText() : null)
-                    .setItemIds(items)
-                    .setBusinessValue(node.path("businessValue").asDouble(1.0))
-                    .setValidFrom(node.hasNonNull("validFrom") ? Instant.parse(node.get("validFrom").asText()) : null)
-                    .setValidUntil(node.hasNonNull("validUntil") ? Instant.parse(node.get("validUntil").asText()) : null)
-                    .setAttributes(Map.of())
-                    .build());
-        }
-        return offers;
+    public Optional<Offer> get(String offerId) {
+        return Optional.ofNullable(offers.get(offerId));
     }
 
-    private static String required(JsonNode node, String field) {
-        if (!node.hasNonNull(field)) {
-            throw new IllegalArgumentException("offer without '" + field + "': " + node);
-        }
-        return node.get(field).asText();
+    public int size() {
+        return offers.size();
     }
 }

@@ -1,6 +1,8 @@
 package io.nudge.serving.store;
 
+import io.nudge.schemas.Codecs;
 import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.UndecodableMessageException;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,8 +31,25 @@ public final class ProfileStore {
         profiles.remove(profileKey);
     }
 
+    /**
+     * The profile under {@code profileKey}; for an anonymous visitor who has since logged in, the customer's
+     * profile they were merged into.
+     */
     public Optional<CustomerProfile> get(String profileKey) {
-        return Optional.ofNullable(profiles.get(profileKey));
+        CustomerProfile profile = profiles.get(profileKey);
+        if (profile != null && profile.getMergedInto() != null) {
+            return Optional.ofNullable(profiles.get(profile.getMergedInto()));
+        }
+        return Optional.ofNullable(profile);
+    }
+
+    /** Applies one changelog record: a profile, or a deletion ({@code value} null). */
+    public void apply(String key, byte[] value) throws UndecodableMessageException {
+        if (value == null) {
+            remove(key);
+        } else {
+            upsert(Codecs.PROFILES.decode(value));
+        }
     }
 
     public int size() {

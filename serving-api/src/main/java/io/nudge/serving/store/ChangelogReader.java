@@ -1,11 +1,10 @@
 package io.nudge.serving.store;
 
 import io.nudge.config.NudgeConfig;
-import io.nudge.schemas.Codecs;
-import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.UndecodableMessageException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -21,33 +20,40 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the compacted profiles changelog from the beginning into a {@link ProfileStore}, then follows it.
- * Uses no consumer group: every replica reads every partition and keeps its own copy. It counts as caught up
- * once it has read up to the end offsets it saw when it started.
+ * Reads compacted changelog topics from the beginning into local stores, then follows them. Uses no consumer
+ * group: every replica reads every partition and keeps its own copy. It counts as caught up once it has read
+ * up to the end offsets it saw when it started, on every topic.
  */
-public final class ProfileChangelogReader implements AutoCloseable {
+public final class ChangelogReader implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ProfileChangelogReader.class);
+    /** Applies one record of a topic to its store; {@code value} is null for a deletion. */
+    @FunctionalInterface
+    public interface Handler {
+        void apply(String key, byte[] value) throws UndecodableMessageException;
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChangelogReader.class);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final String topic;
-    private final ProfileStore store;
+    private final Map<String, Handler> handlers;
     private final Thread thread;
+    private final Runnable onCaughtUp;
     private final AtomicLong undecodable = new AtomicLong();
     private final AtomicLong applied = new AtomicLong();
     private volatile boolean caughtUp;
     private volatile boolean running = true;
 
-    public ProfileChangelogReader(NudgeConfig config, ProfileStore store) {
-        this.topic = config.get(NudgeConfig.TOPIC_PROFILES);
-        this.store = store;
+    /** @param onCaughtUp runs once, on the reader's thread, when the stores have caught up (before readiness) */
+    public ChangelogReader(NudgeConfig config, Map<String, Handler> handlers, Runnable onCaughtUp) {
+        this.handlers = Map.copyOf(handlers);
+        this.onCaughtUp = onCaughtUp;
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "nudge-serving-profiles");
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "nudge-serving-changelogs");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.thread = new Thread(this::run, "profiles-changelog-reader");
+        this.thread = new Thread(this::run, "changelog-reader");
         this.thread.setDaemon(true);
     }
 
@@ -78,8 +84,9 @@ public final class ProfileChangelogReader implements AutoCloseable {
                     apply(record);
                 }
                 if (!caughtUp && target.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    onCaughtUp.run();
                     caughtUp = true;
-                    LOG.info("Profile store caught up with {}: {} profiles", topic, store.size());
+                    LOG.info("Caught up with {}: {} records applied", handlers.keySet(), applied.get());
                 }
             }
         } catch (WakeupException e) {
@@ -87,37 +94,42 @@ public final class ProfileChangelogReader implements AutoCloseable {
                 throw e;
             }
         } catch (RuntimeException e) {
-            LOG.error("Profile changelog reader stopped", e);
+            LOG.error("Changelog reader stopped", e);
         } finally {
             consumer.close();
         }
     }
 
     private List<TopicPartition> partitions() {
-        while (running) {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-            if (infos != null && !infos.isEmpty()) {
-                return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : handlers.keySet()) {
+            while (running) {
+                List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+                if (infos != null && !infos.isEmpty()) {
+                    infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+                    break;
+                }
+                LOG.warn("Topic {} not found yet; waiting for it", topic);
             }
-            LOG.warn("Topic {} not found yet; waiting for it", topic);
         }
-        throw new WakeupException();
+        if (!running) {
+            throw new WakeupException();
+        }
+        return partitions;
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {
-        if (record.value() == null) {
-            if (record.key() != null) {
-                store.remove(new String(record.key(), StandardCharsets.UTF_8));
-            }
+        if (record.key() == null) {
+            undecodable.incrementAndGet();
+            LOG.warn("Skipping changelog record without a key at {}-{}@{}", record.topic(), record.partition(), record.offset());
             return;
         }
         try {
-            CustomerProfile profile = Codecs.PROFILES.decode(record.value());
-            store.upsert(profile);
+            handlers.get(record.topic()).apply(new String(record.key(), StandardCharsets.UTF_8), record.value());
             applied.incrementAndGet();
         } catch (UndecodableMessageException e) {
             undecodable.incrementAndGet();
-            LOG.warn("Skipping undecodable profile at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+            LOG.warn("Skipping undecodable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
         }
     }
 

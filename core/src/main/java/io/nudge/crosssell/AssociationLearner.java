@@ -1,0 +1,54 @@
+package io.nudge.crosssell;
+
+import io.nudge.profile.Decay;
+import io.nudge.schemas.ItemAssociations;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Keeps, per item, the items that go with it: co-occurrence weights decayed in event time (what went together
+ * last year counts less than what goes together now) and capped to the strongest neighbours, so the state per
+ * item is bounded however much it sells.
+ */
+public final class AssociationLearner implements Serializable {
+
+    private final Decay decay;
+    private final int neighboursMax;
+
+    public AssociationLearner(Duration halfLife, int neighboursMax) {
+        this.decay = Decay.halfLife(halfLife);
+        this.neighboursMax = neighboursMax;
+    }
+
+    /** Adds {@code pair} to {@code current} (updated in place) or to new associations of {@code pair.item()}. */
+    public ItemAssociations apply(ItemAssociations current, ItemPair pair) {
+        ItemAssociations associations = current != null ? current
+                : new ItemAssociations(pair.item(), 0L, pair.at(), new HashMap<>());
+        associations.setSequence(associations.getSequence() + 1);
+        Map<String, Double> neighbours = new HashMap<>(associations.getNeighbours());
+        long ageMillis = associations.getAsOf().toEpochMilli() - pair.at().toEpochMilli();
+        if (ageMillis < 0) {
+            double factor = decay.factor(-ageMillis);
+            neighbours.replaceAll((other, weight) -> weight * factor);
+            associations.setAsOf(pair.at());
+            ageMillis = 0;
+        }
+        double weight = pair.weight() * decay.factor(ageMillis);
+        if (neighbours.containsKey(pair.other()) || neighbours.size() < neighboursMax) {
+            neighbours.merge(pair.other(), weight, Double::sum);
+        } else {
+            // Space-Saving: the newcomer takes the weakest one's place and inherits its weight, so an item that
+            // starts to sell with this one can climb instead of being evicted on every arrival.
+            // Ties by id, so replays evict the same one.
+            Map.Entry<String, Double> weakest = neighbours.entrySet().stream()
+                    .min(Map.Entry.<String, Double>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
+                    .orElseThrow();
+            neighbours.remove(weakest.getKey());
+            neighbours.put(pair.other(), weakest.getValue() + weight);
+        }
+        associations.setNeighbours(neighbours);
+        return associations;
+    }
+}

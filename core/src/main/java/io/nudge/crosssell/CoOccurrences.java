@@ -1,0 +1,70 @@
+package io.nudge.crosssell;
+
+import io.nudge.events.EventTypes;
+import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.EventType;
+import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.Order;
+import io.nudge.schemas.Session;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the item pairs one event creates, from the customer's profile as it was before the event: a purchase
+ * line pairs with the lines already in the same order, a product view with the items already viewed in the
+ * same session. Pairs go both ways, so each item learns about the other.
+ */
+public final class CoOccurrences implements Serializable {
+
+    /** Buying two items together says far more than looking at both. */
+    public static final double BOUGHT_TOGETHER = 1.0;
+    public static final double VIEWED_TOGETHER = 0.2;
+
+    private final Duration sessionGap;
+
+    public CoOccurrences(Duration sessionGap) {
+        this.sessionGap = sessionGap;
+    }
+
+    public List<ItemPair> of(CustomerProfile before, InteractionEvent event) {
+        if (before == null || event.getItemId() == null) {
+            return List.of();
+        }
+        if (event.getType() == EventType.PURCHASE) {
+            String orderId = event.getAttributes().get(EventTypes.ORDER_ID);
+            return orderId == null ? List.of() : pairs(event, itemsOfOrder(before, orderId), BOUGHT_TOGETHER);
+        }
+        if (event.getType() == EventType.PRODUCT_VIEW) {
+            Session session = before.getSession();
+            boolean sameSession = session != null && !event.getEventTime().isBefore(session.getStartedAt())
+                    && !event.getEventTime().isAfter(session.getLastEventAt().plus(sessionGap))
+                    && (event.getSessionId() == null || session.getSessionId() == null || event.getSessionId().equals(session.getSessionId()));
+            return sameSession ? pairs(event, session.getViewedItems(), VIEWED_TOGETHER) : List.of();
+        }
+        return List.of();
+    }
+
+    private static List<String> itemsOfOrder(CustomerProfile profile, String orderId) {
+        for (Order order : profile.getRecentOrders()) {
+            if (orderId.equals(order.getOrderId())) {
+                return order.getItemIds();
+            }
+        }
+        return List.of();
+    }
+
+    private static List<ItemPair> pairs(InteractionEvent event, List<String> companions, double weight) {
+        String item = event.getItemId();
+        if (companions.contains(item)) {
+            return List.of(); // already counted when it was first seen with them
+        }
+        List<ItemPair> pairs = new ArrayList<>(companions.size() * 2);
+        for (String other : companions) {
+            pairs.add(new ItemPair(item, other, weight, event.getEventTime()));
+            pairs.add(new ItemPair(other, item, weight, event.getEventTime()));
+        }
+        return pairs;
+    }
+}

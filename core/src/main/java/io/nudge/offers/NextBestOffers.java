@@ -1,0 +1,66 @@
+package io.nudge.offers;
+
+import io.nudge.config.NudgeConfig;
+import io.nudge.profile.CustomerMetrics;
+import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.ItemCount;
+import io.nudge.schemas.Offer;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The answer to "what should this visitor see now": offers and items, for the customer's group. Shared by the
+ * API and (later) the outreach actions, so a web page and an email choose alike.
+ */
+public final class NextBestOffers implements Serializable {
+
+    /** What the world looks like to scoring at this moment: the catalogue, cross-sell and trending. */
+    public record Market(Collection<Offer> offers, CrossSell crossSell, Map<String, Double> trendingCategories,
+                         List<ItemCount> trendingItems) {}
+
+    /** Whether this customer is in the control group, which gets the unpersonalised ranking. */
+    public enum Group { TREATMENT, CONTROL }
+
+    public record Result(Group group, CustomerMetrics metrics, List<ScoredOffer> offers, List<RecommendedItem> items) {}
+
+    private final OfferScorer offerScorer = new OfferScorer();
+    private final ItemRecommender itemRecommender;
+    private final CustomerMetrics.Thresholds thresholds;
+    private final double controlFraction;
+
+    public NextBestOffers(ItemRecommender.Weights weights, CustomerMetrics.Thresholds thresholds, double controlFraction) {
+        this.itemRecommender = new ItemRecommender(weights);
+        this.thresholds = thresholds;
+        this.controlFraction = controlFraction;
+    }
+
+    public static NextBestOffers from(NudgeConfig config) {
+        return new NextBestOffers(ItemRecommender.Weights.from(config), CustomerMetrics.Thresholds.from(config),
+                config.get(NudgeConfig.OFFERS_CONTROL_FRACTION));
+    }
+
+    /**
+     * @param visitorId the id asked about (customer or anonymous), which decides the group
+     * @param profile   their profile, or null for a visitor Nudge does not know yet
+     */
+    public Result recommend(String visitorId, CustomerProfile profile, RecommendationContext context, String channel,
+                            Instant now, int limit, Market market) {
+        Group group = groupOf(visitorId);
+        boolean personalised = group == Group.TREATMENT;
+        CustomerMetrics metrics = profile == null ? null : CustomerMetrics.of(profile, now, thresholds);
+        List<ScoredOffer> offers = offerScorer.rank(new OfferScorer.Request(profile, metrics, context, channel, now, limit, personalised),
+                market.offers(), market.crossSell(), market.trendingCategories());
+        List<RecommendedItem> items = itemRecommender.recommend(personalised ? profile : null,
+                personalised ? context : RecommendationContext.NONE, market.crossSell(), market.trendingItems(), limit);
+        return new Result(group, metrics, offers, items);
+    }
+
+    /** Deterministic by id, so a customer stays in their group across requests, replicas and restarts. */
+    public Group groupOf(String visitorId) {
+        long bucket = Integer.toUnsignedLong(visitorId.hashCode() * 0x9E3779B1) % 10_000;
+        return bucket < Math.round(controlFraction * 10_000) ? Group.CONTROL : Group.TREATMENT;
+    }
+}

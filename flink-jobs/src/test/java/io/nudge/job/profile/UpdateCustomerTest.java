@@ -1,0 +1,141 @@
+package io.nudge.job.profile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nudge.crosssell.ItemPair;
+import io.nudge.profile.ProfileSettings;
+import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.EventType;
+import io.nudge.schemas.InteractionEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+class UpdateCustomerTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+    private static final Duration IDLE_TTL = Duration.ofDays(30);
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ProfileInput, ProfileChange> harness() throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, ProfileInput, ProfileChange> harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(new UpdateCustomer(ProfileSettings.defaults(), IDLE_TTL)),
+                        input -> input.customerId, Types.STRING);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        return harness;
+    }
+
+    private static StreamRecord<ProfileInput> view(String customer, String item, String category, Instant at) {
+        InteractionEvent event = InteractionEvent.newBuilder().setEventId(customer + item + at).setCustomerId(customer)
+                .setType(EventType.PRODUCT_VIEW).setEventTime(at).setItemId(item).setCategory(category).build();
+        return new StreamRecord<>(ProfileInput.event(event), at.toEpochMilli());
+    }
+
+    private static List<CustomerProfile> profiles(KeyedOneInputStreamOperatorTestHarness<String, ProfileInput, ProfileChange> h) {
+        return h.extractOutputValues().stream().filter(c -> !c.isDeletion()).map(c -> c.profile).toList();
+    }
+
+    @Test
+    void emitsEachCustomersUpdatedProfileWithItsOwnSequence() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(view("alice", "spade", "garden", T0));
+            h.processElement(view("bob", "mug", "kitchen", T0));
+            h.processElement(view("alice", "rake", "garden", T0.plusSeconds(5)));
+
+            List<CustomerProfile> out = profiles(h);
+            assertEquals(3, out.size());
+            CustomerProfile alice = out.get(2);
+            assertEquals("alice", alice.getProfileKey());
+            assertEquals(2, alice.getSequence());
+            assertEquals(List.of("rake", "spade"), alice.getRecentlyViewed().stream().map(v -> v.getItemId()).toList());
+            assertEquals(1, out.get(1).getSequence(), "bob's sequence is his own");
+        }
+    }
+
+    @Test
+    void itemsViewedInOneSessionBecomePairs() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(view("alice", "lamp", "lighting", T0));
+            h.processElement(view("alice", "shade", "lighting", T0.plusSeconds(20)));
+
+            List<ItemPair> pairs = h.getSideOutput(UpdateCustomer.ITEM_PAIRS).stream().map(StreamRecord::getValue).toList();
+            assertEquals(List.of("shade->lamp", "lamp->shade"), pairs.stream().map(p -> p.item() + "->" + p.other()).toList());
+        }
+    }
+
+    @Test
+    void profilesSurviveASnapshotAndRestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            h.processElement(view("alice", "spade", "garden", T0));
+            h.processElement(view("alice", "rake", "garden", T0.plusSeconds(1)));
+            snapshot = h.snapshot(1L, T0.toEpochMilli());
+        }
+        try (var restored = harness()) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processElement(view("alice", "hose", "garden", T0.plusSeconds(2)));
+
+            CustomerProfile alice = profiles(restored).get(0);
+            assertEquals(3, alice.getSequence(), "sequence continues from the restored state");
+            assertEquals(3L, alice.getEventCounts().get("PRODUCT_VIEW"));
+        }
+    }
+
+    @Test
+    void anIdleProfileExpiresInEventTimeAndAnActiveOneDoesNot() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(view("idle", "spade", "garden", T0));
+            h.processElement(view("active", "mug", "kitchen", T0));
+            h.processElement(view("active", "cup", "kitchen", T0.plus(Duration.ofDays(20))));
+
+            h.processWatermark(T0.plus(IDLE_TTL).toEpochMilli());
+            assertEquals(List.of(ProfileChange.deleted("idle")),
+                    h.extractOutputValues().stream().filter(ProfileChange::isDeletion).toList());
+            assertEquals(1, h.numEventTimeTimers(), "the active customer's timer moved to its new expiry");
+
+            h.processElement(view("idle", "rake", "garden", T0.plus(IDLE_TTL).plusSeconds(1)));
+            assertEquals(1, profiles(h).get(profiles(h).size() - 1).getSequence(), "an expired customer starts afresh");
+        }
+    }
+
+    @Test
+    void theEndOfABoundedInputExpiresNobody() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(view("alice", "spade", "garden", T0));
+            h.processWatermark(Long.MAX_VALUE);
+            assertTrue(h.extractOutputValues().stream().noneMatch(ProfileChange::isDeletion));
+        }
+    }
+
+    @Test
+    void aVisitorHandedOverIsAbsorbed() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(view("alice", "spade", "garden", T0));
+            CustomerProfile visitor = io.nudge.profile.ProfileUpdater.newProfile("anon-1", T0);
+            visitor.setCategoryAffinity(Map.of("toys", 3.0));
+            visitor.setSequence(4);
+            h.processElement(new StreamRecord<>(ProfileInput.visitor("alice", visitor), T0.toEpochMilli()));
+
+            CustomerProfile alice = profiles(h).get(1);
+            assertEquals(2, alice.getSequence());
+            assertEquals(List.of("anon-1"), alice.getLinkedIds());
+            assertTrue(alice.getCategoryAffinity().containsKey("toys"));
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.nudge.cli;
+
+import io.nudge.config.NudgeConfig;
+import io.nudge.evaluation.NextBasketEvaluation;
+import io.nudge.evaluation.RetailTransactions;
+import io.nudge.offers.ItemRecommender;
+import io.nudge.profile.ProfileSettings;
+import io.nudge.profile.ProfileUpdater;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** Offline quality: next-basket prediction on a real shop's transactions, against two baselines. */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Replay a shop's transactions (the UCI Online Retail CSV, optionally .gz) in time order through "
+                + "Nudge's profile, cross-sell and scoring code and measure next-basket prediction: before each order "
+                + "in the test period of a customer with earlier purchases, recommend K items.",
+                "Prints hit-rate@K (orders containing at least one recommended item) and recall@K for Nudge and two "
+                + "baselines: the most popular items of the last 30 days, and the customer's own most frequently bought items."})
+final class EvaluateCommand implements Callable<Integer> {
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Transactions CSV (or .csv.gz).")
+    Path data;
+
+    @Option(names = "--train-end", required = true, paramLabel = "DATE",
+            description = "First day of the test period, e.g. 2011-08-01 (shop time); earlier orders only train.")
+    LocalDate trainEnd;
+
+    @Option(names = "--test-end", required = true, paramLabel = "DATE",
+            description = "Day after the test period, e.g. 2011-10-01; later orders are ignored.")
+    LocalDate testEnd;
+
+    @Option(names = "--k", defaultValue = "10", description = "Items recommended per order (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--popularity-window", defaultValue = "30d",
+            description = "Window of the popularity baseline and of Nudge's trending signal (default: ${DEFAULT-VALUE}).")
+    String popularityWindow;
+
+    @Mixin
+    ConfigOptions options;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isReadable(data)) {
+            throw new ParameterException(spec.commandLine(), "--data: cannot read " + data.toAbsolutePath());
+        }
+        if (!testEnd.isAfter(trainEnd)) {
+            throw new ParameterException(spec.commandLine(), "--test-end must be after --train-end");
+        }
+        if (k < 1) {
+            throw new ParameterException(spec.commandLine(), "--k must be at least 1");
+        }
+        NudgeConfig config = options.load();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter progress = spec.commandLine().getErr();
+        long started = System.nanoTime();
+
+        RetailTransactions.Read read = RetailTransactions.read(data,
+                lines -> progress.printf("\rread %,d lines", lines).flush());
+        progress.printf("%nskipped: %s%n", read.skipped()).flush();
+
+        NextBasketEvaluation.Settings settings = new NextBasketEvaluation.Settings(
+                shopMidnight(trainEnd), shopMidnight(testEnd), k, NudgeConfig.duration(popularityWindow),
+                config.get(NudgeConfig.CROSSSELL_HALF_LIFE), config.get(NudgeConfig.CROSSSELL_NEIGHBOURS_MAX),
+                ItemRecommender.Weights.from(config));
+        NextBasketEvaluation evaluation = new NextBasketEvaluation(settings, new ProfileUpdater(ProfileSettings.from(config)));
+        Map<String, NextBasketEvaluation.Score> scores = evaluation.run(read.events(),
+                orders -> progress.printf("\rreplayed %,d orders", orders).flush());
+        progress.printf("%ndone in %.1f s%n", Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0).flush();
+
+        out.printf("%nNext-basket prediction, test orders %s .. %s (shop time), k = %d%n", trainEnd, testEnd.minusDays(1), k);
+        out.printf("| method | orders | hit-rate@%d | recall@%d |%n|---|---:|---:|---:|%n", k, k);
+        scores.forEach((method, score) -> out.printf("| %s | %,d | %.4f | %.4f |%n", method, score.orders(), score.hitRate(), score.recall()));
+        out.flush();
+        return 0;
+    }
+
+    private static Instant shopMidnight(LocalDate day) {
+        return day.atStartOfDay(RetailTransactions.SHOP_ZONE).toInstant();
+    }
+}

@@ -1,0 +1,205 @@
+package io.nudge.evaluation;
+
+import io.nudge.crosssell.AssociationLearner;
+import io.nudge.crosssell.CoOccurrences;
+import io.nudge.crosssell.ItemPair;
+import io.nudge.events.EventTypes;
+import io.nudge.events.ProfileKeys;
+import io.nudge.offers.ItemRecommender;
+import io.nudge.offers.RecommendationContext;
+import io.nudge.offers.RecommendedItem;
+import io.nudge.profile.ProfileUpdater;
+import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.ItemAssociations;
+import io.nudge.schemas.ItemCount;
+import io.nudge.trending.PopularItems;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntConsumer;
+
+/**
+ * Next-basket prediction on a shop's history, replayed in time order through the same profile, cross-sell
+ * and scoring code as the live system. Before each test-period order of a customer who already bought
+ * something, every method recommends {@code k} items; an order is a hit when it contains at least one of them.
+ * Learning goes on through the test period, as it would live: each order is applied after it was predicted.
+ */
+public final class NextBasketEvaluation {
+
+    /** Scores of one method over the test orders. */
+    public static final class Score {
+        private long orders;
+        private long hits;
+        private double recallSum;
+
+        void add(List<String> recommended, Set<String> bought) {
+            long found = recommended.stream().filter(bought::contains).count();
+            orders++;
+            hits += found > 0 ? 1 : 0;
+            recallSum += (double) found / bought.size();
+        }
+
+        public long orders() {
+            return orders;
+        }
+
+        public double hitRate() {
+            return orders == 0 ? 0 : (double) hits / orders;
+        }
+
+        public double recall() {
+            return orders == 0 ? 0 : recallSum / orders;
+        }
+    }
+
+    public record Settings(Instant trainEnd, Instant testEnd, int k, Duration popularityWindow,
+                           Duration associationHalfLife, int neighboursMax, ItemRecommender.Weights weights) {}
+
+    /** Trending candidates the recommender sees, as the job would publish them. */
+    static final int TRENDING_ITEMS = 100;
+
+    private final Settings settings;
+    private final ProfileUpdater updater;
+    private final CoOccurrences coOccurrences;
+    private final AssociationLearner learner;
+    private final ItemRecommender recommender;
+
+    private final Map<String, CustomerProfile> profiles = new HashMap<>();
+    private final Map<String, ItemAssociations> associations = new HashMap<>();
+    private final Map<String, Map<String, Purchases>> purchasesByCustomer = new HashMap<>();
+    private final Deque<Pane> panes = new ArrayDeque<>();
+    private long trendingDay = Long.MIN_VALUE;
+    private List<ItemCount> trending = List.of();
+
+    /** Count and last time of one customer's purchases of one item: the "most frequent" baseline's memory. */
+    private static final class Purchases {
+        int orders;
+        Instant last;
+    }
+
+    /** One day of popularity; the window is the panes of its last N days. */
+    private record Pane(long day, PopularItems items) {}
+
+    public NextBasketEvaluation(Settings settings, ProfileUpdater updater) {
+        this.settings = settings;
+        this.updater = updater;
+        this.coOccurrences = new CoOccurrences(updater.settings().sessionGap());
+        this.learner = new AssociationLearner(settings.associationHalfLife(), settings.neighboursMax());
+        this.recommender = new ItemRecommender(settings.weights());
+    }
+
+    /**
+     * Runs over {@code events} (purchase lines; ordered here by time, stably) and returns the scores per method,
+     * in a fixed order: Nudge first, then the baselines.
+     */
+    public Map<String, Score> run(List<InteractionEvent> events, IntConsumer ordersDone) {
+        List<InteractionEvent> ordered = new ArrayList<>(events);
+        ordered.sort(Comparator.comparing(InteractionEvent::getEventTime));
+        Map<String, Score> scores = new LinkedHashMap<>();
+        scores.put("nudge", new Score());
+        scores.put("popular-30d", new Score());
+        scores.put("own-most-frequent", new Score());
+
+        int done = 0;
+        int i = 0;
+        while (i < ordered.size()) {
+            int end = i;
+            String orderId = ordered.get(i).getAttributes().get(EventTypes.ORDER_ID);
+            while (end < ordered.size() && orderId.equals(ordered.get(end).getAttributes().get(EventTypes.ORDER_ID))) {
+                end++;
+            }
+            List<InteractionEvent> order = ordered.subList(i, end);
+            InteractionEvent first = order.get(0);
+            Instant at = first.getEventTime();
+            if (!at.isBefore(settings.testEnd())) {
+                break;
+            }
+            if (!at.isBefore(settings.trainEnd()) && first.getCustomerId() != null && profiles.containsKey(first.getCustomerId())) {
+                Set<String> bought = new HashSet<>();
+                order.forEach(line -> bought.add(line.getItemId()));
+                predict(first.getCustomerId(), at, bought, scores);
+            }
+            order.forEach(this::learn);
+            if (++done % 1000 == 0) {
+                ordersDone.accept(done);
+            }
+            i = end;
+        }
+        ordersDone.accept(done);
+        return scores;
+    }
+
+    private void predict(String customer, Instant at, Set<String> bought, Map<String, Score> scores) {
+        List<ItemCount> trending = trendingBefore(at);
+        List<String> nudge = recommender.recommend(profiles.get(customer), RecommendationContext.NONE,
+                        item -> neighbours(item), trending, settings.k())
+                .stream().map(RecommendedItem::itemId).toList();
+        scores.get("nudge").add(nudge, bought);
+        scores.get("popular-30d").add(trending.stream().limit(settings.k()).map(ItemCount::getItemId).toList(), bought);
+        scores.get("own-most-frequent").add(mostFrequent(customer), bought);
+    }
+
+    private Map<String, Double> neighbours(String item) {
+        ItemAssociations found = associations.get(item);
+        return found == null ? Map.of() : found.getNeighbours();
+    }
+
+    private List<String> mostFrequent(String customer) {
+        return purchasesByCustomer.getOrDefault(customer, Map.of()).entrySet().stream()
+                .sorted(Comparator.comparing((Map.Entry<String, Purchases> e) -> e.getValue().orders).reversed()
+                        .thenComparing(e -> e.getValue().last, Comparator.reverseOrder())
+                        .thenComparing(Map.Entry::getKey))
+                .limit(settings.k())
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    private void learn(InteractionEvent line) {
+        String key = ProfileKeys.of(line);
+        CustomerProfile before = profiles.get(key);
+        for (ItemPair pair : coOccurrences.of(before, line)) {
+            associations.put(pair.item(), learner.apply(associations.get(pair.item()), pair));
+        }
+        profiles.put(key, updater.apply(before, line));
+        if (line.getCustomerId() != null) {
+            Purchases p = purchasesByCustomer.computeIfAbsent(key, k -> new HashMap<>())
+                    .computeIfAbsent(line.getItemId(), k -> new Purchases());
+            p.orders++;
+            p.last = line.getEventTime();
+        }
+        long day = line.getEventTime().toEpochMilli() / Duration.ofDays(1).toMillis();
+        if (panes.isEmpty() || panes.peekLast().day() != day) {
+            panes.addLast(new Pane(day, new PopularItems()));
+        }
+        panes.peekLast().items().add(line);
+    }
+
+    /**
+     * The most popular items over the window of whole days before {@code at}'s day, from the daily panes. Like
+     * the job's sliding window it moves once per slide (a day), so it is computed once per day.
+     */
+    private List<ItemCount> trendingBefore(Instant at) {
+        long today = at.toEpochMilli() / Duration.ofDays(1).toMillis();
+        if (today != trendingDay) {
+            long firstDay = today - settings.popularityWindow().toDays();
+            PopularItems window = new PopularItems();
+            panes.stream().filter(pane -> pane.day() >= firstDay && pane.day() < today).forEach(pane -> window.merge(pane.items()));
+            while (!panes.isEmpty() && panes.peekFirst().day() < firstDay) {
+                panes.removeFirst();
+            }
+            trending = window.top(TRENDING_ITEMS);
+            trendingDay = today;
+        }
+        return trending;
+    }
+}

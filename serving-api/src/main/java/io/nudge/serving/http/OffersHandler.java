@@ -1,0 +1,76 @@
+package io.nudge.serving.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.nudge.schemas.Offer;
+import io.nudge.schemas.OfferStatus;
+import io.nudge.serving.offers.OfferCatalogue;
+import io.nudge.serving.offers.OfferJson;
+import io.nudge.serving.offers.OfferPublisher;
+import io.nudge.serving.offers.OffersUnavailableException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The offers catalogue for marketers ({@code /v1/admin/offers}): list, create, update, expire. Every change
+ * is a new version of the offer on the compacted offers topic.
+ */
+final class OffersHandler {
+
+    private final OfferCatalogue catalogue;
+    private final OfferPublisher publisher;
+    private final ObjectMapper json;
+
+    OffersHandler(OfferCatalogue catalogue, OfferPublisher publisher, ObjectMapper json) {
+        this.catalogue = catalogue;
+        this.publisher = publisher;
+        this.json = json;
+    }
+
+    void list(Context ctx) {
+        List<Map<String, Object>> offers = catalogue.offers().stream().map(OfferJson::render).toList();
+        ctx.json(Map.of("offers", offers));
+    }
+
+    void get(Context ctx) {
+        ctx.json(OfferJson.render(existing(ctx)));
+    }
+
+    void create(Context ctx) throws OffersUnavailableException {
+        Offer offer = parse(ctx, null);
+        if (catalogue.get(offer.getOfferId()).isPresent()) {
+            throw new ApiException(409, "offer '" + offer.getOfferId() + "' exists; update it with PUT /v1/admin/offers/"
+                    + offer.getOfferId(), List.of());
+        }
+        offer.setVersion(1);
+        ctx.status(201).json(OfferJson.render(publisher.publish(offer)));
+    }
+
+    void update(Context ctx) throws OffersUnavailableException {
+        Offer current = existing(ctx);
+        Offer offer = parse(ctx, current.getOfferId());
+        offer.setVersion(current.getVersion() + 1);
+        ctx.json(OfferJson.render(publisher.publish(offer)));
+    }
+
+    void expire(Context ctx) throws OffersUnavailableException {
+        Offer current = existing(ctx);
+        Offer expired = Offer.newBuilder(current).setVersion(current.getVersion() + 1).setStatus(OfferStatus.EXPIRED).build();
+        ctx.json(OfferJson.render(publisher.publish(expired)));
+    }
+
+    private Offer existing(Context ctx) {
+        String offerId = Requests.id(ctx.pathParam("offerId"), "offerId");
+        return catalogue.get(offerId).orElseThrow(() -> new ApiException(404, "no offer '" + offerId + "'", List.of()));
+    }
+
+    private Offer parse(Context ctx, String pathId) {
+        JsonNode body = Requests.jsonBody(ctx, json);
+        OfferJson.Parsed parsed = OfferJson.parse(body, pathId);
+        if (parsed.offer() == null) {
+            throw ApiException.badRequest("invalid offer", parsed.errors());
+        }
+        return parsed.offer();
+    }
+}

@@ -1,0 +1,184 @@
+package io.nudge.serving.json;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.nudge.events.FieldError;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads the fields of one JSON object, collecting every problem as a {@link FieldError} instead of stopping at
+ * the first, so a sender learns everything that is wrong with a document at once. Absent and {@code null}
+ * fields read as {@code null}.
+ */
+public final class JsonFields {
+
+    private final JsonNode node;
+    private final List<FieldError> errors = new ArrayList<>();
+
+    private JsonFields(JsonNode node) {
+        this.node = node;
+    }
+
+    /** Fields of {@code node}, which must be an object with no fields outside {@code known}. */
+    public static JsonFields of(JsonNode node, String what, Set<String> known) {
+        JsonFields fields = new JsonFields(node);
+        if (node == null || !node.isObject()) {
+            fields.errors.add(new FieldError("(body)", what + " must be a JSON object"));
+            return fields;
+        }
+        node.fieldNames().forEachRemaining(name -> {
+            if (!known.contains(name)) {
+                fields.errors.add(new FieldError(name, "unknown field"));
+            }
+        });
+        return fields;
+    }
+
+    public List<FieldError> errors() {
+        return errors;
+    }
+
+    public void error(String field, String message) {
+        errors.add(new FieldError(field, message));
+    }
+
+    public boolean isObject() {
+        return node != null && node.isObject();
+    }
+
+    private JsonNode value(String field) {
+        JsonNode value = node == null ? null : node.get(field);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    public boolean has(String field) {
+        return value(field) != null;
+    }
+
+    public String text(String field) {
+        JsonNode value = value(field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            error(field, "must be a string");
+            return null;
+        }
+        return value.textValue();
+    }
+
+    public Double number(String field) {
+        JsonNode value = value(field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isNumber() || !Double.isFinite(value.doubleValue())) {
+            error(field, "must be a number");
+            return null;
+        }
+        return value.doubleValue();
+    }
+
+    public Integer integer(String field) {
+        JsonNode value = value(field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            error(field, "must be a whole number");
+            return null;
+        }
+        return value.intValue();
+    }
+
+    public Long longInteger(String field) {
+        JsonNode value = value(field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            error(field, "must be a whole number");
+            return null;
+        }
+        return value.longValue();
+    }
+
+    public Boolean bool(String field) {
+        JsonNode value = value(field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isBoolean()) {
+            error(field, "must be true or false");
+            return null;
+        }
+        return value.booleanValue();
+    }
+
+    /** An ISO-8601 instant ({@code 2026-11-25T10:00:00Z}) or epoch milliseconds. */
+    public Instant instant(String field) {
+        JsonNode value = value(field);
+        if (value == null) {
+            return null;
+        }
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return Instant.ofEpochMilli(value.longValue());
+        }
+        if (value.isTextual()) {
+            try {
+                return Instant.parse(value.textValue());
+            } catch (DateTimeParseException e) {
+                // reported below
+            }
+        }
+        error(field, "must be an ISO-8601 instant (2026-11-25T10:00:00Z) or epoch milliseconds");
+        return null;
+    }
+
+    /** An array of strings; absent reads as empty. */
+    public List<String> strings(String field) {
+        JsonNode value = value(field);
+        List<String> strings = new ArrayList<>();
+        if (value == null) {
+            return strings;
+        }
+        if (!value.isArray()) {
+            error(field, "must be an array of strings");
+            return strings;
+        }
+        for (int i = 0; i < value.size(); i++) {
+            if (value.get(i).isTextual()) {
+                strings.add(value.get(i).textValue());
+            } else {
+                error(field + "[" + i + "]", "must be a string");
+            }
+        }
+        return strings;
+    }
+
+    /** An object of strings; absent reads as empty. */
+    public Map<String, String> stringMap(String field) {
+        JsonNode value = value(field);
+        Map<String, String> map = new LinkedHashMap<>();
+        if (value == null) {
+            return map;
+        }
+        if (!value.isObject()) {
+            error(field, "must be an object of strings");
+            return map;
+        }
+        value.fields().forEachRemaining(entry -> {
+            if (entry.getValue().isTextual()) {
+                map.put(entry.getKey(), entry.getValue().textValue());
+            } else {
+                error(field + "." + entry.getKey(), "must be a string");
+            }
+        });
+        return map;
+    }
+}

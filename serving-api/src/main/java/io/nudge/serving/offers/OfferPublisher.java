@@ -1,0 +1,107 @@
+package io.nudge.serving.offers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nudge.config.NudgeConfig;
+import io.nudge.schemas.Codecs;
+import io.nudge.schemas.Offer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes catalogue changes to the offers topic, where every API replica (and later the job) picks them up, and
+ * to this replica's catalogue at once so the writer reads its own change. Seeds an empty catalogue from a file.
+ */
+public final class OfferPublisher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OfferPublisher.class);
+    private static final String BUNDLED = "/io/nudge/serving/demo-offers.json";
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final OfferCatalogue catalogue;
+
+    public OfferPublisher(NudgeConfig config, OfferCatalogue catalogue) {
+        this.topic = config.get(NudgeConfig.TOPIC_OFFERS);
+        this.catalogue = catalogue;
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "nudge-serving-offers");
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Writes {@code offer} and waits until Kafka has it. */
+    public Offer publish(Offer offer) throws OffersUnavailableException {
+        try {
+            producer.send(new ProducerRecord<>(topic, offer.getOfferId().getBytes(StandardCharsets.UTF_8), Codecs.OFFERS.encode(offer)))
+                    .get(15, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new OffersUnavailableException("Kafka did not take the offer " + offer.getOfferId() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OffersUnavailableException("interrupted while writing offer " + offer.getOfferId(), e);
+        }
+        catalogue.upsert(offer);
+        return offer;
+    }
+
+    /**
+     * Publishes the offers in {@code file} (or the bundled demo catalogue when blank) if the catalogue is empty,
+     * so a new installation has something to recommend. Run once the catalogue has caught up with the topic.
+     */
+    public void seedIfEmpty(String file, ObjectMapper json) throws OffersUnavailableException {
+        if (catalogue.size() > 0) {
+            return;
+        }
+        List<Offer> seed = readSeed(file, json);
+        for (Offer offer : seed) {
+            publish(offer);
+        }
+        LOG.info("Seeded the empty offers catalogue with {} offers from {}", seed.size(), file.isBlank() ? "the bundled demo catalogue" : file);
+    }
+
+    static List<Offer> readSeed(String file, ObjectMapper json) {
+        try (InputStream in = file.isBlank() ? OfferPublisher.class.getResourceAsStream(BUNDLED) : Files.newInputStream(Path.of(file))) {
+            JsonNode root = json.readTree(in);
+            if (root == null || !root.isArray()) {
+                throw new IllegalArgumentException("expected a JSON array of offers");
+            }
+            List<Offer> offers = new ArrayList<>();
+            for (int i = 0; i < root.size(); i++) {
+                OfferJson.Parsed parsed = OfferJson.parse(root.get(i), null);
+                if (parsed.offer() == null) {
+                    throw new IllegalArgumentException("offer " + i + ": " + parsed.errors());
+                }
+                offers.add(parsed.offer());
+            }
+            return offers;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("Cannot read the offers catalogue " + (file.isBlank() ? BUNDLED : file) + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
