@@ -57,7 +57,8 @@ class EndToEndTest {
         stack = LocalStack.start(workDir, NudgeConfig.defaults()
                 .with(NudgeConfig.HTTP_PORT, 0)
                 .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s"));
-        awaitValue("the API to report UP", () -> get("/health"), h -> h.get("status").asText().equals("UP"));
+        awaitValue("the API to report UP with its offers", () -> get("/health"),
+                h -> h.get("status").asText().equals("UP") && h.get("offers").asInt() > 0);
     }
 
     @AfterAll
@@ -92,6 +93,62 @@ class EndToEndTest {
     }
 
     @Test
+    void anOfferDismissedThreeTimesDisappears() throws Exception {
+        for (int i = 1; i <= 2; i++) {
+            postEvent("{\"type\":\"product_view\",\"customerId\":\"e2e-dismisser\",\"itemId\":\"toys-00" + i + "\",\"category\":\"toys\"}");
+        }
+        awaitValue("toys offers first", () -> get("/v1/customers/e2e-dismisser/recommendations?limit=3"),
+                r -> r.get("profileSequence").asLong() >= 2 && offerIds(r).get(0).equals("toys-wooden-15"));
+        for (int i = 0; i < 3; i++) {
+            postEvent("{\"type\":\"offer_dismiss\",\"customerId\":\"e2e-dismisser\",\"offerId\":\"toys-wooden-15\"}");
+        }
+        JsonNode after = awaitValue("the three dismissals in the profile", () -> get("/v1/customers/e2e-dismisser/recommendations?limit=20"),
+                r -> r.get("profileSequence").asLong() >= 5);
+        assertFalse(offerIds(after).contains("toys-wooden-15"), after.toString());
+        assertTrue(offerIds(after).contains("toys-gift-wrap"), "other toys offers stay");
+    }
+
+    @Test
+    void aOneOffOfferGoesOnceBoughtWhileAReplenishableOneStays() throws Exception {
+        createOffer("{\"offerId\":\"e2e-kettle\",\"title\":\"A kettle for life\",\"category\":\"kitchen\",\"itemIds\":[\"kitchen-090\"],\"excludeIfBought\":true}");
+        createOffer("{\"offerId\":\"e2e-coffee\",\"title\":\"Coffee refill\",\"category\":\"kitchen\",\"itemIds\":[\"kitchen-091\"]}");
+        JsonNode before = get("/v1/customers/e2e-buyer/recommendations?limit=50");
+        assertTrue(offerIds(before).containsAll(List.of("e2e-kettle", "e2e-coffee")), before.toString());
+
+        for (String item : List.of("kitchen-090", "kitchen-091")) {
+            postEvent("{\"type\":\"purchase\",\"customerId\":\"e2e-buyer\",\"itemId\":\"" + item
+                    + "\",\"category\":\"kitchen\",\"price\":20,\"currency\":\"EUR\",\"quantity\":1,\"attributes\":{\"orderId\":\"e2e-o1\"}}");
+        }
+        JsonNode after = awaitValue("both purchases in the profile", () -> get("/v1/customers/e2e-buyer/recommendations?limit=50&explain=true"),
+                r -> r.get("profileSequence").asLong() >= 2);
+        assertFalse(offerIds(after).contains("e2e-kettle"), "bought once, not offered again");
+        assertTrue(offerIds(after).contains("e2e-coffee"), "replenishable: offered again");
+        JsonNode items = after.get("items");
+        assertEquals(java.util.Set.of("kitchen-090", "kitchen-091"),
+                java.util.Set.of(items.get(0).get("itemId").asText(), items.get(1).get("itemId").asText()),
+                "what they buy leads the item list (repeat buying): " + items);
+        assertTrue(items.get(0).get("explain").has("own"), items.toString());
+    }
+
+    @Test
+    void aVisitorsBrowsingFollowsThemIntoTheirAccount() throws Exception {
+        for (int i = 1; i <= 3; i++) {
+            postEvent("{\"type\":\"product_view\",\"anonymousId\":\"e2e-anon\",\"itemId\":\"party-00" + i + "\",\"category\":\"party\"}");
+        }
+        awaitValue("the visitor's profile", () -> get("/v1/customers/e2e-anon/recommendations?limit=1"),
+                r -> r.get("profileSequence").asLong() >= 3);
+        postEvent("{\"type\":\"identify\",\"anonymousId\":\"e2e-anon\",\"customerId\":\"e2e-member\"}");
+        postEvent("{\"type\":\"product_view\",\"anonymousId\":\"e2e-anon\",\"itemId\":\"party-004\",\"category\":\"party\"}");
+
+        JsonNode member = awaitValue("the member's profile with the visitor's history", () -> get("/v1/customers/e2e-member/recommendations?limit=1"),
+                r -> r.get("personalized").asBoolean() && r.get("profileSequence").asLong() >= 3);
+        assertEquals("party-supplies", offerIds(member).get(0), member.toString());
+        JsonNode viaCookie = awaitValue("the anonymous id to lead to the member", () -> get("/v1/customers/e2e-anon/recommendations?limit=1"),
+                r -> "e2e-member".equals(r.path("profileKey").asText()));
+        assertEquals(member.get("offers"), viaCookie.get("offers"));
+    }
+
+    @Test
     void anUndecodableRecordGoesToTheDeadLetterTopicAndTheJobCarriesOn() throws Exception {
         byte[] garbage = "not an avro event".getBytes(StandardCharsets.UTF_8);
         RecordMetadata written = produceRaw(stack.config().get(NudgeConfig.TOPIC_EVENTS), "mystery".getBytes(StandardCharsets.UTF_8), garbage);
@@ -123,6 +180,19 @@ class EndToEndTest {
                     .filter(p -> p.getParent().getFileName().toString().startsWith("chk-"))
                     .findFirst();
         }
+    }
+
+    private static List<String> offerIds(JsonNode recommendations) {
+        List<String> ids = new java.util.ArrayList<>();
+        recommendations.get("offers").forEach(offer -> ids.add(offer.get("offerId").asText()));
+        return ids;
+    }
+
+    private static void createOffer(String body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/admin/offers"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + stack.api().adminKey())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, response.statusCode(), response.body());
     }
 
     private static String topCategory(JsonNode recommendations) {

@@ -15,6 +15,8 @@ import io.nudge.schemas.Codecs;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.Offer;
+import io.nudge.schemas.UndecodableMessageException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,6 +53,7 @@ class ServingApiTest {
     static ServingApi api;
     static final HttpClient http = HttpClient.newHttpClient();
     static final ObjectMapper json = new ObjectMapper();
+    static final String ADMIN_KEY = "test-admin-key";
 
     @BeforeAll
     static void start() throws Exception {
@@ -58,7 +61,8 @@ class ServingApiTest {
         config = NudgeConfig.defaults()
                 .with(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers())
                 .with(NudgeConfig.HTTP_PORT, 0)
-                .with(NudgeConfig.HTTP_MAX_BODY_BYTES, 4096);
+                .with(NudgeConfig.HTTP_MAX_BODY_BYTES, 4096)
+                .with(NudgeConfig.API_ADMIN_KEY, ADMIN_KEY);
         TopicSetup.ensureTopics(config);
         api = ServingApi.start(config);
     }
@@ -73,6 +77,16 @@ class ServingApiTest {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    static HttpResponse<String> admin(String method, String path, String body, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> get(String path) throws Exception {
@@ -152,6 +166,7 @@ class ServingApiTest {
         assertFalse(before.get("personalized").asBoolean());
         assertEquals(3, before.get("offers").size());
         assertEquals("free-delivery-50", before.get("offers").get(0).get("offerId").asText(), "fallback: business value");
+        assertEquals("treatment", before.get("group").asText());
 
         CustomerProfile profile = null;
         ProfileUpdater updater = new ProfileUpdater(ProfileSettings.defaults());
@@ -167,10 +182,85 @@ class ServingApiTest {
     }
 
     @Test
+    void thePageAndExplainShapeTheAnswer() throws Exception {
+        pollUntil("/health", h -> h.get("offers").asInt() > 0);
+        JsonNode onKitchenPage = body(get("/v1/customers/visitor-x/recommendations?limit=2&page=category&category=kitchen&explain=true"));
+        JsonNode top = onKitchenPage.get("offers").get(0);
+        assertEquals("kitchen", top.get("category").asText(), onKitchenPage.toString());
+        assertEquals(0.7, top.get("explain").get("pageCategory").asDouble(), 1e-9);
+        assertTrue(top.get("explain").has("businessValue"));
+
+        JsonNode onAnItem = body(get("/v1/customers/visitor-x/recommendations?limit=1&item=party-002"));
+        assertEquals("party-supplies", onAnItem.get("offers").get(0).get("offerId").asText());
+        assertFalse(onAnItem.get("offers").get(0).has("explain"), "factors only when asked for");
+    }
+
+    @Test
+    void marketersManageOffersWithTheAdminKey() throws Exception {
+        pollUntil("/health", h -> h.get("offers").asInt() > 0);
+        String offer = """
+                {"offerId": "vip-lamps", "title": "Lamps for VIPs", "category": "lighting", "itemIds": ["lighting-009"],
+                 "businessValue": 1.0, "excludeIfBought": true}
+                """;
+        assertEquals(401, admin("POST", "/v1/admin/offers", offer, null).statusCode());
+        assertEquals(403, admin("POST", "/v1/admin/offers", offer, "guess").statusCode());
+        assertError(admin("POST", "/v1/admin/offers", "{\"offerId\": \"x\", \"businessValue\": -1, \"channels\": [\"fax\"], \"colour\": 1}", ADMIN_KEY),
+                400, "title");
+
+        HttpResponse<String> created = admin("POST", "/v1/admin/offers", offer, ADMIN_KEY);
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals(1, body(created).get("version").asInt());
+        assertEquals(409, admin("POST", "/v1/admin/offers", offer, ADMIN_KEY).statusCode());
+        assertEquals("vip-lamps", body(get("/v1/customers/anyone/recommendations?limit=1&item=lighting-009")).get("offers").get(0)
+                .get("offerId").asText(), "the new offer is served at once");
+
+        HttpResponse<String> updated = admin("PUT", "/v1/admin/offers/vip-lamps", offer.replace("Lamps for VIPs", "Lamps!"), ADMIN_KEY);
+        assertEquals(200, updated.statusCode(), updated.body());
+        assertEquals(2, body(updated).get("version").asInt());
+        assertEquals("Lamps!", body(admin("GET", "/v1/admin/offers/vip-lamps", null, ADMIN_KEY)).get("title").asText());
+
+        HttpResponse<String> expired = admin("POST", "/v1/admin/offers/vip-lamps/expire", null, ADMIN_KEY);
+        assertEquals("expired", body(expired).get("status").asText());
+        JsonNode after = body(get("/v1/customers/anyone/recommendations?limit=50"));
+        after.get("offers").forEach(o -> assertFalse(o.get("offerId").asText().equals("vip-lamps"), "an expired offer is never served"));
+        assertEquals(404, admin("PUT", "/v1/admin/offers/nope", offer, ADMIN_KEY).statusCode());
+
+        JsonNode listed = body(admin("GET", "/v1/admin/offers", null, ADMIN_KEY));
+        assertTrue(listed.get("offers").size() >= 14);
+        assertOfferInTopic("vip-lamps", 3);
+    }
+
+    static void assertOfferInTopic(String offerId, int version) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "offers-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(config.get(NudgeConfig.TOPIC_OFFERS)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    try {
+                        Offer offer = Codecs.OFFERS.decode(record.value());
+                        if (offer.getOfferId().equals(offerId) && offer.getVersion() == version) {
+                            return;
+                        }
+                    } catch (UndecodableMessageException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+            }
+        }
+        throw new AssertionError("offer " + offerId + " v" + version + " not in the offers topic");
+    }
+
+    @Test
     void badRecommendationRequestsAreRefused() throws Exception {
         assertError(get("/v1/customers/c/recommendations?limit=0"), 400, "limit");
         assertError(get("/v1/customers/c/recommendations?limit=ten"), 400, "limit");
         assertError(get("/v1/customers/" + "x".repeat(200) + "/recommendations"), 400, "id");
+        assertError(get("/v1/customers/c/recommendations?explain=maybe"), 400, "explain");
+        assertError(get("/v1/customers/c/recommendations?channel=fax"), 400, "channel");
         HttpResponse<String> missing = get("/v2/nothing");
         assertEquals(404, missing.statusCode());
         assertTrue(body(missing).get("error").asText().length() > 0);
