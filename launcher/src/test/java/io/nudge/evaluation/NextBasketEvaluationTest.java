@@ -1,0 +1,77 @@
+package io.nudge.evaluation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.nudge.config.NudgeConfig;
+import io.nudge.offers.ItemRecommender;
+import io.nudge.profile.ProfileSettings;
+import io.nudge.profile.ProfileUpdater;
+import io.nudge.schemas.InteractionEvent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NextBasketEvaluationTest {
+
+    private static final String HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsPurchaseLinesAndSkipsCancellationsAndNonProducts() throws Exception {
+        Path csv = dir.resolve("retail.csv");
+        Files.writeString(csv, HEADER
+                + "536365,85123A,\"WHITE HANGING HEART, T-LIGHT HOLDER\",6,2010-12-01 08:26:00,2.55,17850.0,United Kingdom\n"
+                + "536366,22633,HAND WARMER,6,2010-12-01 08:28:00,1.85,,United Kingdom\n"
+                + "C536379,22556,RETURNED,-1,2010-12-01 09:41:00,27.5,14527.0,United Kingdom\n"
+                + "536370,POST,POSTAGE,3,2010-12-01 08:45:00,18,12583.0,France\n");
+
+        RetailTransactions.Read read = RetailTransactions.read(csv, lines -> { });
+
+        assertEquals(2, read.events().size());
+        InteractionEvent first = read.events().get(0);
+        assertEquals("17850", first.getCustomerId());
+        assertEquals("85123A", first.getItemId());
+        assertEquals("536365", first.getAttributes().get("orderId"));
+        assertEquals(Instant.parse("2010-12-01T08:26:00Z"), first.getEventTime(), "UK winter time is UTC");
+        assertNull(read.events().get(1).getCustomerId());
+        assertEquals("guest-536366", read.events().get(1).getAnonymousId());
+        assertEquals(Map.of("cancellation or return", 1L, "not a product (postage, fee, adjustment)", 1L), read.skipped());
+    }
+
+    @Test
+    void scoresEachMethodOnTheTestOrdersOfKnownCustomers() throws Exception {
+        StringBuilder csv = new StringBuilder(HEADER);
+        // Customer 1 buys tea and cups every week; everyone else buys sugar, the shop's best seller.
+        for (int week = 0; week < 8; week++) {
+            String day = String.format("2011-01-%02d 10:00:00", 3 + week * 3);
+            csv.append("A").append(week).append(",10001,TEA,1,").append(day).append(",1,1.0,UK\n");
+            csv.append("A").append(week).append(",10002,CUPS,1,").append(day).append(",1,1.0,UK\n");
+            for (int other = 2; other < 6; other++) {
+                csv.append("B").append(week).append(other).append(",10003,SUGAR,1,").append(day).append(",1,").append(other).append(".0,UK\n");
+            }
+        }
+        Path file = dir.resolve("weekly.csv");
+        Files.writeString(file, csv.toString());
+        NextBasketEvaluation evaluation = new NextBasketEvaluation(new NextBasketEvaluation.Settings(
+                Instant.parse("2011-01-15T00:00:00Z"), Instant.parse("2011-02-01T00:00:00Z"), 1, Duration.ofDays(30),
+                Duration.ofDays(90), 50, ItemRecommender.Weights.from(NudgeConfig.defaults())),
+                new ProfileUpdater(ProfileSettings.defaults()));
+
+        Map<String, NextBasketEvaluation.Score> scores = evaluation.run(RetailTransactions.read(file, lines -> { }).events(), orders -> { });
+
+        assertEquals(List.of("nudge", "popular-30d", "own-most-frequent"), List.copyOf(scores.keySet()));
+        NextBasketEvaluation.Score nudge = scores.get("nudge");
+        assertEquals(20, nudge.orders(), "4 test weeks x 5 customers with history");
+        assertEquals(1.0, nudge.hitRate(), 1e-9, "everyone rebuys what they bought");
+        assertEquals(0.8, scores.get("popular-30d").hitRate(), 1e-9, "sugar is right for all but customer 1");
+        assertEquals(0.9, nudge.recall(), 1e-9, "one of customer 1's two items per order");
+    }
+}
