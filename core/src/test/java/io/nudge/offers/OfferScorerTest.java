@@ -172,6 +172,22 @@ class OfferScorerTest {
     }
 
     @Test
+    void theSessionTheCartsCompanionsAndTrendingEachAddTheirPart() {
+        apply(EventType.PRODUCT_VIEW, "mug", "kitchen", null);
+        profile = updater.apply(profile, InteractionEvent.newBuilder().setEventId("cart").setCustomerId("c").setType(EventType.ADD_TO_CART)
+                .setEventTime(NOW.minusSeconds(30)).setItemId("tea").setCategory("drinks").setQuantity(1).build());
+        CrossSell teaGoesWithMugs = item -> item.equals("tea") ? Map.of("mug", 2.0, "spoon", 1.0) : Map.of();
+        CustomerMetrics metrics = CustomerMetrics.of(profile, NOW, THRESHOLDS);
+
+        ScoredOffer mugs = scorer.rank(new OfferScorer.Request(profile, metrics, RecommendationContext.NONE, "web", NOW, 10, true),
+                List.of(offer("kitchen-5", "kitchen", 1.5, "mug").build()), teaGoesWithMugs, Map.of("kitchen", 0.5)).get(0);
+
+        assertEquals(OfferScorer.CART_COMPLEMENT, mugs.factors().get("cartComplement"), 1e-9, "mugs are the tea's strongest companion");
+        assertEquals(OfferScorer.SESSION_FOCUS * 0.5, mugs.factors().get("sessionFocus"), 1e-9, "half of this session was kitchen");
+        assertEquals(OfferScorer.TRENDING * 0.5, mugs.factors().get("trending"), 1e-9);
+    }
+
+    @Test
     void equalScoresBreakOnPriorityThenOfferId() {
         List<Offer> offers = List.of(offer("b", null, 1.0).build(), offer("a", null, 1.0).build(),
                 offer("c", null, 1.0).setPriority(5).build());

@@ -60,7 +60,7 @@ final class DemoCommand implements Callable<Integer> {
         }, "demo-stop"));
         try (LocalStack stack = LocalStack.start(workDir, config);
              KafkaTrafficSender traffic = new KafkaTrafficSender(stack.config(), new ClickstreamGenerator(seed, customers), rate).start()) {
-            printWelcome(stack.api().port(), Duration.ofNanos(System.nanoTime() - started));
+            printWelcome(stack.api().port(), stack.api().adminKey(), Duration.ofNanos(System.nanoTime() - started));
             while (!stopRequested.await(15, TimeUnit.SECONDS)) {
                 System.out.printf("[demo] %,d events sent, %,d profiles served, job %s%n",
                         traffic.sent(), stack.api().store().size(), stack.jobStatus());
@@ -71,15 +71,18 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printWelcome(int apiPort, Duration startup) {
+    private void printWelcome(int apiPort, String adminKey, Duration startup) {
         String base = "http://localhost:" + apiPort;
         String customer = ClickstreamGenerator.customerId(0);
         System.out.printf("""
 
                 Nudge is running (started in %.1f s): %d synthetic shoppers, %.0f events/s.
 
-                  Recommendations for a busy shopper (favourite category: %s):
-                    curl -s '%s/v1/customers/%s/recommendations?limit=3'
+                  Recommendations for a busy shopper (favourite category: %s), and why:
+                    curl -s '%s/v1/customers/%s/recommendations?limit=3&explain=true'
+
+                  The same shopper on a kitchen page:
+                    curl -s '%s/v1/customers/%s/recommendations?limit=3&page=category&category=kitchen'
 
                   Be a new shopper: look at lighting three times; a moment later your recommendations lead with lighting:
                     for i in 1 2 3; do curl -s -X POST %s/v1/events -H 'Content-Type: application/json' \\
@@ -89,12 +92,15 @@ final class DemoCommand implements Callable<Integer> {
                   A bad event gets a clear error:
                     curl -s -X POST %s/v1/events -H 'Content-Type: application/json' -d '{"type":"teleport"}'
 
+                  The offers catalogue (admin key of this run):
+                    curl -s -H 'Authorization: Bearer %s' %s/v1/admin/offers
+
                   Health, metrics, API description:
                     curl -s %s/health ; curl -s %s/metrics | grep '^nudge_' ; curl -s %s/openapi.json
 
                 Press Ctrl-C to stop.
                 """, startup.toMillis() / 1000.0, customers, rate, ClickstreamGenerator.favouriteCategory(0),
-                base, customer, base, base, base, base, base, base);
+                base, customer, base, customer, base, base, base, adminKey, base, base, base, base);
     }
 
     private static void awaitQuietly(CountDownLatch latch, Duration timeout) {

@@ -51,6 +51,7 @@ public final class LocalStack implements AutoCloseable {
             awaitRunning(job);
             LOG.info("Personalization job {} running on a Flink MiniCluster", job.getJobID());
             ServingApi api = ServingApi.start(local);
+            awaitReady(api);
             return new LocalStack(broker, local, job, api);
         } catch (Exception e) {
             broker.close();
@@ -85,6 +86,17 @@ public final class LocalStack implements AutoCloseable {
                 throw new IllegalStateException("Personalization job did not start: " + status);
             }
             Thread.sleep(100);
+        }
+    }
+
+    /** The API is ready once it has read the changelogs (and seeded the offers catalogue of a new install). */
+    private static void awaitReady(ServingApi api) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        while (!api.isReady()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("The serving API did not catch up with its changelogs within 60 s");
+            }
+            Thread.sleep(50);
         }
     }
 

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -56,7 +57,10 @@ class EndToEndTest {
     static void start() throws Exception {
         stack = LocalStack.start(workDir, NudgeConfig.defaults()
                 .with(NudgeConfig.HTTP_PORT, 0)
-                .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s"));
+                .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s")
+                .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s")
+                .with(NudgeConfig.TRENDING_WINDOW, "20s")
+                .with(NudgeConfig.TRENDING_SLIDE, "5s"));
         awaitValue("the API to report UP with its offers", () -> get("/health"),
                 h -> h.get("status").asText().equals("UP") && h.get("offers").asInt() > 0);
     }
@@ -146,6 +150,25 @@ class EndToEndTest {
         JsonNode viaCookie = awaitValue("the anonymous id to lead to the member", () -> get("/v1/customers/e2e-anon/recommendations?limit=1"),
                 r -> "e2e-member".equals(r.path("profileKey").asText()));
         assertEquals(member.get("offers"), viaCookie.get("offers"));
+    }
+
+    @Test
+    void aStrangerGetsWhatIsTrendingInTheCategoryOnScreen() throws Exception {
+        Instant now = Instant.now();
+        for (String visitor : List.of("e2e-trend-1", "e2e-trend-2", "e2e-trend-3")) {
+            postEvent("{\"type\":\"product_view\",\"anonymousId\":\"" + visitor + "\",\"itemId\":\"garden-050\",\"category\":\"garden\",\"eventTime\":\"" + now + "\"}");
+        }
+        for (String visitor : List.of("e2e-trend-4", "e2e-trend-5")) {
+            postEvent("{\"type\":\"product_view\",\"anonymousId\":\"" + visitor + "\",\"itemId\":\"garden-051\",\"category\":\"garden\",\"eventTime\":\"" + now + "\"}");
+        }
+        // Event time moves on only with events: one from two minutes on closes the windows holding the views.
+        postEvent("{\"type\":\"page_view\",\"anonymousId\":\"e2e-clock\",\"eventTime\":\"" + now.plusSeconds(120) + "\"}");
+
+        JsonNode stranger = awaitValue("trending garden items", () -> get("/v1/customers/e2e-stranger/recommendations?limit=3&category=garden&explain=true"),
+                r -> r.get("items").size() >= 2 && r.get("items").get(0).get("itemId").asText().equals("garden-050"));
+        assertFalse(stranger.get("personalized").asBoolean());
+        assertEquals("garden-051", stranger.get("items").get(1).get("itemId").asText());
+        assertTrue(stranger.get("items").get(0).get("explain").has("trending"), stranger.toString());
     }
 
     @Test
