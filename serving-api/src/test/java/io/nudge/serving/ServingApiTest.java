@@ -231,27 +231,14 @@ class ServingApiTest {
     }
 
     static void assertOfferInTopic(String offerId, int version) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "offers-" + System.nanoTime());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(config.get(NudgeConfig.TOPIC_OFFERS)));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    try {
-                        Offer offer = Codecs.OFFERS.decode(record.value());
-                        if (offer.getOfferId().equals(offerId) && offer.getVersion() == version) {
-                            return;
-                        }
-                    } catch (UndecodableMessageException e) {
-                        throw new AssertionError(e);
-                    }
-                }
+        firstRecord(config.get(NudgeConfig.TOPIC_OFFERS), record -> {
+            try {
+                Offer offer = Codecs.OFFERS.decode(record.value());
+                return offer.getOfferId().equals(offerId) && offer.getVersion() == version;
+            } catch (UndecodableMessageException e) {
+                throw new AssertionError(e);
             }
-        }
-        throw new AssertionError("offer " + offerId + " v" + version + " not in the offers topic");
+        });
     }
 
     @Test
@@ -299,12 +286,16 @@ class ServingApiTest {
     }
 
     static ConsumerRecord<byte[], byte[]> readEvents(Predicate<ConsumerRecord<byte[], byte[]>> match) {
+        return firstRecord(config.get(NudgeConfig.TOPIC_EVENTS), match);
+    }
+
+    static ConsumerRecord<byte[], byte[]> firstRecord(String topic, Predicate<ConsumerRecord<byte[], byte[]>> match) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + System.nanoTime());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(config.get(NudgeConfig.TOPIC_EVENTS)));
+            consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
@@ -314,6 +305,6 @@ class ServingApiTest {
                 }
             }
         }
-        throw new AssertionError("no matching event in Kafka within 30s");
+        throw new AssertionError("no matching record in " + topic + " within 30s");
     }
 }

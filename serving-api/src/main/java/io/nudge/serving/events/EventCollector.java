@@ -4,19 +4,18 @@ import io.nudge.config.NudgeConfig;
 import io.nudge.events.ProfileKeys;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.InteractionEvent;
+import io.nudge.serving.kafka.AcknowledgedProducers;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Produces validated events to the events topic, keyed by profile key so that one customer's events stay in
@@ -31,16 +30,7 @@ public final class EventCollector implements AutoCloseable {
     private final String topic;
 
     public EventCollector(NudgeConfig config) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(SEND_TIMEOUT_MS));
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(SEND_TIMEOUT_MS));
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(SEND_TIMEOUT_MS - 1_000));
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "nudge-collector");
-        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = AcknowledgedProducers.create(config, "nudge-collector", Duration.ofMillis(SEND_TIMEOUT_MS));
         this.topic = config.get(NudgeConfig.TOPIC_EVENTS);
     }
 

@@ -5,21 +5,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nudge.config.NudgeConfig;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.Offer;
+import io.nudge.serving.kafka.AcknowledgedProducers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,15 +38,7 @@ public final class OfferPublisher implements AutoCloseable {
     public OfferPublisher(NudgeConfig config, OfferCatalogue catalogue) {
         this.topic = config.get(NudgeConfig.TOPIC_OFFERS);
         this.catalogue = catalogue;
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "nudge-serving-offers");
-        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = AcknowledgedProducers.create(config, "nudge-serving-offers", Duration.ofSeconds(10));
     }
 
     /** Writes {@code offer} and waits until Kafka has it. */
