@@ -115,6 +115,26 @@ public final class NudgeConfig {
     public static final Setting<Double> OFFERS_CONTROL_FRACTION = define("offers.control.fraction", "0.05",
             "Share of customers (chosen by a hash of their id) who get the non-personalised ranking, to measure uplift.", NudgeConfig::fraction);
 
+    public static final Setting<String> TOPIC_RULES = define("topic.rules", "rules",
+            "Compacted topic of trigger rules, keyed by rule id; written by the API's admin endpoints.", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_OUTREACH = define("topic.outreach", "outreach",
+            "Outreach actions (send, suppressed, deferred), written exactly once; read it read_committed.", NudgeConfig::nonBlank);
+    public static final Setting<String> OUTREACH_CAP_EMAIL = define("outreach.cap.email", "1/24h",
+            "At most this many emails per customer per period (N/period).", NudgeConfig::cap);
+    public static final Setting<String> OUTREACH_CAP_SMS = define("outreach.cap.sms", "1/24h",
+            "At most this many text messages per customer per period.", NudgeConfig::cap);
+    public static final Setting<String> OUTREACH_CAP_PUSH = define("outreach.cap.push", "2/24h",
+            "At most this many push notifications per customer per period.", NudgeConfig::cap);
+    public static final Setting<String> OUTREACH_CAP_WEB = define("outreach.cap.web", "10/24h",
+            "At most this many on-site messages per customer per period.", NudgeConfig::cap);
+    public static final Setting<String> OUTREACH_CAP_MESSAGES = define("outreach.cap.messages", "3/7d",
+            "At most this many emails, texts and pushes together per customer per period.", NudgeConfig::cap);
+    public static final Setting<String> OUTREACH_QUIET_HOURS = define("outreach.quiet.hours", "21:00-08:00",
+            "Local hours without email, text or push (HH:mm-HH:mm, may wrap midnight; empty for none); such messages are deferred.",
+            NudgeConfig::quietHours);
+    public static final Setting<String> OUTREACH_TIME_ZONE = define("outreach.time.zone", "UTC",
+            "Time zone for quiet hours of customers whose own zone is unknown.", NudgeConfig::zone);
+
     public static final Setting<Integer> HTTP_PORT = define("http.port", "8080",
             "Port of the serving API.", text -> portNumber(text));
     public static final Setting<String> API_ADMIN_KEY = define("api.admin.key", "",
@@ -222,6 +242,33 @@ public final class NudgeConfig {
             throw new IllegalArgumentException("must be at least 1");
         }
         return value;
+    }
+
+    private static final Pattern CAP = Pattern.compile("(\\d+)\\s*/\\s*(\\S+)");
+    private static final Pattern QUIET_HOURS = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d-([01]\\d|2[0-3]):[0-5]\\d");
+
+    private static String cap(String text) {
+        Matcher m = CAP.matcher(text.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("write a cap as N/period, e.g. 1/24h or 3/7d");
+        }
+        positiveDuration(m.group(2));
+        return text.strip();
+    }
+
+    private static String quietHours(String text) {
+        if (!text.isBlank() && !QUIET_HOURS.matcher(text.strip()).matches()) {
+            throw new IllegalArgumentException("write quiet hours as HH:mm-HH:mm, e.g. 21:00-08:00, or leave empty");
+        }
+        return text.strip();
+    }
+
+    private static String zone(String text) {
+        try {
+            return java.time.ZoneId.of(text.strip()).getId();
+        } catch (java.time.DateTimeException e) {
+            throw new IllegalArgumentException("not a time zone id such as UTC or Europe/Berlin");
+        }
     }
 
     private static double nonNegativeNumber(String text) {

@@ -7,6 +7,7 @@ public final class Codecs {
     public static final SingleObjectCodec<Offer> OFFERS = SingleObjectCodec.forType(Offer.class);
     public static final SingleObjectCodec<ItemAssociations> ASSOCIATIONS = SingleObjectCodec.forType(ItemAssociations.class);
     public static final SingleObjectCodec<Trending> TRENDING = SingleObjectCodec.forType(Trending.class);
+    public static final SingleObjectCodec<TriggerRule> RULES = SingleObjectCodec.forType(TriggerRule.class);
     public static final SingleObjectCodec<OutreachAction> OUTREACH = SingleObjectCodec.forType(OutreachAction.class);
     public static final SingleObjectCodec<DeadLetter> DEAD_LETTERS = SingleObjectCodec.forType(DeadLetter.class);
 

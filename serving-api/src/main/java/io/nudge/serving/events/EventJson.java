@@ -6,7 +6,7 @@ import io.nudge.events.FieldError;
 import io.nudge.schemas.Channel;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.InteractionEvent;
-import io.nudge.serving.json.JsonFields;
+import io.nudge.documents.JsonFields;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;

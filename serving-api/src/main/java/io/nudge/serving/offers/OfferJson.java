@@ -6,7 +6,7 @@ import io.nudge.events.FieldError;
 import io.nudge.profile.LifecycleStage;
 import io.nudge.schemas.Offer;
 import io.nudge.schemas.OfferStatus;
-import io.nudge.serving.json.JsonFields;
+import io.nudge.documents.JsonFields;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

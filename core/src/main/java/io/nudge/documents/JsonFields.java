@@ -1,7 +1,9 @@
-package io.nudge.serving.json;
+package io.nudge.documents;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nudge.config.NudgeConfig;
 import io.nudge.events.FieldError;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -18,25 +20,49 @@ import java.util.Set;
 public final class JsonFields {
 
     private final JsonNode node;
-    private final List<FieldError> errors = new ArrayList<>();
+    private final String prefix;
+    private final List<FieldError> errors;
 
-    private JsonFields(JsonNode node) {
+    private JsonFields(JsonNode node, String prefix, List<FieldError> errors) {
         this.node = node;
+        this.prefix = prefix;
+        this.errors = errors;
     }
 
     /** Fields of {@code node}, which must be an object with no fields outside {@code known}. */
     public static JsonFields of(JsonNode node, String what, Set<String> known) {
-        JsonFields fields = new JsonFields(node);
-        if (node == null || !node.isObject()) {
-            fields.errors.add(new FieldError("(body)", what + " must be a JSON object"));
+        return check(new JsonFields(node, "", new ArrayList<>()), "(body)", what, known);
+    }
+
+    /**
+     * The fields of the object in {@code field}, reported as {@code field.name}; problems go to this document's
+     * errors. A missing object reads as empty (check {@link #has} first when it is required).
+     */
+    public JsonFields object(String field, String what, Set<String> known) {
+        JsonFields nested = new JsonFields(value(field), prefix + field + ".", errors);
+        return value(field) == null ? nested : check(nested, prefix + field, what, known);
+    }
+
+    private static JsonFields check(JsonFields fields, String where, String what, Set<String> known) {
+        if (fields.node == null || !fields.node.isObject()) {
+            fields.errors.add(new FieldError(where, what + " must be a JSON object"));
             return fields;
         }
-        node.fieldNames().forEachRemaining(name -> {
-            if (!known.contains(name)) {
-                fields.errors.add(new FieldError(name, "unknown field"));
+        fields.node.fieldNames().forEachRemaining(name -> {
+            if (!known.contains(name) && !known.contains("*")) {
+                fields.errors.add(new FieldError(fields.prefix + name, "unknown field"));
             }
         });
         return fields;
+    }
+
+    /** The names of the object's fields, in document order. */
+    public List<String> names() {
+        List<String> names = new ArrayList<>();
+        if (isObject()) {
+            node.fieldNames().forEachRemaining(names::add);
+        }
+        return names;
     }
 
     public List<FieldError> errors() {
@@ -44,7 +70,26 @@ public final class JsonFields {
     }
 
     public void error(String field, String message) {
-        errors.add(new FieldError(field, message));
+        errors.add(new FieldError(prefix + field, message));
+    }
+
+    /** A duration written like 30m, 1h, 14d (see {@link NudgeConfig#duration}). */
+    public Duration duration(String field) {
+        String text = text(field);
+        if (text == null) {
+            return null;
+        }
+        try {
+            Duration duration = NudgeConfig.duration(text);
+            if (duration.isZero() || duration.isNegative()) {
+                error(field, "must be longer than zero");
+                return null;
+            }
+            return duration;
+        } catch (IllegalArgumentException e) {
+            error(field, e.getMessage());
+            return null;
+        }
     }
 
     public boolean isObject() {

@@ -1,0 +1,29 @@
+package io.nudge.triggers;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/** When a rule fires. Every duration is event time. */
+public sealed interface Condition extends Serializable {
+
+    /** Any matching event. */
+    record OnEvent(EventMatch event) implements Condition {}
+
+    /** {@code first}, then {@code then} within {@code within} of it. */
+    record Sequence(EventMatch first, EventMatch then, Duration within) implements Condition {}
+
+    /**
+     * {@code first} and no {@code absent} within {@code within} (abandonment). Every new {@code first} restarts
+     * the wait, so a cart that keeps changing is abandoned only once it stops.
+     */
+    record Absence(EventMatch first, EventMatch absent, Duration within) implements Condition {}
+
+    /**
+     * At least {@code atLeast} matching events within a sliding {@code within}, or when {@code sumOf} is set,
+     * their {@code sumOf} field adding up to at least {@code atLeast}.
+     */
+    record Count(EventMatch event, double atLeast, String sumOf, Duration within) implements Condition {}
+
+    /** No event at all for {@code noVisitFor} after the customer's last one (win-back). */
+    record Inactivity(Duration noVisitFor) implements Condition {}
+}

@@ -1,0 +1,130 @@
+package io.nudge.triggers;
+
+import io.nudge.config.NudgeConfig;
+import io.nudge.schemas.Channel;
+import io.nudge.schemas.Contact;
+import io.nudge.schemas.CustomerProfile;
+import java.io.Serializable;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Whether a message may go out now: consent for its channel, frequency caps per channel and across
+ * channels, and quiet hours in the customer's time zone (deferred to the next allowed time, never dropped).
+ * On-site (web) messages need no consent and ignore quiet hours: the customer is on the site.
+ */
+public final class DeliveryPolicy implements Serializable {
+
+    /** At most {@code max} contacts per {@code per}. */
+    public record Cap(int max, Duration per) implements Serializable {
+        static Cap parse(String text) {
+            String[] parts = text.split("/");
+            return new Cap(Integer.parseInt(parts[0].strip()), NudgeConfig.duration(parts[1].strip()));
+        }
+
+        boolean allows(List<Contact> contacts, Set<Channel> channels, long at) {
+            long since = at - per.toMillis();
+            return contacts.stream().filter(c -> channels.contains(c.getChannel()) && c.getAt() > since && c.getAt() <= at).count() < max;
+        }
+    }
+
+    /** Quiet hours as local times; {@code start} after {@code end} wraps midnight. */
+    public record QuietHours(LocalTime start, LocalTime end) implements Serializable {
+        static QuietHours parse(String text) {
+            if (text.isBlank()) {
+                return null;
+            }
+            String[] parts = text.split("-");
+            return new QuietHours(LocalTime.parse(parts[0]), LocalTime.parse(parts[1]));
+        }
+
+        boolean contains(LocalTime time) {
+            return start.isBefore(end) ? !time.isBefore(start) && time.isBefore(end) : !time.isBefore(start) || time.isBefore(end);
+        }
+    }
+
+    /** The verdict: send, suppress with a reason, or defer to {@code sendAt}. */
+    public record Decision(Verdict verdict, String reason, Instant sendAt) {}
+
+    public enum Verdict { SEND, SUPPRESS, DEFER }
+
+    static final Set<Channel> MESSAGES = Set.of(Channel.EMAIL, Channel.SMS, Channel.PUSH);
+
+    private final Map<Channel, Cap> perChannel;
+    private final Cap messages;
+    private final QuietHours quietHours;
+    private final ZoneId defaultZone;
+
+    public DeliveryPolicy(Map<Channel, Cap> perChannel, Cap messages, QuietHours quietHours, ZoneId defaultZone) {
+        this.perChannel = new EnumMap<>(perChannel);
+        this.messages = messages;
+        this.quietHours = quietHours;
+        this.defaultZone = defaultZone;
+    }
+
+    public static DeliveryPolicy from(NudgeConfig config) {
+        Map<Channel, Cap> caps = new EnumMap<>(Channel.class);
+        caps.put(Channel.EMAIL, Cap.parse(config.get(NudgeConfig.OUTREACH_CAP_EMAIL)));
+        caps.put(Channel.SMS, Cap.parse(config.get(NudgeConfig.OUTREACH_CAP_SMS)));
+        caps.put(Channel.PUSH, Cap.parse(config.get(NudgeConfig.OUTREACH_CAP_PUSH)));
+        caps.put(Channel.WEB, Cap.parse(config.get(NudgeConfig.OUTREACH_CAP_WEB)));
+        return new DeliveryPolicy(caps, Cap.parse(config.get(NudgeConfig.OUTREACH_CAP_MESSAGES)),
+                QuietHours.parse(config.get(NudgeConfig.OUTREACH_QUIET_HOURS)), ZoneId.of(config.get(NudgeConfig.OUTREACH_TIME_ZONE)));
+    }
+
+    /** How long contacts must be remembered for the caps to work. */
+    public Duration longestCap() {
+        Duration longest = messages.per();
+        for (Cap cap : perChannel.values()) {
+            longest = cap.per().compareTo(longest) > 0 ? cap.per() : longest;
+        }
+        return longest;
+    }
+
+    /**
+     * @param allowQuietHours true when releasing a deferred action at its sendAt (quiet hours already waited for)
+     */
+    public Decision decide(Channel channel, CustomerProfile profile, List<Contact> contacts, long at, boolean allowQuietHours) {
+        if (channel != Channel.WEB && !Boolean.TRUE.equals(profile.getConsent().get(channel.name().toLowerCase(Locale.ROOT)))) {
+            return new Decision(Verdict.SUPPRESS, "no consent for " + channel.name().toLowerCase(Locale.ROOT), null);
+        }
+        Cap cap = perChannel.get(channel);
+        if (cap != null && !cap.allows(contacts, Set.of(channel), at)) {
+            return new Decision(Verdict.SUPPRESS, "frequency cap: at most " + cap.max() + " " + channel.name().toLowerCase(Locale.ROOT)
+                    + " per " + cap.per(), null);
+        }
+        if (MESSAGES.contains(channel) && !messages.allows(contacts, MESSAGES, at)) {
+            return new Decision(Verdict.SUPPRESS, "frequency cap: at most " + messages.max() + " messages per " + messages.per(), null);
+        }
+        if (!allowQuietHours && MESSAGES.contains(channel) && quietHours != null) {
+            ZonedDateTime local = Instant.ofEpochMilli(at).atZone(zoneOf(profile));
+            if (quietHours.contains(local.toLocalTime())) {
+                ZonedDateTime next = local.toLocalTime().isBefore(quietHours.end())
+                        ? local.with(quietHours.end()) : local.plusDays(1).with(quietHours.end());
+                return new Decision(Verdict.DEFER, "quiet hours " + quietHours.start() + "-" + quietHours.end() + " in " + local.getZone(),
+                        next.toInstant());
+            }
+        }
+        return new Decision(Verdict.SEND, null, null);
+    }
+
+    private ZoneId zoneOf(CustomerProfile profile) {
+        if (profile.getTimeZone() != null) {
+            try {
+                return ZoneId.of(profile.getTimeZone());
+            } catch (DateTimeException e) {
+                // fall back below
+            }
+        }
+        return defaultZone;
+    }
+}

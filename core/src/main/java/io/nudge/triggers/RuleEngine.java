@@ -1,0 +1,218 @@
+package io.nudge.triggers;
+
+import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.RuleProgress;
+import io.nudge.schemas.TriggerState;
+import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides when rules' conditions are met for one customer, in event time. Progress is kept per rule in the
+ * customer's {@link TriggerState}; conditions that wait ("no purchase within 30 minutes", "no visit for 14 days",
+ * a count leaving its window) record a deadline, and the caller calls {@link #onTime} once event time passes it.
+ *
+ * <p>One episode, one firing: a sequence or absence fires once and starts again with its next first event; a
+ * count fires once when it reaches its threshold and again only after dropping below it; inactivity fires once
+ * per silence.
+ */
+public final class RuleEngine implements Serializable {
+
+    /** A rule whose condition was met at {@code at}; {@code episodeStart} identifies the episode. */
+    public record Firing(Rule rule, long at, long episodeStart, String reason) {}
+
+    /** Count windows keep at most this many matches per rule and customer. */
+    static final int MAX_MATCHES = 1_000;
+
+    public List<Firing> onEvent(TriggerState state, Collection<Rule> rules, InteractionEvent event) {
+        long t = event.getEventTime().toEpochMilli();
+        if (state.getLastEventAt() == null || t > state.getLastEventAt()) {
+            state.setLastEventAt(t);
+        }
+        List<Firing> firings = new ArrayList<>();
+        for (Rule rule : rules) {
+            if (!rule.active()) {
+                continue;
+            }
+            RuleProgress p = progress(state, rule);
+            Condition condition = rule.condition();
+            Firing firing = null;
+            if (condition instanceof Condition.OnEvent c) {
+                firing = c.event().matches(event) ? new Firing(rule, t, t, "event " + c.event() + " at " + Instant.ofEpochMilli(t)) : null;
+            } else if (condition instanceof Condition.Sequence c) {
+                firing = sequence(rule, c, p, event, t);
+            } else if (condition instanceof Condition.Absence c) {
+                firing = absence(c, p, event, t);
+            } else if (condition instanceof Condition.Count c) {
+                firing = count(rule, c, p, event, t);
+            } else if (condition instanceof Condition.Inactivity c) {
+                p.setDeadline(state.getLastEventAt() + c.noVisitFor().toMillis());
+                p.setEpisodeStart(state.getLastEventAt());
+            }
+            if (firing != null) {
+                firings.add(firing);
+            }
+        }
+        return firings;
+    }
+
+    /** Resolves every deadline at or before {@code now} (event time). */
+    public List<Firing> onTime(TriggerState state, Collection<Rule> rules, long now) {
+        List<Firing> firings = new ArrayList<>();
+        for (Rule rule : rules) {
+            RuleProgress p = state.getProgress().get(rule.ruleId());
+            if (!rule.active() || p == null || p.getRuleVersion() != rule.version() || p.getDeadline() == null || p.getDeadline() > now) {
+                continue;
+            }
+            long deadline = p.getDeadline();
+            Condition condition = rule.condition();
+            if (condition instanceof Condition.Absence c) {
+                firings.add(new Firing(rule, deadline, p.getEpisodeStart(), "no " + c.absent() + " within " + c.within() + " after " + c.first()));
+                clear(p);
+            } else if (condition instanceof Condition.Inactivity c) {
+                firings.add(new Firing(rule, deadline, p.getEpisodeStart(), "no visit for " + c.noVisitFor()));
+                clear(p);
+            } else if (condition instanceof Condition.Count c) {
+                prune(p, deadline, c.within());
+                if (total(p) < c.atLeast()) {
+                    p.setFired(false);
+                }
+                p.setDeadline(p.getMatchTimes().isEmpty() ? null : oldest(p) + c.within().toMillis());
+            } else {
+                clear(p); // a sequence whose second step never came
+            }
+        }
+        return firings;
+    }
+
+    /** An empty state for a customer the trigger rules have not seen yet. */
+    public static TriggerState newState() {
+        return TriggerState.newBuilder().build();
+    }
+
+    /** The earliest pending deadline of any rule, or null. */
+    public static Long nextDeadline(TriggerState state) {
+        Long next = null;
+        for (RuleProgress p : state.getProgress().values()) {
+            if (p.getDeadline() != null && (next == null || p.getDeadline() < next)) {
+                next = p.getDeadline();
+            }
+        }
+        return next;
+    }
+
+    /** Drops the progress of rules that no longer exist. */
+    public static void retain(TriggerState state, Set<String> ruleIds) {
+        Map<String, RuleProgress> kept = new HashMap<>(state.getProgress());
+        kept.keySet().retainAll(new HashSet<>(ruleIds));
+        state.setProgress(kept);
+    }
+
+    private static Firing sequence(Rule rule, Condition.Sequence c, RuleProgress p, InteractionEvent event, long t) {
+        if (p.getEpisodeStart() != null && c.then().matches(event) && t >= p.getEpisodeStart() && t <= p.getDeadline()) {
+            Firing firing = new Firing(rule, t, p.getEpisodeStart(), c.first() + " then " + c.then() + " within " + c.within());
+            clear(p);
+            return firing;
+        }
+        if (c.first().matches(event)) {
+            p.setEpisodeStart(t);
+            p.setDeadline(t + c.within().toMillis());
+        }
+        return null;
+    }
+
+    private static Firing absence(Condition.Absence c, RuleProgress p, InteractionEvent event, long t) {
+        if (p.getEpisodeStart() != null && c.absent().matches(event) && t >= p.getEpisodeStart()) {
+            clear(p);
+            return null;
+        }
+        if (c.first().matches(event)) {
+            if (p.getEpisodeStart() == null) {
+                p.setEpisodeStart(t);
+            }
+            long deadline = t + c.within().toMillis();
+            if (p.getDeadline() == null || deadline > p.getDeadline()) {
+                p.setDeadline(deadline);
+            }
+        }
+        return null;
+    }
+
+    private static Firing count(Rule rule, Condition.Count c, RuleProgress p, InteractionEvent event, long t) {
+        if (!c.event().matches(event)) {
+            return null;
+        }
+        List<Long> times = new ArrayList<>(p.getMatchTimes());
+        List<Double> values = new ArrayList<>(p.getMatchValues());
+        times.add(t);
+        Double value = c.sumOf() == null ? Double.valueOf(1.0) : EventMatch.number(event, c.sumOf());
+        values.add(value == null ? 0.0 : value);
+        p.setMatchTimes(times);
+        p.setMatchValues(values);
+        long newest = times.stream().mapToLong(Long::longValue).max().orElse(t);
+        prune(p, newest, c.within());
+        p.setDeadline(oldest(p) + c.within().toMillis());
+        double total = total(p);
+        if (total >= c.atLeast() && !p.getFired()) {
+            p.setFired(true);
+            return new Firing(rule, t, oldest(p), (c.sumOf() == null ? (long) total + " x " : c.sumOf() + " " + total + " over ")
+                    + c.event() + " within " + c.within());
+        }
+        if (total < c.atLeast()) {
+            p.setFired(false);
+        }
+        return null;
+    }
+
+    /** Keeps matches inside the window ending at {@code end}, and at most {@link #MAX_MATCHES} of them. */
+    private static void prune(RuleProgress p, long end, Duration within) {
+        long start = end - within.toMillis();
+        List<Long> times = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < p.getMatchTimes().size(); i++) {
+            if (p.getMatchTimes().get(i) > start) {
+                times.add(p.getMatchTimes().get(i));
+                values.add(p.getMatchValues().get(i));
+            }
+        }
+        while (times.size() > MAX_MATCHES) {
+            int oldestIndex = times.indexOf(times.stream().min(Long::compare).orElseThrow());
+            times.remove(oldestIndex);
+            values.remove(oldestIndex);
+        }
+        p.setMatchTimes(times);
+        p.setMatchValues(values);
+    }
+
+    private static double total(RuleProgress p) {
+        return p.getMatchValues().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    private static long oldest(RuleProgress p) {
+        return p.getMatchTimes().stream().mapToLong(Long::longValue).min().orElseThrow();
+    }
+
+    private static void clear(RuleProgress p) {
+        p.setEpisodeStart(null);
+        p.setDeadline(null);
+    }
+
+    /** The rule's progress, started afresh when the rule changed version (pending waits of other rules stay). */
+    private static RuleProgress progress(TriggerState state, Rule rule) {
+        RuleProgress p = state.getProgress().get(rule.ruleId());
+        if (p == null || p.getRuleVersion() != rule.version()) {
+            p = new RuleProgress(rule.version(), null, null, false, new ArrayList<>(), new ArrayList<>());
+            Map<String, RuleProgress> all = new HashMap<>(state.getProgress());
+            all.put(rule.ruleId(), p);
+            state.setProgress(all);
+        }
+        return p;
+    }
+}

@@ -1,0 +1,160 @@
+package io.nudge.triggers;
+
+import io.nudge.offers.ScoredOffer;
+import io.nudge.profile.CustomerMetrics;
+import io.nudge.schemas.CartLine;
+import io.nudge.schemas.Contact;
+import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.OutreachAction;
+import io.nudge.schemas.OutreachStatus;
+import io.nudge.schemas.TriggerState;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.stream.Collectors;
+
+/**
+ * From behaviour to outreach for one customer: the {@link RuleEngine} says which rules fire, the audience
+ * filter says whether the rule is for this customer, the highest priority among simultaneous firings wins, and the
+ * {@link DeliveryPolicy} says send, suppress or defer. Every decision becomes an {@link OutreachAction}, so
+ * suppressed and deferred ones are visible too. The same code runs in the live job and in backtests.
+ */
+public final class Triggers implements Serializable {
+
+    /** Chooses the offer to attach to a message on a channel, if any. */
+    public interface OfferChooser extends BiFunction<CustomerProfile, String, Optional<ScoredOffer>>, Serializable {}
+
+    private final RuleEngine engine = new RuleEngine();
+    private final DeliveryPolicy policy;
+    private final CustomerMetrics.Thresholds thresholds;
+
+    public Triggers(DeliveryPolicy policy, CustomerMetrics.Thresholds thresholds) {
+        this.policy = policy;
+        this.thresholds = thresholds;
+    }
+
+    public List<OutreachAction> onEvent(TriggerState state, CustomerProfile profile, InteractionEvent event, Collection<Rule> rules,
+                                        OfferChooser offers) {
+        return decide(state, profile, engine.onEvent(state, rules, event), offers);
+    }
+
+    /** Deadlines passed and deferred actions due at {@code now} (event time). */
+    public List<OutreachAction> onTime(TriggerState state, CustomerProfile profile, long now, Collection<Rule> rules, OfferChooser offers) {
+        List<OutreachAction> actions = new ArrayList<>(releaseDeferred(state, profile, now));
+        actions.addAll(decide(state, profile, engine.onTime(state, rules, now), offers));
+        return actions;
+    }
+
+    /** When {@link #onTime} must next be called, or null. */
+    public static Long nextWakeUp(TriggerState state) {
+        Long next = RuleEngine.nextDeadline(state);
+        for (OutreachAction deferred : state.getDeferred()) {
+            long at = deferred.getSendAt().toEpochMilli();
+            next = next == null || at < next ? at : next;
+        }
+        return next;
+    }
+
+    private List<OutreachAction> decide(TriggerState state, CustomerProfile profile, List<RuleEngine.Firing> firings, OfferChooser offers) {
+        List<RuleEngine.Firing> forThisCustomer = firings.stream()
+                .filter(f -> f.rule().audience().accepts(CustomerMetrics.of(profile, Instant.ofEpochMilli(f.at()), thresholds)))
+                .sorted(Comparator.comparing((RuleEngine.Firing f) -> -f.rule().priority()).thenComparing(f -> f.rule().ruleId()))
+                .toList();
+        List<OutreachAction> actions = new ArrayList<>();
+        for (int i = 0; i < forThisCustomer.size(); i++) {
+            RuleEngine.Firing firing = forThisCustomer.get(i);
+            OutreachAction action = action(firing, profile, offers);
+            if (i > 0) {
+                action.setStatus(OutreachStatus.SUPPRESSED);
+                action.setReason("rule " + forThisCustomer.get(0).rule().ruleId() + " of higher priority fired at the same time; " + firing.reason());
+            } else {
+                apply(policy.decide(action.getChannel(), profile, state.getContacts(), firing.at(), false), action, state, firing.reason());
+            }
+            actions.add(action);
+        }
+        return actions;
+    }
+
+    private List<OutreachAction> releaseDeferred(TriggerState state, CustomerProfile profile, long now) {
+        List<OutreachAction> due = state.getDeferred().stream().filter(a -> a.getSendAt().toEpochMilli() <= now).toList();
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        List<OutreachAction> waiting = new ArrayList<>(state.getDeferred());
+        waiting.removeAll(due);
+        state.setDeferred(waiting);
+        List<OutreachAction> released = new ArrayList<>();
+        for (OutreachAction deferred : due) {
+            OutreachAction action = OutreachAction.newBuilder(deferred).setDecidedAt(deferred.getSendAt()).build();
+            long at = deferred.getSendAt().toEpochMilli();
+            apply(policy.decide(action.getChannel(), profile, state.getContacts(), at, true), action, state, deferred.getReason());
+            released.add(action);
+        }
+        return released;
+    }
+
+    private void apply(DeliveryPolicy.Decision decision, OutreachAction action, TriggerState state, String why) {
+        switch (decision.verdict()) {
+            case SEND -> {
+                action.setStatus(OutreachStatus.SEND);
+                action.setReason(why);
+                List<Contact> contacts = new ArrayList<>(state.getContacts());
+                long at = action.getDecidedAt().toEpochMilli();
+                contacts.add(new Contact(action.getChannel(), at));
+                long keepFrom = at - policy.longestCap().toMillis();
+                contacts.removeIf(c -> c.getAt() <= keepFrom);
+                state.setContacts(contacts);
+            }
+            case SUPPRESS -> {
+                action.setStatus(OutreachStatus.SUPPRESSED);
+                action.setReason(decision.reason() + "; " + why);
+            }
+            case DEFER -> {
+                action.setStatus(OutreachStatus.DEFERRED);
+                action.setReason(decision.reason() + "; " + why);
+                action.setSendAt(decision.sendAt());
+                List<OutreachAction> deferred = new ArrayList<>(state.getDeferred());
+                deferred.add(OutreachAction.newBuilder(action).build());
+                state.setDeferred(deferred);
+            }
+        }
+    }
+
+    private static OutreachAction action(RuleEngine.Firing firing, CustomerProfile profile, OfferChooser offers) {
+        Rule rule = firing.rule();
+        Map<String, String> payload = new HashMap<>(rule.action().payload());
+        if (!profile.getCart().isEmpty()) {
+            payload.put("cartItems", profile.getCart().stream().map(CartLine::getItemId).collect(Collectors.joining(",")));
+        }
+        String offerId = null;
+        if (rule.action().attachOffer()) {
+            Optional<ScoredOffer> offer = offers.apply(profile, rule.action().channel().name().toLowerCase(java.util.Locale.ROOT));
+            if (offer.isPresent()) {
+                offerId = offer.get().offer().getOfferId();
+                payload.put("offerTitle", offer.get().offer().getTitle());
+            }
+        }
+        return OutreachAction.newBuilder()
+                .setActionId(rule.ruleId() + ":" + rule.version() + ":" + profile.getProfileKey() + ":" + firing.episodeStart())
+                .setCustomerId(profile.getProfileKey())
+                .setRuleId(rule.ruleId())
+                .setRuleVersion(rule.version())
+                .setChannel(rule.action().channel())
+                .setTemplateId(rule.action().templateId())
+                .setStatus(OutreachStatus.SEND)
+                .setReason(firing.reason())
+                .setDecidedAt(Instant.ofEpochMilli(firing.at()))
+                .setSendAt(null)
+                .setOfferId(offerId)
+                .setPayload(payload)
+                .build();
+    }
+}
