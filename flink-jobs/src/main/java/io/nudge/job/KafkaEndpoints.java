@@ -4,10 +4,14 @@ import io.nudge.config.NudgeConfig;
 import io.nudge.job.events.EventRecordDeserializer;
 import io.nudge.job.events.SourceRecord;
 import io.nudge.job.profile.ProfileChange;
+import io.nudge.job.triggers.CatalogueChange;
+import io.nudge.job.triggers.CatalogueDeserializer;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.DeadLetter;
 import io.nudge.schemas.ItemAssociations;
+import io.nudge.schemas.OutreachAction;
 import io.nudge.schemas.Trending;
+import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -30,6 +34,38 @@ public final class KafkaEndpoints {
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
                 .setDeserializer(new EventRecordDeserializer())
                 .setProperty("partition.discovery.interval.ms", "30000")
+                .build();
+    }
+
+    /**
+     * Trigger rules and offers, always from the beginning of their compacted topics: the job needs them all.
+     * On a restore the checkpointed offsets and broadcast state take over.
+     */
+    @SuppressWarnings("deprecation")
+    public static KafkaSource<CatalogueChange> catalogueSource(NudgeConfig config) {
+        return KafkaSource.<CatalogueChange>builder()
+                .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(config.get(NudgeConfig.TOPIC_RULES), config.get(NudgeConfig.TOPIC_OFFERS))
+                .setGroupId(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-catalogue")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new CatalogueDeserializer(config.get(NudgeConfig.TOPIC_RULES)))
+                .setProperty("partition.discovery.interval.ms", "30000")
+                .build();
+    }
+
+    /**
+     * Exactly once: an outreach action reaches a customer's phone or inbox, so it must be neither lost nor
+     * repeated across failures. Written in Kafka transactions committed with each checkpoint; consumers read
+     * with {@code isolation.level=read_committed}, so an action's delay is bounded by the checkpoint interval.
+     */
+    public static KafkaSink<OutreachAction> outreachSink(NudgeConfig config) {
+        return KafkaSink.<OutreachAction>builder()
+                .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
+                .setRecordSerializer(AvroRecordSerializer.records(config.get(NudgeConfig.TOPIC_OUTREACH), OutreachAction.class,
+                        OutreachAction::getCustomerId, action -> action.getDecidedAt().toEpochMilli()))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-outreach")
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(Duration.ofMinutes(10).toMillis()))
                 .build();
     }
 

@@ -10,6 +10,15 @@ import io.nudge.job.profile.ProfileInput;
 import io.nudge.job.profile.UpdateCustomer;
 import io.nudge.job.profile.UpdateVisitor;
 import io.nudge.job.trending.CountPopularity;
+import io.nudge.job.triggers.Catalogue;
+import io.nudge.job.triggers.CatalogueChange;
+import io.nudge.job.triggers.ReferenceData;
+import io.nudge.offers.NextBestOffers;
+import io.nudge.profile.CustomerMetrics;
+import io.nudge.schemas.OutreachAction;
+import io.nudge.triggers.DeliveryPolicy;
+import io.nudge.triggers.Triggers;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import io.nudge.job.trending.PublishTrending;
 import io.nudge.job.trending.ScopedEvent;
 import io.nudge.profile.ProfileSettings;
@@ -32,6 +41,7 @@ import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindow
  * The personalization job: events in; profiles, item associations, trending items and dead letters out.
  *
  * <pre>
+ * rules, offers ─ broadcast ────────────────────────────────────────────────────────┐ (UpdateCustomer evaluates triggers ─▶ outreach)
  * events ─ decode + validate ─ watermarks ─ route ─┬─ bad or late ─────────────────────────────────────────▶ events-dlq
  *                                                   ├─ has anonymousId ─ keyBy(anonymousId) ─ UpdateVisitor ─┬─▶ profiles
  *                                                   │                       (linked: forwarded) ─────────────┤
@@ -49,22 +59,28 @@ public final class PersonalizationJob {
 
     /** Where the job's results go. */
     public record Sinks(Sink<ProfileChange> profiles, Sink<ItemAssociations> associations, Sink<Trending> trending,
-                        Sink<DeadLetter> deadLetters) {}
+                        Sink<OutreachAction> outreach, Sink<DeadLetter> deadLetters) {}
 
     private final Source<SourceRecord, ?, ?> events;
+    private final Source<CatalogueChange, ?, ?> catalogue;
     private final Sinks sinks;
     private final NudgeConfig config;
 
-    public PersonalizationJob(Source<SourceRecord, ?, ?> events, Sinks sinks, NudgeConfig config) {
+    /**
+     * @param catalogue trigger rules and offers, read in full from the start and then followed
+     */
+    public PersonalizationJob(Source<SourceRecord, ?, ?> events, Source<CatalogueChange, ?, ?> catalogue, Sinks sinks, NudgeConfig config) {
         this.events = events;
+        this.catalogue = catalogue;
         this.sinks = sinks;
         this.config = config;
     }
 
     /** The job reading and writing the Kafka topics named in {@code config}. */
     public static PersonalizationJob onKafka(NudgeConfig config) {
-        return new PersonalizationJob(KafkaEndpoints.eventSource(config), new Sinks(KafkaEndpoints.profileSink(config),
-                KafkaEndpoints.associationsSink(config), KafkaEndpoints.trendingSink(config), KafkaEndpoints.deadLetterSink(config)),
+        return new PersonalizationJob(KafkaEndpoints.eventSource(config), KafkaEndpoints.catalogueSource(config),
+                new Sinks(KafkaEndpoints.profileSink(config), KafkaEndpoints.associationsSink(config), KafkaEndpoints.trendingSink(config),
+                        KafkaEndpoints.outreachSink(config), KafkaEndpoints.deadLetterSink(config)),
                 config);
     }
 
@@ -117,12 +133,25 @@ public final class PersonalizationJob {
                 .uid("customer-input")
                 .name("as profile input");
 
+        BroadcastStream<CatalogueChange> rulesAndOffers = valid.getExecutionEnvironment()
+                .fromSource(catalogue, ReferenceData.watermarks(), "rules and offers")
+                .uid("catalogue-source")
+                .broadcast(Catalogue.RULES, Catalogue.OFFERS);
+
         SingleOutputStreamOperator<ProfileChange> customers = customerEvents
                 .union(visitors)
                 .keyBy(input -> input.customerId)
-                .process(new UpdateCustomer(settings, idleTtl))
+                .connect(rulesAndOffers)
+                .process(new UpdateCustomer(settings, idleTtl,
+                        new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)),
+                        new Catalogue(NextBestOffers.from(config))))
                 .uid("update-customer")
-                .name("update customer");
+                .name("update customer, evaluate triggers");
+
+        customers.getSideOutput(UpdateCustomer.OUTREACH)
+                .sinkTo(sinks.outreach())
+                .uid("outreach-sink")
+                .name("outreach");
 
         customers.union(visitors.getSideOutput(UpdateVisitor.VISITOR_CHANGES))
                 .sinkTo(sinks.profiles())

@@ -32,8 +32,9 @@ public final class TopicSetup {
         List<NewTopic> topics = new ArrayList<>();
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_EVENTS), partitions, replication));
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_EVENTS_DLQ), partitions, replication));
+        topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_OUTREACH), partitions, replication));
         for (var changelog : List.of(NudgeConfig.TOPIC_PROFILES, NudgeConfig.TOPIC_ASSOCIATIONS, NudgeConfig.TOPIC_TRENDING,
-                NudgeConfig.TOPIC_OFFERS)) {
+                NudgeConfig.TOPIC_OFFERS, NudgeConfig.TOPIC_RULES)) {
             topics.add(new NewTopic(config.get(changelog), partitions, replication).configs(COMPACTED));
         }
         return topics;

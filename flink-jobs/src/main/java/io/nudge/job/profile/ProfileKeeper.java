@@ -64,6 +64,10 @@ final class ProfileKeeper implements Serializable {
      * nothing expires: running out of history is not a customer going quiet.
      */
     boolean isExpired(CustomerProfile profile, long timestamp, ValueState<Long> timer, TimerService timers) throws Exception {
+        Long due = timer.value();
+        if (due == null || timestamp < due) {
+            return false; // another timer of this key (trigger deadlines share the timer service)
+        }
         timer.clear();
         if (profile == null || timers.currentWatermark() == Long.MAX_VALUE) {
             return false;

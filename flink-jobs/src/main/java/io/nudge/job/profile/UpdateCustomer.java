@@ -1,41 +1,64 @@
 package io.nudge.job.profile;
 
 import io.nudge.crosssell.ItemPair;
+import io.nudge.job.triggers.Catalogue;
+import io.nudge.job.triggers.CatalogueChange;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
 import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.Offer;
+import io.nudge.schemas.OutreachAction;
+import io.nudge.schemas.TriggerRule;
+import io.nudge.schemas.TriggerState;
+import io.nudge.triggers.RuleEngine;
+import io.nudge.triggers.Rule;
+import io.nudge.triggers.Triggers;
 import java.time.Duration;
+import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 /**
- * Keyed by customer id: keeps each customer's profile and emits it after every change, for the profiles
- * changelog. A visitor profile handed over by {@link UpdateVisitor} is absorbed into it. State is the Avro
- * record itself, so savepoints evolve with the schema's own compatibility rules.
+ * Keyed by customer id: keeps each customer's profile, emits it after every change for the profiles changelog,
+ * and acts on it — the trigger rules (broadcast) are evaluated against every event and every event-time
+ * deadline, and their decisions go to the outreach output. A visitor profile handed over by
+ * {@link UpdateVisitor} is absorbed. State is Avro records, so savepoints evolve with the schemas' own rules.
  */
-public final class UpdateCustomer extends KeyedProcessFunction<String, ProfileInput, ProfileChange> {
+public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, ProfileInput, CatalogueChange, ProfileChange> {
 
     public static final OutputTag<ItemPair> ITEM_PAIRS = ProfileKeeper.ITEM_PAIRS;
+    public static final OutputTag<OutreachAction> OUTREACH = new OutputTag<>("outreach") {};
+    static final ValueStateDescriptor<TriggerState> TRIGGERS =
+            new ValueStateDescriptor<>("triggers", new AvroTypeInfo<>(TriggerState.class));
 
     private final ProfileKeeper keeper;
+    private final Triggers triggers;
+    private final Catalogue catalogue;
     private transient ValueState<CustomerProfile> profile;
     private transient ValueState<Long> expiryTimer;
+    private transient ValueState<TriggerState> triggerState;
 
-    public UpdateCustomer(ProfileSettings settings, Duration idleTtl) {
+    public UpdateCustomer(ProfileSettings settings, Duration idleTtl, Triggers triggers, Catalogue catalogue) {
         this.keeper = new ProfileKeeper(settings, idleTtl);
+        this.triggers = triggers;
+        this.catalogue = catalogue;
     }
 
     @Override
     public void open(OpenContext openContext) {
         profile = getRuntimeContext().getState(ProfileKeeper.PROFILE);
         expiryTimer = getRuntimeContext().getState(ProfileKeeper.EXPIRY_TIMER);
+        triggerState = getRuntimeContext().getState(TRIGGERS);
     }
 
     @Override
-    public void processElement(ProfileInput input, Context ctx, Collector<ProfileChange> out) throws Exception {
+    public void processElement(ProfileInput input, ReadOnlyContext ctx, Collector<ProfileChange> out) throws Exception {
         CustomerProfile before = profile.value();
         CustomerProfile updated;
         if (input.visitor != null) {
@@ -49,19 +72,66 @@ public final class UpdateCustomer extends KeyedProcessFunction<String, ProfileIn
         profile.update(updated);
         out.collect(ProfileChange.updated(updated));
         keeper.scheduleExpiry(updated, expiryTimer, ctx.timerService());
+
+        if (input.event != null) {
+            TriggerState state = triggerState();
+            ReadOnlyBroadcastState<String, Offer> offers = ctx.getBroadcastState(Catalogue.OFFERS);
+            List<Rule> rules = catalogue.rules(ctx.getBroadcastState(Catalogue.RULES));
+            emit(triggers.onEvent(state, updated, input.event, rules, chooser(offers)), state, ctx);
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(CatalogueChange change, Context ctx, Collector<ProfileChange> out) throws Exception {
+        Catalogue.apply(change, ctx.getBroadcastState(Catalogue.RULES), ctx.getBroadcastState(Catalogue.OFFERS));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ProfileChange> out) throws Exception {
+        CustomerProfile current = profile.value();
+        if (keeper.isExpired(current, timestamp, expiryTimer, ctx.timerService())) {
+            profile.clear();
+            triggerState.clear();
+            out.collect(ProfileChange.deleted(ctx.getCurrentKey()));
+            return;
+        }
+        TriggerState state = triggerState.value();
+        if (current == null || state == null) {
+            return;
+        }
+        List<Rule> rules = catalogue.rules(ctx.getBroadcastState(Catalogue.RULES));
+        emit(triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(Catalogue.OFFERS))), state, ctx);
+    }
+
+    private void emit(List<OutreachAction> actions, TriggerState state, ReadOnlyContext ctx) throws Exception {
+        for (OutreachAction action : actions) {
+            ctx.output(OUTREACH, action);
+        }
+        triggerState.update(state);
+        Long wakeUp = Triggers.nextWakeUp(state);
+        if (wakeUp != null) {
+            ctx.timerService().registerEventTimeTimer(wakeUp);
+        }
+    }
+
+    private Triggers.OfferChooser chooser(ReadOnlyBroadcastState<String, Offer> offers) {
+        return (customer, channel) -> {
+            try {
+                return catalogue.bestOffer(offers, customer, channel, customer.getLastSeen().toEpochMilli());
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot read the offers broadcast state", e);
+            }
+        };
+    }
+
+    private TriggerState triggerState() throws Exception {
+        TriggerState state = triggerState.value();
+        return state != null ? state : RuleEngine.newState();
     }
 
     /** A customer first known through their visitor history: that history becomes their profile. */
     private CustomerProfile adopt(CustomerProfile visitor, String customerId) {
         CustomerProfile fresh = ProfileUpdater.newProfile(customerId, visitor.getFirstSeen());
         return keeper.updater().absorb(fresh, visitor);
-    }
-
-    @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ProfileChange> out) throws Exception {
-        if (keeper.isExpired(profile.value(), timestamp, expiryTimer, ctx.timerService())) {
-            profile.clear();
-            out.collect(ProfileChange.deleted(ctx.getCurrentKey()));
-        }
     }
 }

@@ -3,7 +3,14 @@ package io.nudge.job.profile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nudge.config.NudgeConfig;
 import io.nudge.crosssell.ItemPair;
+import io.nudge.job.triggers.Catalogue;
+import io.nudge.job.triggers.CatalogueChange;
+import io.nudge.offers.NextBestOffers;
+import io.nudge.profile.CustomerMetrics;
+import io.nudge.triggers.DeliveryPolicy;
+import io.nudge.triggers.Triggers;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
@@ -15,9 +22,9 @@ import java.util.Map;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
 class UpdateCustomerTest {
@@ -25,13 +32,21 @@ class UpdateCustomerTest {
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     private static final Duration IDLE_TTL = Duration.ofDays(30);
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, ProfileInput, ProfileChange> harness() throws Exception {
-        KeyedOneInputStreamOperatorTestHarness<String, ProfileInput, ProfileChange> harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new UpdateCustomer(ProfileSettings.defaults(), IDLE_TTL)),
-                        input -> input.customerId, Types.STRING);
+    static KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> harness() throws Exception {
+        NudgeConfig config = NudgeConfig.defaults();
+        UpdateCustomer function = new UpdateCustomer(ProfileSettings.defaults(), IDLE_TTL,
+                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)), new Catalogue(NextBestOffers.from(config)));
+        var harness = new KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange>(
+                new CoBroadcastWithKeyedOperator<>(function, List.of(Catalogue.RULES, Catalogue.OFFERS)),
+                input -> input.customerId, Types.STRING, 1, 1, 0);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         return harness;
+    }
+
+    /** Opens the harness with reference data that, like the job's, never holds back event time. */
+    static void open(KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> h) throws Exception {
+        h.open();
+        h.processBroadcastWatermark(Long.MAX_VALUE);
     }
 
     private static StreamRecord<ProfileInput> view(String customer, String item, String category, Instant at) {
@@ -40,14 +55,14 @@ class UpdateCustomerTest {
         return new StreamRecord<>(ProfileInput.event(event), at.toEpochMilli());
     }
 
-    private static List<CustomerProfile> profiles(KeyedOneInputStreamOperatorTestHarness<String, ProfileInput, ProfileChange> h) {
+    private static List<CustomerProfile> profiles(KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> h) {
         return h.extractOutputValues().stream().filter(c -> !c.isDeletion()).map(c -> c.profile).toList();
     }
 
     @Test
     void emitsEachCustomersUpdatedProfileWithItsOwnSequence() throws Exception {
         try (var h = harness()) {
-            h.open();
+            open(h);
             h.processElement(view("alice", "spade", "garden", T0));
             h.processElement(view("bob", "mug", "kitchen", T0));
             h.processElement(view("alice", "rake", "garden", T0.plusSeconds(5)));
@@ -65,7 +80,7 @@ class UpdateCustomerTest {
     @Test
     void itemsViewedInOneSessionBecomePairs() throws Exception {
         try (var h = harness()) {
-            h.open();
+            open(h);
             h.processElement(view("alice", "lamp", "lighting", T0));
             h.processElement(view("alice", "shade", "lighting", T0.plusSeconds(20)));
 
@@ -78,7 +93,7 @@ class UpdateCustomerTest {
     void profilesSurviveASnapshotAndRestore() throws Exception {
         OperatorSubtaskState snapshot;
         try (var h = harness()) {
-            h.open();
+            open(h);
             h.processElement(view("alice", "spade", "garden", T0));
             h.processElement(view("alice", "rake", "garden", T0.plusSeconds(1)));
             snapshot = h.snapshot(1L, T0.toEpochMilli());
@@ -86,6 +101,7 @@ class UpdateCustomerTest {
         try (var restored = harness()) {
             restored.initializeState(snapshot);
             restored.open();
+            restored.processBroadcastWatermark(Long.MAX_VALUE);
             restored.processElement(view("alice", "hose", "garden", T0.plusSeconds(2)));
 
             CustomerProfile alice = profiles(restored).get(0);
@@ -97,7 +113,7 @@ class UpdateCustomerTest {
     @Test
     void anIdleProfileExpiresInEventTimeAndAnActiveOneDoesNot() throws Exception {
         try (var h = harness()) {
-            h.open();
+            open(h);
             h.processElement(view("idle", "spade", "garden", T0));
             h.processElement(view("active", "mug", "kitchen", T0));
             h.processElement(view("active", "cup", "kitchen", T0.plus(Duration.ofDays(20))));
@@ -115,7 +131,7 @@ class UpdateCustomerTest {
     @Test
     void theEndOfABoundedInputExpiresNobody() throws Exception {
         try (var h = harness()) {
-            h.open();
+            open(h);
             h.processElement(view("alice", "spade", "garden", T0));
             h.processWatermark(Long.MAX_VALUE);
             assertTrue(h.extractOutputValues().stream().noneMatch(ProfileChange::isDeletion));
@@ -125,7 +141,7 @@ class UpdateCustomerTest {
     @Test
     void aVisitorHandedOverIsAbsorbed() throws Exception {
         try (var h = harness()) {
-            h.open();
+            open(h);
             h.processElement(view("alice", "spade", "garden", T0));
             CustomerProfile visitor = io.nudge.profile.ProfileUpdater.newProfile("anon-1", T0);
             visitor.setCategoryAffinity(Map.of("toys", 3.0));

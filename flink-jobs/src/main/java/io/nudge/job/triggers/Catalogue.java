@@ -1,0 +1,99 @@
+package io.nudge.job.triggers;
+
+import io.nudge.offers.CrossSell;
+import io.nudge.offers.NextBestOffers;
+import io.nudge.offers.RecommendationContext;
+import io.nudge.offers.ScoredOffer;
+import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.Offer;
+import io.nudge.schemas.RuleStatus;
+import io.nudge.schemas.TriggerRule;
+import io.nudge.triggers.Rule;
+import io.nudge.triggers.RuleJson;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rules and offers every customer operator sees, kept as broadcast state (so they survive restarts with the
+ * checkpoint) plus a cache of parsed rules, rebuilt when a rule's version changes.
+ */
+public final class Catalogue implements Serializable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Catalogue.class);
+
+    public static final MapStateDescriptor<String, TriggerRule> RULES =
+            new MapStateDescriptor<>("trigger-rules", Types.STRING, new AvroTypeInfo<>(TriggerRule.class));
+    public static final MapStateDescriptor<String, Offer> OFFERS =
+            new MapStateDescriptor<>("offers", Types.STRING, new AvroTypeInfo<>(Offer.class));
+
+    private final NextBestOffers nextBestOffers;
+    private transient Map<String, Rule> parsed;
+
+    public Catalogue(NextBestOffers nextBestOffers) {
+        this.nextBestOffers = nextBestOffers;
+    }
+
+    public static void apply(CatalogueChange change, BroadcastState<String, TriggerRule> rules, BroadcastState<String, Offer> offers)
+            throws Exception {
+        if (change.ruleId != null) {
+            if (change.deleted) {
+                rules.remove(change.ruleId);
+            } else {
+                rules.put(change.ruleId, change.rule);
+            }
+        } else if (change.deleted) {
+            offers.remove(change.offerId);
+        } else {
+            offers.put(change.offerId, change.offer);
+        }
+    }
+
+    /** The rules in force, parsed; a rule whose document does not parse (it was validated on submit) is skipped. */
+    public List<Rule> rules(ReadOnlyBroadcastState<String, TriggerRule> stored) throws Exception {
+        if (parsed == null) {
+            parsed = new HashMap<>();
+        }
+        List<Rule> rules = new ArrayList<>();
+        for (Map.Entry<String, TriggerRule> entry : stored.immutableEntries()) {
+            TriggerRule rule = entry.getValue();
+            Rule cached = parsed.get(rule.getRuleId());
+            if (cached == null || cached.version() != rule.getVersion() || cached.active() != (rule.getStatus() == RuleStatus.ACTIVE)) {
+                RuleJson.Parsed result = RuleJson.parse(rule.getDefinition(), rule.getRuleId(), rule.getVersion(), rule.getStatus() == RuleStatus.ACTIVE);
+                if (result.rule() == null) {
+                    LOG.warn("Skipping rule {} v{}: {}", rule.getRuleId(), rule.getVersion(), result.errors());
+                    continue;
+                }
+                cached = result.rule();
+                parsed.put(rule.getRuleId(), cached);
+            }
+            rules.add(cached);
+        }
+        rules.sort(java.util.Comparator.comparing(Rule::ruleId));
+        return rules;
+    }
+
+    /** The next-best offer for a message to {@code profile} on {@code channel}, judged at event time {@code at}. */
+    public Optional<ScoredOffer> bestOffer(ReadOnlyBroadcastState<String, Offer> stored, CustomerProfile profile, String channel, long at)
+            throws Exception {
+        List<Offer> offers = new ArrayList<>();
+        for (Map.Entry<String, Offer> entry : stored.immutableEntries()) {
+            offers.add(entry.getValue());
+        }
+        offers.sort(java.util.Comparator.comparing(Offer::getOfferId));
+        NextBestOffers.Market market = new NextBestOffers.Market(offers, CrossSell.NONE, Map.of(), List.of());
+        return nextBestOffers.recommend(profile.getProfileKey(), profile, RecommendationContext.NONE, channel, Instant.ofEpochMilli(at), 1, market)
+                .offers().stream().findFirst();
+    }
+}

@@ -1,0 +1,46 @@
+package io.nudge.job.triggers;
+
+import io.nudge.schemas.Codecs;
+import io.nudge.schemas.UndecodableMessageException;
+import java.nio.charset.StandardCharsets;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads the rules and offers topics into {@link CatalogueChange}s; a record it cannot read is logged and skipped. */
+public final class CatalogueDeserializer implements KafkaRecordDeserializationSchema<CatalogueChange> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CatalogueDeserializer.class);
+
+    private final String rulesTopic;
+
+    public CatalogueDeserializer(String rulesTopic) {
+        this.rulesTopic = rulesTopic;
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<CatalogueChange> out) {
+        if (record.key() == null) {
+            LOG.warn("Skipping a record without key at {}-{}@{}", record.topic(), record.partition(), record.offset());
+            return;
+        }
+        String key = new String(record.key(), StandardCharsets.UTF_8);
+        try {
+            if (record.topic().equals(rulesTopic)) {
+                out.collect(CatalogueChange.rule(key, record.value() == null ? null : Codecs.RULES.decode(record.value())));
+            } else {
+                out.collect(CatalogueChange.offer(key, record.value() == null ? null : Codecs.OFFERS.decode(record.value())));
+            }
+        } catch (UndecodableMessageException e) {
+            LOG.warn("Skipping an undecodable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+        }
+    }
+
+    @Override
+    public TypeInformation<CatalogueChange> getProducedType() {
+        return TypeInformation.of(CatalogueChange.class);
+    }
+}

@@ -1,0 +1,142 @@
+package io.nudge.job.profile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.nudge.job.triggers.CatalogueChange;
+import io.nudge.schemas.Channel;
+import io.nudge.schemas.EventType;
+import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.OutreachAction;
+import io.nudge.schemas.OutreachStatus;
+import io.nudge.schemas.RuleStatus;
+import io.nudge.schemas.TriggerRule;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** Trigger rules as the job runs them: broadcast rules, keyed customers, event-time timers, RocksDB state. */
+class TriggerEvaluationTest {
+
+    /** 10:00 UTC on a weekday: outside the default quiet hours (21:00-08:00 UTC). */
+    private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
+
+    static final String CART_ABANDONED = """
+            {"name": "Cart abandoned", "priority": 5,
+             "when": {"kind": "absence", "first": {"type": "add_to_cart"}, "absent": {"type": "purchase"}, "within": "%s"},
+             "then": {"channel": "email", "templateId": "cart-reminder"}}
+            """;
+
+    static CatalogueChange rule(String id, int version, String definition) {
+        return CatalogueChange.rule(id, new TriggerRule(id, version, RuleStatus.ACTIVE, definition, T0));
+    }
+
+    static StreamRecord<ProfileInput> event(String customer, EventType type, Instant at) {
+        InteractionEvent.Builder event = InteractionEvent.newBuilder().setEventId(customer + type + at).setCustomerId(customer)
+                .setType(type).setEventTime(at).setItemId("lamp").setQuantity(1);
+        if (type == EventType.CONSENT_CHANGE) {
+            event.setChannel(Channel.EMAIL).setAttributes(Map.of("granted", "true"));
+        }
+        return new StreamRecord<>(ProfileInput.event(event.build()), at.toEpochMilli());
+    }
+
+    static List<OutreachAction> outreach(KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> h) {
+        var output = h.getSideOutput(UpdateCustomer.OUTREACH);
+        return output == null ? List.of() : output.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Test
+    void anAbandonedCartFiresWhenEventTimePassesTheWaitAndAPurchaseCancelsIt() throws Exception {
+        try (var h = UpdateCustomerTest.harness()) {
+            UpdateCustomerTest.open(h);
+            h.processBroadcastElement(rule("cart", 1, CART_ABANDONED.formatted("30m")), 0);
+            for (String customer : List.of("ann", "bob")) {
+                h.processElement(event(customer, EventType.CONSENT_CHANGE, T0.minusSeconds(60)));
+                h.processElement(event(customer, EventType.ADD_TO_CART, T0));
+            }
+            h.processElement(event("bob", EventType.PURCHASE, T0.plus(Duration.ofMinutes(10))));
+
+            h.processWatermark(T0.plus(Duration.ofMinutes(29)).toEpochMilli());
+            assertEquals(List.of(), outreach(h), "not yet");
+            h.processWatermark(T0.plus(Duration.ofMinutes(30)).toEpochMilli());
+
+            List<OutreachAction> actions = outreach(h);
+            assertEquals(1, actions.size(), actions.toString());
+            assertEquals("ann", actions.get(0).getCustomerId());
+            assertEquals(OutreachStatus.SEND, actions.get(0).getStatus());
+            assertEquals(T0.plus(Duration.ofMinutes(30)), actions.get(0).getDecidedAt());
+        }
+    }
+
+    @Test
+    void withoutConsentTheFiringIsRecordedAsSuppressed() throws Exception {
+        try (var h = UpdateCustomerTest.harness()) {
+            UpdateCustomerTest.open(h);
+            h.processBroadcastElement(rule("cart", 1, CART_ABANDONED.formatted("30m")), 0);
+            h.processElement(event("cid", EventType.ADD_TO_CART, T0));
+            h.processWatermark(T0.plus(Duration.ofHours(1)).toEpochMilli());
+            assertEquals(OutreachStatus.SUPPRESSED, outreach(h).get(0).getStatus());
+        }
+    }
+
+    @Test
+    void anUpdatedRuleChangesBehaviourWithoutTouchingOtherRulesWaits() throws Exception {
+        try (var h = UpdateCustomerTest.harness()) {
+            UpdateCustomerTest.open(h);
+            h.processBroadcastElement(rule("cart", 1, CART_ABANDONED.formatted("30m")), 0);
+            h.processBroadcastElement(rule("win-back", 1, """
+                    {"name": "Win back", "when": {"kind": "inactivity", "noVisitFor": "2h"}, "then": {"channel": "web", "templateId": "welcome-back"}}
+                    """), 0);
+            h.processElement(event("ann", EventType.CONSENT_CHANGE, T0.minusSeconds(60)));
+            h.processElement(event("ann", EventType.ADD_TO_CART, T0));
+            h.processBroadcastElement(rule("cart", 2, CART_ABANDONED.formatted("3h")), 0);
+            h.processElement(event("ann", EventType.ADD_TO_CART, T0.plusSeconds(60)));
+
+            h.processWatermark(T0.plus(Duration.ofHours(2)).plusSeconds(60).toEpochMilli());
+            assertEquals(List.of("win-back"), outreach(h).stream().map(OutreachAction::getRuleId).toList(),
+                    "cart v2 waits 3 h; the win-back rule kept its wait");
+            h.processWatermark(T0.plus(Duration.ofHours(3)).plusSeconds(60).toEpochMilli());
+            OutreachAction cart = outreach(h).get(1);
+            assertEquals("cart", cart.getRuleId());
+            assertEquals(2, cart.getRuleVersion());
+        }
+    }
+
+    @Test
+    void atNightTheEmailIsDeferredAndReleasedInTheMorning() throws Exception {
+        Instant evening = Instant.parse("2026-11-20T20:45:00Z");
+        try (var h = UpdateCustomerTest.harness()) {
+            UpdateCustomerTest.open(h);
+            h.processBroadcastElement(rule("cart", 1, CART_ABANDONED.formatted("30m")), 0);
+            h.processElement(event("ann", EventType.CONSENT_CHANGE, evening.minusSeconds(60)));
+            h.processElement(event("ann", EventType.ADD_TO_CART, evening));
+            h.processWatermark(Instant.parse("2026-11-21T07:59:00Z").toEpochMilli());
+            assertEquals(List.of(OutreachStatus.DEFERRED), outreach(h).stream().map(OutreachAction::getStatus).toList());
+            h.processWatermark(Instant.parse("2026-11-21T08:00:00Z").toEpochMilli());
+            assertEquals(List.of(OutreachStatus.DEFERRED, OutreachStatus.SEND), outreach(h).stream().map(OutreachAction::getStatus).toList());
+        }
+    }
+
+    @Test
+    void pendingWaitsAndRulesSurviveARestore() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = UpdateCustomerTest.harness()) {
+            UpdateCustomerTest.open(h);
+            h.processBroadcastElement(rule("cart", 1, CART_ABANDONED.formatted("30m")), 0);
+            h.processElement(event("ann", EventType.CONSENT_CHANGE, T0.minusSeconds(60)));
+            h.processElement(event("ann", EventType.ADD_TO_CART, T0));
+            snapshot = h.snapshot(1, T0.toEpochMilli());
+        }
+        try (var restored = UpdateCustomerTest.harness()) {
+            restored.initializeState(snapshot);
+            restored.open();
+            restored.processBroadcastWatermark(Long.MAX_VALUE);
+            restored.processWatermark(T0.plus(Duration.ofMinutes(31)).toEpochMilli());
+            assertEquals(List.of("cart"), outreach(restored).stream().map(OutreachAction::getRuleId).toList());
+        }
+    }
+}
