@@ -119,6 +119,8 @@ public final class NudgeConfig {
             "Compacted topic of trigger rules, keyed by rule id; written by the API's admin endpoints.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_OUTREACH = define("topic.outreach", "outreach",
             "Outreach actions (send, suppressed, deferred), written exactly once; read it read_committed.", NudgeConfig::nonBlank);
+    public static final Setting<String> OUTREACH_DISPATCHER_GROUP = define("outreach.dispatcher.group", "nudge-dispatcher",
+            "Consumer group of the API's reference dispatcher (records what would be sent).", NudgeConfig::nonBlank);
     public static final Setting<String> OUTREACH_CAP_EMAIL = define("outreach.cap.email", "1/24h",
             "At most this many emails per customer per period (N/period).", NudgeConfig::cap);
     public static final Setting<String> OUTREACH_CAP_SMS = define("outreach.cap.sms", "1/24h",

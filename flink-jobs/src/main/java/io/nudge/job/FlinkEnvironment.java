@@ -4,6 +4,8 @@ import io.nudge.config.NudgeConfig;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -26,11 +28,20 @@ public final class FlinkEnvironment {
         // Incremental: a checkpoint uploads only the RocksDB files written since the last one, so its cost
         // follows the rate of change, not the number of customers.
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        // Kept when the job is cancelled, so an operator (or a test) can restore from the last one.
+        flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         flink.set(CoreOptions.DEFAULT_PARALLELISM, config.get(NudgeConfig.JOB_PARALLELISM));
         return flink;
     }
 
     public static StreamExecutionEnvironment create(NudgeConfig config) {
         return StreamExecutionEnvironment.getExecutionEnvironment(configuration(config));
+    }
+
+    /** An environment whose job starts from the checkpoint or savepoint at {@code restorePath}. */
+    public static StreamExecutionEnvironment restoring(NudgeConfig config, String restorePath) {
+        Configuration flink = configuration(config);
+        flink.set(StateRecoveryOptions.SAVEPOINT_PATH, restorePath);
+        return StreamExecutionEnvironment.getExecutionEnvironment(flink);
     }
 }

@@ -26,7 +26,7 @@ public final class LocalStack implements AutoCloseable {
 
     private final LocalKafkaBroker broker;
     private final NudgeConfig config;
-    private final JobClient job;
+    private JobClient job;
     private final ServingApi api;
 
     private LocalStack(LocalKafkaBroker broker, NudgeConfig config, JobClient job, ServingApi api) {
@@ -69,6 +69,29 @@ public final class LocalStack implements AutoCloseable {
 
     public LocalKafkaBroker broker() {
         return broker;
+    }
+
+    /**
+     * Stops the job abruptly (cancel, no savepoint) and starts it again from its latest completed checkpoint, as
+     * Flink does after a failure: state, source offsets and open Kafka transactions resume from there.
+     *
+     * @return the checkpoint restored from
+     */
+    public Path restartJobFromLatestCheckpoint() throws Exception {
+        job.cancel().get(30, TimeUnit.SECONDS);
+        Path checkpoint = latestCheckpoint(Path.of(java.net.URI.create(config.get(NudgeConfig.JOB_CHECKPOINT_DIR))).resolve(job.getJobID().toString()));
+        job = PersonalizationJob.onKafka(config).start(FlinkEnvironment.restoring(config, checkpoint.toUri().toString()));
+        awaitRunning(job);
+        LOG.info("Personalization job {} restored from {}", job.getJobID(), checkpoint);
+        return checkpoint;
+    }
+
+    private static Path latestCheckpoint(Path jobDir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(jobDir)) {
+            return dirs.filter(dir -> dir.getFileName().toString().startsWith("chk-") && java.nio.file.Files.exists(dir.resolve("_metadata")))
+                    .max(java.util.Comparator.comparingLong(dir -> Long.parseLong(dir.getFileName().toString().substring(4))))
+                    .orElseThrow(() -> new IllegalStateException("no completed checkpoint under " + jobDir));
+        }
     }
 
     public JobStatus jobStatus() throws Exception {

@@ -12,7 +12,10 @@ import io.nudge.serving.events.EventCollector;
 import io.nudge.serving.http.Routes;
 import io.nudge.serving.offers.OfferCatalogue;
 import io.nudge.serving.offers.OfferPublisher;
-import io.nudge.serving.offers.OffersUnavailableException;
+import io.nudge.serving.outreach.Outbox;
+import io.nudge.serving.outreach.OutreachDispatcher;
+import io.nudge.serving.rules.RuleBook;
+import io.nudge.serving.kafka.AcknowledgedWriter;
 import io.nudge.serving.store.AssociationStore;
 import io.nudge.serving.store.ChangelogReader;
 import io.nudge.serving.store.ProfileStore;
@@ -25,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The serving API process: materialises the profiles, associations, trending and offers changelogs into local
- * stores, serves recommendations from them, collects events into Kafka and lets marketers manage offers.
+ * The serving API process: materialises the profiles, associations, trending, offers and rules changelogs into
+ * local stores, serves recommendations from them, collects events into Kafka, lets marketers manage offers and
+ * trigger rules, and runs the reference outreach dispatcher.
  */
 public final class ServingApi implements AutoCloseable {
 
@@ -37,6 +41,10 @@ public final class ServingApi implements AutoCloseable {
     private final TrendingStore trending = new TrendingStore();
     private final OfferCatalogue catalogue = new OfferCatalogue();
     private final OfferPublisher offers;
+    private final RuleBook rules = new RuleBook();
+    private final AcknowledgedWriter rulesWriter;
+    private final Outbox outbox = new Outbox();
+    private final OutreachDispatcher dispatcher;
     private final ChangelogReader changelog;
     private final EventCollector collector;
     private final String adminKey;
@@ -46,19 +54,22 @@ public final class ServingApi implements AutoCloseable {
         ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.offers = new OfferPublisher(config, catalogue);
+        this.rulesWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_RULES), "nudge-serving-rules");
+        this.dispatcher = new OutreachDispatcher(config, outbox);
         String seedFile = config.get(NudgeConfig.OFFERS_CATALOGUE);
         this.changelog = new ChangelogReader(config, Map.of(
                 config.get(NudgeConfig.TOPIC_PROFILES), store::apply,
                 config.get(NudgeConfig.TOPIC_ASSOCIATIONS), associations::apply,
                 config.get(NudgeConfig.TOPIC_TRENDING), trending::apply,
-                config.get(NudgeConfig.TOPIC_OFFERS), catalogue::apply),
+                config.get(NudgeConfig.TOPIC_OFFERS), catalogue::apply,
+                config.get(NudgeConfig.TOPIC_RULES), rules::apply),
                 () -> seed(seedFile, json));
         this.collector = new EventCollector(config);
         this.adminKey = config.get(NudgeConfig.API_ADMIN_KEY).isBlank() ? generatedKey() : config.get(NudgeConfig.API_ADMIN_KEY);
         Gauge.builder("nudge_profiles_stored", store, ProfileStore::size).register(metrics);
         Gauge.builder("nudge_offers_stored", catalogue, OfferCatalogue::size).register(metrics);
         Gauge.builder("nudge_changelog_undecodable", changelog, ChangelogReader::undecodableRecords).register(metrics);
-        this.http = Routes.create(new Routes.Services(store, associations, trending, catalogue, offers, changelog, collector,
+        this.http = Routes.create(new Routes.Services(store, associations, trending, catalogue, offers, rules, rulesWriter, outbox, changelog, collector,
                 NextBestOffers.from(config), adminKey, json, metrics, Clock.systemUTC()), config);
     }
 
@@ -73,7 +84,7 @@ public final class ServingApi implements AutoCloseable {
     private void seed(String file, ObjectMapper json) {
         try {
             offers.seedIfEmpty(file, json);
-        } catch (OffersUnavailableException | RuntimeException e) {
+        } catch (AcknowledgedWriter.UnavailableException | RuntimeException e) {
             LOG.error("Could not seed the offers catalogue: {}", e.getMessage());
         }
     }
@@ -82,6 +93,7 @@ public final class ServingApi implements AutoCloseable {
     public static ServingApi start(NudgeConfig config) {
         ServingApi api = new ServingApi(config);
         api.changelog.start();
+        api.dispatcher.start();
         api.http.start("0.0.0.0", config.get(NudgeConfig.HTTP_PORT));
         LOG.info("Serving API listening on port {}", api.port());
         return api;
@@ -103,6 +115,11 @@ public final class ServingApi implements AutoCloseable {
         return catalogue;
     }
 
+    /** What the reference dispatcher has recorded. */
+    public Outbox outbox() {
+        return outbox;
+    }
+
     /** The key the admin endpoints take: the configured one, or the one generated at start. */
     public String adminKey() {
         return adminKey;
@@ -113,6 +130,8 @@ public final class ServingApi implements AutoCloseable {
         http.stop();
         collector.close();
         changelog.close();
+        dispatcher.close();
         offers.close();
+        rulesWriter.close();
     }
 }

@@ -16,6 +16,7 @@ import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.Offer;
+import io.nudge.schemas.TriggerRule;
 import io.nudge.schemas.UndecodableMessageException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -227,6 +228,44 @@ class ServingApiTest {
         JsonNode listed = body(admin("GET", "/v1/admin/offers", null, ADMIN_KEY));
         assertTrue(listed.get("offers").size() >= 14);
         assertOfferInTopic("vip-lamps", 3);
+    }
+
+    @Test
+    void marketersManageVersionedRulesWithFieldLevelErrors() throws Exception {
+        String rule = """
+                {"ruleId": "cart-abandoned", "name": "Cart abandoned", "priority": 10,
+                 "when": {"kind": "absence", "first": {"type": "add_to_cart"}, "absent": {"type": "purchase"}, "within": "30m"},
+                 "then": {"channel": "email", "templateId": "cart-reminder", "attachOffer": true}}
+                """;
+        assertEquals(401, admin("POST", "/v1/admin/rules", rule, null).statusCode());
+        assertError(admin("POST", "/v1/admin/rules", rule.replace("\"30m\"", "\"soon\"").replace("\"email\"", "\"fax\""), ADMIN_KEY),
+                400, "when.within");
+        assertError(admin("POST", "/v1/admin/rules", rule.replace("\"email\"", "\"fax\""), ADMIN_KEY), 400, "then.channel");
+
+        HttpResponse<String> created = admin("POST", "/v1/admin/rules", rule, ADMIN_KEY);
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals(1, body(created).get("version").asInt());
+        assertEquals("absence", body(created).get("definition").get("when").get("kind").asText());
+        assertEquals(409, admin("POST", "/v1/admin/rules", rule, ADMIN_KEY).statusCode());
+
+        HttpResponse<String> updated = admin("PUT", "/v1/admin/rules/cart-abandoned", rule.replace("30m", "45m"), ADMIN_KEY);
+        assertEquals(2, body(updated).get("version").asInt(), updated.body());
+        JsonNode paused = body(admin("POST", "/v1/admin/rules/cart-abandoned/pause", null, ADMIN_KEY));
+        assertEquals("paused", paused.get("status").asText());
+        assertEquals(2, paused.get("version").asInt(), "pausing keeps the version, so pending waits carry on after resume");
+        assertEquals("active", body(admin("POST", "/v1/admin/rules/cart-abandoned/resume", null, ADMIN_KEY)).get("status").asText());
+        assertEquals(4, body(admin("GET", "/v1/admin/rules/cart-abandoned/versions", null, ADMIN_KEY)).get("versions").size());
+        firstRecord(config.get(NudgeConfig.TOPIC_RULES), record -> {
+            try {
+                TriggerRule stored = Codecs.RULES.decode(record.value());
+                return stored.getVersion() == 2 && stored.getDefinition().contains("45m");
+            } catch (UndecodableMessageException e) {
+                throw new AssertionError(e);
+            }
+        });
+
+        assertEquals(204, admin("DELETE", "/v1/admin/rules/cart-abandoned", null, ADMIN_KEY).statusCode());
+        assertEquals(404, admin("GET", "/v1/admin/rules/cart-abandoned", null, ADMIN_KEY).statusCode());
     }
 
     static void assertOfferInTopic(String offerId, int version) {

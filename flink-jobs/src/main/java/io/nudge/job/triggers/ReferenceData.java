@@ -1,27 +1,20 @@
 package io.nudge.job.triggers;
 
-import org.apache.flink.api.common.eventtime.Watermark;
-import org.apache.flink.api.common.eventtime.WatermarkGenerator;
-import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
 /**
- * Watermarks for reference data (rules, offers) joined to the event stream: such data has no event time, so
- * its watermark is always the maximum, and the operator it feeds follows the events' watermark alone.
+ * Watermarks for reference data (rules, offers) joined to the event stream. Such data has no event time: its
+ * source emits no watermarks and is marked idle shortly after each change, and an idle input does not hold
+ * back the joined operator's watermark, which then follows the events alone. (A maximum watermark instead would
+ * push the operator to the end of time whenever the events themselves go idle.)
  */
 public final class ReferenceData {
     private ReferenceData() {}
 
-    public static <T> WatermarkStrategy<T> watermarks() {
-        return WatermarkStrategy.forGenerator(context -> new WatermarkGenerator<T>() {
-            @Override
-            public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
-            }
+    static final Duration IDLE_AFTER = Duration.ofSeconds(1);
 
-            @Override
-            public void onPeriodicEmit(WatermarkOutput output) {
-                output.emitWatermark(new Watermark(Long.MAX_VALUE));
-            }
-        });
+    public static <T> WatermarkStrategy<T> watermarks() {
+        return WatermarkStrategy.<T>noWatermarks().withIdleness(IDLE_AFTER);
     }
 }

@@ -43,7 +43,7 @@ class UpdateCustomerTest {
         return harness;
     }
 
-    /** Opens the harness with reference data that, like the job's, never holds back event time. */
+    /** Opens the harness with reference data that never holds back event time (in the job: an idle input). */
     static void open(KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> h) throws Exception {
         h.open();
         h.processBroadcastWatermark(Long.MAX_VALUE);

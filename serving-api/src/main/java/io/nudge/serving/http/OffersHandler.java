@@ -8,7 +8,7 @@ import io.nudge.schemas.OfferStatus;
 import io.nudge.serving.offers.OfferCatalogue;
 import io.nudge.serving.offers.OfferJson;
 import io.nudge.serving.offers.OfferPublisher;
-import io.nudge.serving.offers.OffersUnavailableException;
+import io.nudge.serving.kafka.AcknowledgedWriter;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +37,7 @@ final class OffersHandler {
         ctx.json(OfferJson.render(existing(ctx)));
     }
 
-    void create(Context ctx) throws OffersUnavailableException {
+    void create(Context ctx) throws AcknowledgedWriter.UnavailableException {
         Offer offer = parse(ctx, null);
         if (catalogue.get(offer.getOfferId()).isPresent()) {
             throw new ApiException(409, "offer '" + offer.getOfferId() + "' exists; update it with PUT /v1/admin/offers/"
@@ -47,14 +47,14 @@ final class OffersHandler {
         ctx.status(201).json(OfferJson.render(publisher.publish(offer)));
     }
 
-    void update(Context ctx) throws OffersUnavailableException {
+    void update(Context ctx) throws AcknowledgedWriter.UnavailableException {
         Offer current = existing(ctx);
         Offer offer = parse(ctx, current.getOfferId());
         offer.setVersion(current.getVersion() + 1);
         ctx.json(OfferJson.render(publisher.publish(offer)));
     }
 
-    void expire(Context ctx) throws OffersUnavailableException {
+    void expire(Context ctx) throws AcknowledgedWriter.UnavailableException {
         Offer current = existing(ctx);
         Offer expired = Offer.newBuilder(current).setVersion(current.getVersion() + 1).setStatus(OfferStatus.EXPIRED).build();
         ctx.json(OfferJson.render(publisher.publish(expired)));

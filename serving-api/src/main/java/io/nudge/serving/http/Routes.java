@@ -1,6 +1,7 @@
 package io.nudge.serving.http;
 
 import static io.javalin.apibuilder.ApiBuilder.before;
+import static io.javalin.apibuilder.ApiBuilder.delete;
 import static io.javalin.apibuilder.ApiBuilder.get;
 import static io.javalin.apibuilder.ApiBuilder.path;
 import static io.javalin.apibuilder.ApiBuilder.post;
@@ -19,7 +20,9 @@ import io.nudge.offers.NextBestOffers;
 import io.nudge.serving.events.EventCollector;
 import io.nudge.serving.offers.OfferCatalogue;
 import io.nudge.serving.offers.OfferPublisher;
-import io.nudge.serving.offers.OffersUnavailableException;
+import io.nudge.serving.outreach.Outbox;
+import io.nudge.serving.rules.RuleBook;
+import io.nudge.serving.kafka.AcknowledgedWriter;
 import io.nudge.serving.store.AssociationStore;
 import io.nudge.serving.store.ChangelogReader;
 import io.nudge.serving.store.ProfileStore;
@@ -43,7 +46,7 @@ public final class Routes {
 
     /** What the handlers need. */
     public record Services(ProfileStore store, AssociationStore associations, TrendingStore trending, OfferCatalogue catalogue,
-                           OfferPublisher offers, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
+                           OfferPublisher offers, RuleBook rules, AcknowledgedWriter rulesWriter, Outbox outbox, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
                            String adminKey, ObjectMapper json, PrometheusMeterRegistry metrics, Clock clock) {}
 
     private Routes() {}
@@ -54,6 +57,8 @@ public final class Routes {
         RecommendationsHandler recommendations = new RecommendationsHandler(services.store(), services.catalogue(),
                 services.associations(), services.trending(), services.nextBestOffers(), services.clock());
         OffersHandler offers = new OffersHandler(services.catalogue(), services.offers(), services.json());
+        RulesHandler rules = new RulesHandler(services.rules(), services.rulesWriter(), services.json(), services.clock());
+        OutreachHandler outreach = new OutreachHandler(services.outbox());
         AdminAuth admin = AdminAuth.forKey(services.adminKey());
 
         Javalin app = Javalin.create(javalin -> {
@@ -75,14 +80,23 @@ public final class Routes {
                         get("/offers/{offerId}", offers::get);
                         put("/offers/{offerId}", offers::update);
                         post("/offers/{offerId}/expire", offers::expire);
+                        get("/rules", rules::list);
+                        post("/rules", rules::create);
+                        get("/rules/{ruleId}", rules::get);
+                        put("/rules/{ruleId}", rules::update);
+                        delete("/rules/{ruleId}", rules::delete);
+                        get("/rules/{ruleId}/versions", rules::versions);
+                        post("/rules/{ruleId}/pause", rules::pause);
+                        post("/rules/{ruleId}/resume", rules::resume);
+                        get("/outreach", outreach::list);
                     });
                 });
             });
         });
 
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.fields()));
-        app.exception(OffersUnavailableException.class, (e, ctx) ->
-                error(ctx, 503, "the offers catalogue cannot be changed right now; retry later (" + e.getMessage() + ")", List.of()));
+        app.exception(AcknowledgedWriter.UnavailableException.class, (e, ctx) ->
+                error(ctx, 503, "the change cannot be stored right now; retry later (" + e.getMessage() + ")", List.of()));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage(), List.of()));
         app.exception(Exception.class, (e, ctx) -> {
             LOG.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);

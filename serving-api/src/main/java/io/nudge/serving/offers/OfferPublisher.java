@@ -5,25 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nudge.config.NudgeConfig;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.Offer;
-import io.nudge.serving.kafka.AcknowledgedProducers;
+import io.nudge.serving.kafka.AcknowledgedWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes catalogue changes to the offers topic, where every API replica (and later the job) picks them up, and
+ * Writes catalogue changes to the offers topic, where every API replica and the job pick them up, and
  * to this replica's catalogue at once so the writer reads its own change. Seeds an empty catalogue from a file.
  */
 public final class OfferPublisher implements AutoCloseable {
@@ -31,27 +24,17 @@ public final class OfferPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OfferPublisher.class);
     private static final String BUNDLED = "/io/nudge/serving/demo-offers.json";
 
-    private final KafkaProducer<byte[], byte[]> producer;
-    private final String topic;
+    private final AcknowledgedWriter writer;
     private final OfferCatalogue catalogue;
 
     public OfferPublisher(NudgeConfig config, OfferCatalogue catalogue) {
-        this.topic = config.get(NudgeConfig.TOPIC_OFFERS);
+        this.writer = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_OFFERS), "nudge-serving-offers");
         this.catalogue = catalogue;
-        this.producer = AcknowledgedProducers.create(config, "nudge-serving-offers", Duration.ofSeconds(10));
     }
 
     /** Writes {@code offer} and waits until Kafka has it. */
-    public Offer publish(Offer offer) throws OffersUnavailableException {
-        try {
-            producer.send(new ProducerRecord<>(topic, offer.getOfferId().getBytes(StandardCharsets.UTF_8), Codecs.OFFERS.encode(offer)))
-                    .get(15, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new OffersUnavailableException("Kafka did not take the offer " + offer.getOfferId() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OffersUnavailableException("interrupted while writing offer " + offer.getOfferId(), e);
-        }
+    public Offer publish(Offer offer) throws AcknowledgedWriter.UnavailableException {
+        writer.write(offer.getOfferId(), Codecs.OFFERS.encode(offer));
         catalogue.upsert(offer);
         return offer;
     }
@@ -60,7 +43,7 @@ public final class OfferPublisher implements AutoCloseable {
      * Publishes the offers in {@code file} (or the bundled demo catalogue when blank) if the catalogue is empty,
      * so a new installation has something to recommend. Run once the catalogue has caught up with the topic.
      */
-    public void seedIfEmpty(String file, ObjectMapper json) throws OffersUnavailableException {
+    public void seedIfEmpty(String file, ObjectMapper json) throws AcknowledgedWriter.UnavailableException {
         if (catalogue.size() > 0) {
             return;
         }
@@ -93,6 +76,6 @@ public final class OfferPublisher implements AutoCloseable {
 
     @Override
     public void close() {
-        producer.close();
+        writer.close();
     }
 }
