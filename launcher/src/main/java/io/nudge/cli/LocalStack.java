@@ -6,10 +6,15 @@ import io.nudge.job.PersonalizationJob;
 import io.nudge.kafka.LocalKafkaBroker;
 import io.nudge.kafka.TopicSetup;
 import io.nudge.serving.ServingApi;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
@@ -79,17 +84,17 @@ public final class LocalStack implements AutoCloseable {
      */
     public Path restartJobFromLatestCheckpoint() throws Exception {
         job.cancel().get(30, TimeUnit.SECONDS);
-        Path checkpoint = latestCheckpoint(Path.of(java.net.URI.create(config.get(NudgeConfig.JOB_CHECKPOINT_DIR))).resolve(job.getJobID().toString()));
+        Path checkpoint = latestCheckpoint(Path.of(URI.create(config.get(NudgeConfig.JOB_CHECKPOINT_DIR))).resolve(job.getJobID().toString()));
         job = PersonalizationJob.onKafka(config).start(FlinkEnvironment.restoring(config, checkpoint.toUri().toString()));
         awaitRunning(job);
         LOG.info("Personalization job {} restored from {}", job.getJobID(), checkpoint);
         return checkpoint;
     }
 
-    private static Path latestCheckpoint(Path jobDir) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> dirs = java.nio.file.Files.list(jobDir)) {
-            return dirs.filter(dir -> dir.getFileName().toString().startsWith("chk-") && java.nio.file.Files.exists(dir.resolve("_metadata")))
-                    .max(java.util.Comparator.comparingLong(dir -> Long.parseLong(dir.getFileName().toString().substring(4))))
+    private static Path latestCheckpoint(Path jobDir) throws IOException {
+        try (Stream<Path> dirs = Files.list(jobDir)) {
+            return dirs.filter(dir -> dir.getFileName().toString().startsWith("chk-") && Files.exists(dir.resolve("_metadata")))
+                    .max(Comparator.comparingLong(dir -> Long.parseLong(dir.getFileName().toString().substring(4))))
                     .orElseThrow(() -> new IllegalStateException("no completed checkpoint under " + jobDir));
         }
     }
