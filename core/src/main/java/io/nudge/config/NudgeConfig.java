@@ -319,6 +319,21 @@ public final class NudgeConfig {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
+    /** Writes {@code duration} the way {@link #duration} reads it, in the largest whole unit (days from two days up): 24h, 30m, 7d. */
+    public static String durationText(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis % 86_400_000 == 0 && millis >= 2 * 86_400_000L) {
+            return millis / 86_400_000 + "d";
+        }
+        if (millis % 3_600_000 == 0) {
+            return millis / 3_600_000 + "h";
+        }
+        if (millis % 60_000 == 0) {
+            return millis / 60_000 + "m";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
+
     /** Parses durations written as {@code 250ms}, {@code 10s}, {@code 5m}, {@code 2h} or {@code 7d}. */
     public static Duration duration(String text) {
         Matcher m = DURATION.matcher(text.strip());

@@ -100,10 +100,10 @@ public final class DeliveryPolicy implements Serializable {
         Cap cap = perChannel.get(channel);
         if (cap != null && !cap.allows(contacts, Set.of(channel), at)) {
             return new Decision(Verdict.SUPPRESS, "frequency cap: at most " + cap.max() + " " + channel.name().toLowerCase(Locale.ROOT)
-                    + " per " + cap.per(), null);
+                    + " per " + NudgeConfig.durationText(cap.per()), null);
         }
         if (MESSAGES.contains(channel) && !messages.allows(contacts, MESSAGES, at)) {
-            return new Decision(Verdict.SUPPRESS, "frequency cap: at most " + messages.max() + " messages per " + messages.per(), null);
+            return new Decision(Verdict.SUPPRESS, "frequency cap: at most " + messages.max() + " messages per " + NudgeConfig.durationText(messages.per()), null);
         }
         if (!allowQuietHours && MESSAGES.contains(channel) && quietHours != null) {
             ZonedDateTime local = Instant.ofEpochMilli(at).atZone(zoneOf(profile));

@@ -1,5 +1,6 @@
 package io.nudge.triggers;
 
+import io.nudge.config.NudgeConfig;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.RuleProgress;
 import io.nudge.schemas.TriggerState;
@@ -74,10 +75,10 @@ public final class RuleEngine implements Serializable {
             long deadline = p.getDeadline();
             Condition condition = rule.condition();
             if (condition instanceof Condition.Absence c) {
-                firings.add(new Firing(rule, deadline, p.getEpisodeStart(), "no " + c.absent() + " within " + c.within() + " after " + c.first()));
+                firings.add(new Firing(rule, deadline, p.getEpisodeStart(), "no " + c.absent() + " within " + NudgeConfig.durationText(c.within()) + " after " + c.first()));
                 clear(p);
             } else if (condition instanceof Condition.Inactivity c) {
-                firings.add(new Firing(rule, deadline, p.getEpisodeStart(), "no visit for " + c.noVisitFor()));
+                firings.add(new Firing(rule, deadline, p.getEpisodeStart(), "no visit for " + NudgeConfig.durationText(c.noVisitFor())));
                 clear(p);
             } else if (condition instanceof Condition.Count c) {
                 prune(p, deadline, c.within());
@@ -117,7 +118,7 @@ public final class RuleEngine implements Serializable {
 
     private static Firing sequence(Rule rule, Condition.Sequence c, RuleProgress p, InteractionEvent event, long t) {
         if (p.getEpisodeStart() != null && c.then().matches(event) && t >= p.getEpisodeStart() && t <= p.getDeadline()) {
-            Firing firing = new Firing(rule, t, p.getEpisodeStart(), c.first() + " then " + c.then() + " within " + c.within());
+            Firing firing = new Firing(rule, t, p.getEpisodeStart(), c.first() + " then " + c.then() + " within " + NudgeConfig.durationText(c.within()));
             clear(p);
             return firing;
         }
@@ -163,7 +164,7 @@ public final class RuleEngine implements Serializable {
         if (total >= c.atLeast() && !p.getFired()) {
             p.setFired(true);
             return new Firing(rule, t, oldest(p), (c.sumOf() == null ? (long) total + " x " : c.sumOf() + " " + total + " over ")
-                    + c.event() + " within " + c.within());
+                    + c.event() + " within " + NudgeConfig.durationText(c.within()));
         }
         if (total < c.atLeast()) {
             p.setFired(false);
