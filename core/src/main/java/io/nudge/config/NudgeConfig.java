@@ -45,8 +45,8 @@ public final class NudgeConfig {
 
     public static final Setting<Integer> JOB_PARALLELISM = define("job.parallelism", "1",
             "Parallelism of the personalization job.", text -> positiveInt(text));
-    public static final Setting<Duration> JOB_CHECKPOINT_INTERVAL = define("job.checkpoint.interval", "10s",
-            "How often the job checkpoints its state (e.g. 500ms, 10s, 1m).", NudgeConfig::positiveDuration);
+    public static final Setting<Duration> JOB_CHECKPOINT_INTERVAL = define("job.checkpoint.interval", "2s",
+            "How often the job checkpoints; outreach actions become visible (read_committed) at each checkpoint, so this bounds their delay.", NudgeConfig::positiveDuration);
     public static final Setting<String> JOB_CHECKPOINT_DIR = define("job.checkpoint.dir",
             Path.of(System.getProperty("java.io.tmpdir"), "nudge", "checkpoints").toUri().toString(),
             "Where checkpoints are written (a file:// or object store URI).", NudgeConfig::nonBlank);

@@ -95,12 +95,18 @@ final class DemoCommand implements Callable<Integer> {
                   The offers catalogue (admin key of this run):
                     curl -s -H 'Authorization: Bearer %s' %s/v1/admin/offers
 
+                  A trigger rule, live without a restart: a tip on the site whenever a cart gets a kitchen item;
+                  then what the reference dispatcher would have sent:
+                    curl -s -X POST %s/v1/admin/rules -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\
+                      -d '{"ruleId":"kitchen-tip","name":"Kitchen tip","when":{"kind":"event","event":{"type":"add_to_cart","where":{"category":"kitchen"}}},"then":{"channel":"web","templateId":"kitchen-tip","attachOffer":true}}'
+                    curl -s -H 'Authorization: Bearer %s' '%s/v1/admin/outreach?limit=3'
+
                   Health, metrics, API description:
                     curl -s %s/health ; curl -s %s/metrics | grep '^nudge_' ; curl -s %s/openapi.json
 
                 Press Ctrl-C to stop.
                 """, startup.toMillis() / 1000.0, customers, rate, ClickstreamGenerator.favouriteCategory(0),
-                base, customer, base, customer, base, base, base, adminKey, base, base, base, base);
+                base, customer, base, customer, base, base, base, adminKey, base, base, adminKey, adminKey, base, base, base, base);
     }
 
     private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
