@@ -21,7 +21,7 @@ class NudgeConfigTest {
             assertTrue(!setting.doc().isBlank(), setting + " is documented");
         }
         assertEquals(8080, config.get(NudgeConfig.HTTP_PORT));
-        assertEquals(Duration.ofSeconds(10), config.get(NudgeConfig.JOB_CHECKPOINT_INTERVAL));
+        assertEquals(Duration.ofSeconds(2), config.get(NudgeConfig.JOB_CHECKPOINT_INTERVAL));
     }
 
     @Test
@@ -48,5 +48,13 @@ class NudgeConfigTest {
 
         assertThrows(ConfigException.class, () -> NudgeConfig.of(Map.of("job.checkpoint.interval", "10 parsecs")));
         assertEquals(Duration.ofMillis(250), NudgeConfig.of(Map.of("job.checkpoint.interval", "250ms")).get(NudgeConfig.JOB_CHECKPOINT_INTERVAL));
+    }
+
+    @Test
+    void durationsAreWrittenTheWayTheyAreRead() {
+        for (String text : java.util.List.of("250ms", "10s", "30m", "24h", "7d")) {
+            assertEquals(text, NudgeConfig.durationText(NudgeConfig.duration(text)));
+        }
+        assertEquals("36h", NudgeConfig.durationText(Duration.ofHours(36)));
     }
 }
