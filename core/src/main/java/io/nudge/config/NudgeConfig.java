@@ -62,6 +62,9 @@ public final class NudgeConfig {
     public static final Setting<Duration> EVENTS_SOURCE_IDLE_TIMEOUT = define("events.source.idle.timeout", "10s",
             "A partition without events for this long stops holding back the watermark.", NudgeConfig::positiveDuration);
 
+    public static final Setting<String> ARCHIVE_DIR = define("archive.dir", "",
+            "Where the job archives every valid event as Avro files by event hour (a file:// or object store URI); empty: no archive.", text -> text);
+
     public static final Setting<Integer> PROFILE_RECENTLY_VIEWED_MAX = define("profile.recently.viewed.max", "20",
             "Recently viewed items kept per profile.", text -> positiveInt(text));
     public static final Setting<Integer> PROFILE_CART_MAX_LINES = define("profile.cart.max.lines", "50",

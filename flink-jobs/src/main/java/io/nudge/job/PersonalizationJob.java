@@ -2,6 +2,7 @@ package io.nudge.job;
 
 import io.nudge.config.NudgeConfig;
 import io.nudge.crosssell.ItemPair;
+import io.nudge.job.archive.Archive;
 import io.nudge.job.crosssell.LearnAssociations;
 import io.nudge.job.events.RouteRecords;
 import io.nudge.job.events.SourceRecord;
@@ -105,6 +106,13 @@ public final class PersonalizationJob {
                 .sinkTo(sinks.deadLetters())
                 .uid("dead-letter-sink")
                 .name("events-dlq");
+
+        String archive = config.get(NudgeConfig.ARCHIVE_DIR);
+        if (!archive.isBlank()) {
+            valid.sinkTo(Archive.sink(archive))
+                    .uid("archive-sink")
+                    .name("archive");
+        }
 
         DataStream<ItemPair> itemPairs = profiles(valid);
         associations(itemPairs);

@@ -50,7 +50,9 @@ public final class LocalStack implements AutoCloseable {
         try {
             NudgeConfig local = config
                     .with(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers())
-                    .with(NudgeConfig.JOB_CHECKPOINT_DIR, workDir.resolve("checkpoints").toUri());
+                    .with(NudgeConfig.JOB_CHECKPOINT_DIR, workDir.resolve("checkpoints").toUri())
+                    .with(NudgeConfig.ARCHIVE_DIR, config.get(NudgeConfig.ARCHIVE_DIR).isBlank()
+                            ? workDir.resolve("archive").toUri().toString() : config.get(NudgeConfig.ARCHIVE_DIR));
             TopicSetup.ensureTopics(local);
             JobClient job = PersonalizationJob.onKafka(local).start(FlinkEnvironment.create(local));
             awaitRunning(job);

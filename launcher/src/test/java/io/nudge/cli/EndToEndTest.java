@@ -242,6 +242,37 @@ class EndToEndTest {
     }
 
     @Test
+    void everyValidEventIsArchivedAsAvroByEventHour() throws Exception {
+        Instant at = Instant.now().minusSeconds(30);
+        postEvent("{\"eventId\":\"e2e-archived-1\",\"type\":\"search\",\"customerId\":\"e2e-archivist\",\"category\":\"toys\",\"eventTime\":\"" + at + "\"}");
+        Path archive = Path.of(URI.create(stack.config().get(NudgeConfig.ARCHIVE_DIR)));
+        String hour = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd/HH").withZone(java.time.ZoneOffset.UTC).format(at);
+
+        Path file = awaitValue("the event in a finished archive file", () -> archivedFileWith(archive, "e2e-archived-1"), Optional::isPresent).orElseThrow();
+        assertTrue(file.getParent().endsWith(Path.of(hour)), file + " is filed under the event's hour " + hour);
+    }
+
+    private static Optional<Path> archivedFileWith(Path archive, String eventId) throws Exception {
+        if (!Files.isDirectory(archive)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> files = Files.walk(archive)) {
+            // Files still being written are hidden (leading dot) until their checkpoint completes.
+            for (Path file : files.filter(p -> p.getFileName().toString().endsWith(".avro") && !p.getFileName().toString().startsWith(".")).toList()) {
+                try (var reader = new org.apache.avro.file.DataFileReader<>(file.toFile(),
+                        new org.apache.avro.specific.SpecificDatumReader<>(io.nudge.schemas.InteractionEvent.class))) {
+                    for (io.nudge.schemas.InteractionEvent event : reader) {
+                        if (event.getEventId().equals(eventId)) {
+                            return Optional.of(file);
+                        }
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    @Test
     void theJobCompletesCheckpoints() throws Exception {
         Path checkpoints = Path.of(URI.create(stack.config().get(NudgeConfig.JOB_CHECKPOINT_DIR)));
         Path metadata = awaitValue("a completed checkpoint", () -> completedCheckpoint(checkpoints), Optional::isPresent).orElseThrow();
