@@ -96,7 +96,9 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             return;
         }
         TriggerState state = triggerState.value();
-        if (current == null || state == null) {
+        // At the end of a bounded input (a replay) event time jumps to its maximum: waits that were still open when
+        // the history ended did not run out, so nothing fires for them.
+        if (current == null || state == null || ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
             return;
         }
         List<Rule> rules = catalogue.rules(ctx.getBroadcastState(Catalogue.RULES));

@@ -122,6 +122,18 @@ class TriggerEvaluationTest {
     }
 
     @Test
+    void theEndOfAReplayedHistoryFiresNothingThatWasStillWaiting() throws Exception {
+        try (var h = UpdateCustomerTest.harness()) {
+            UpdateCustomerTest.open(h);
+            h.processBroadcastElement(rule("cart", 1, CART_ABANDONED.formatted("30m")), 0);
+            h.processElement(event("ann", EventType.CONSENT_CHANGE, T0.minusSeconds(60)));
+            h.processElement(event("ann", EventType.ADD_TO_CART, T0));
+            h.processWatermark(Long.MAX_VALUE);
+            assertEquals(List.of(), outreach(h));
+        }
+    }
+
+    @Test
     void pendingWaitsAndRulesSurviveARestore() throws Exception {
         OperatorSubtaskState snapshot;
         try (var h = UpdateCustomerTest.harness()) {
