@@ -41,16 +41,26 @@ public final class KafkaEndpoints {
      * Trigger rules and offers, always from the beginning of their compacted topics: the job needs them all.
      * On a restore the checkpointed offsets and broadcast state take over.
      */
-    @SuppressWarnings("deprecation")
     public static KafkaSource<CatalogueChange> catalogueSource(NudgeConfig config) {
-        return KafkaSource.<CatalogueChange>builder()
+        return catalogueSource(config, false);
+    }
+
+    /** @param bounded read the rules and offers as they are now, then stop (for replays) */
+    public static KafkaSource<CatalogueChange> catalogueSource(NudgeConfig config, boolean bounded) {
+        var builder = KafkaSource.<CatalogueChange>builder()
                 .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
                 .setTopics(config.get(NudgeConfig.TOPIC_RULES), config.get(NudgeConfig.TOPIC_OFFERS))
                 .setGroupId(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-catalogue")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new CatalogueDeserializer(config.get(NudgeConfig.TOPIC_RULES)))
-                .setProperty("partition.discovery.interval.ms", "30000")
-                .build();
+                .setDeserializer(new CatalogueDeserializer(config.get(NudgeConfig.TOPIC_RULES)));
+        return bounded ? builder.setBounded(OffsetsInitializer.latest()).build()
+                : builder.setProperty("partition.discovery.interval.ms", "30000").build();
+    }
+
+    /** All the job's Kafka outputs, on the topics named in {@code config}. */
+    public static PersonalizationJob.Sinks sinks(NudgeConfig config) {
+        return new PersonalizationJob.Sinks(profileSink(config), associationsSink(config), trendingSink(config), outreachSink(config),
+                deadLetterSink(config));
     }
 
     /**

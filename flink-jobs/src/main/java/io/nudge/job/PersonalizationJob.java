@@ -66,13 +66,21 @@ public final class PersonalizationJob {
     private final Source<CatalogueChange, ?, ?> catalogue;
     private final Sinks sinks;
     private final NudgeConfig config;
+    private final Catalogue.Snapshot initialCatalogue;
 
     /**
      * @param catalogue trigger rules and offers, read in full from the start and then followed
      */
     public PersonalizationJob(Source<SourceRecord, ?, ?> events, Source<CatalogueChange, ?, ?> catalogue, Sinks sinks, NudgeConfig config) {
+        this(events, catalogue, Catalogue.Snapshot.EMPTY, sinks, config);
+    }
+
+    /** @param initialCatalogue rules and offers in force from the first event on (replays) */
+    public PersonalizationJob(Source<SourceRecord, ?, ?> events, Source<CatalogueChange, ?, ?> catalogue, Catalogue.Snapshot initialCatalogue,
+                              Sinks sinks, NudgeConfig config) {
         this.events = events;
         this.catalogue = catalogue;
+        this.initialCatalogue = initialCatalogue;
         this.sinks = sinks;
         this.config = config;
     }
@@ -80,9 +88,7 @@ public final class PersonalizationJob {
     /** The job reading and writing the Kafka topics named in {@code config}. */
     public static PersonalizationJob onKafka(NudgeConfig config) {
         return new PersonalizationJob(KafkaEndpoints.eventSource(config), KafkaEndpoints.catalogueSource(config),
-                new Sinks(KafkaEndpoints.profileSink(config), KafkaEndpoints.associationsSink(config), KafkaEndpoints.trendingSink(config),
-                        KafkaEndpoints.outreachSink(config), KafkaEndpoints.deadLetterSink(config)),
-                config);
+                KafkaEndpoints.sinks(config), config);
     }
 
     /** Adds the pipeline to {@code env}. */
@@ -152,7 +158,7 @@ public final class PersonalizationJob {
                 .connect(rulesAndOffers)
                 .process(new UpdateCustomer(settings, idleTtl,
                         new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)),
-                        new Catalogue(NextBestOffers.from(config))))
+                        new Catalogue(NextBestOffers.from(config), initialCatalogue)))
                 .uid("update-customer")
                 .name("update customer, evaluate triggers");
 

@@ -33,6 +33,15 @@ public final class EventRecordDeserializer implements KafkaRecordDeserialization
         } catch (UndecodableMessageException e) {
             return SourceRecord.rejected(deadLetter("undecodable: " + e.getMessage(), topic, partition, offset, timestamp, key, value));
         }
+        return validated(event, topic, partition, offset, timestamp, key, value);
+    }
+
+    /**
+     * A decoded event checked as the live path checks it: valid, or a dead letter with the reason and the raw
+     * bytes ({@code value}). Replays of archived events use it too.
+     */
+    public static SourceRecord validated(InteractionEvent event, String topic, int partition, long offset, long timestamp,
+                                         byte[] key, byte[] value) {
         List<FieldError> errors = EventValidator.validate(event);
         if (!errors.isEmpty()) {
             String reason = "invalid: " + errors.stream().map(FieldError::toString).collect(Collectors.joining("; "));

@@ -4,6 +4,7 @@ import io.nudge.schemas.Codecs;
 import io.nudge.schemas.DeadLetter;
 import io.nudge.schemas.InteractionEvent;
 import java.time.Duration;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -27,14 +28,21 @@ public final class RouteRecords extends ProcessFunction<SourceRecord, Interactio
         this.allowedLatenessMillis = allowedLateness.toMillis();
     }
 
+    /** Accumulators, readable while the job runs: how far a replay has got. */
+    public static final String RECORDS_READ = "recordsRead";
+
+    private final LongCounter recordsRead = new LongCounter();
+
     @Override
     public void open(OpenContext openContext) {
         rejected = getRuntimeContext().getMetricGroup().counter("eventsRejected");
         late = getRuntimeContext().getMetricGroup().counter("eventsLate");
+        getRuntimeContext().addAccumulator(RECORDS_READ, recordsRead);
     }
 
     @Override
     public void processElement(SourceRecord record, Context ctx, Collector<InteractionEvent> out) {
+        recordsRead.add(1);
         if (!record.isValid()) {
             rejected.inc();
             ctx.output(DEAD_LETTERS, record.deadLetter);

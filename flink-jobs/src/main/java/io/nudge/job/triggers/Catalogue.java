@@ -38,11 +38,27 @@ public final class Catalogue implements Serializable {
     public static final MapStateDescriptor<String, Offer> OFFERS =
             new MapStateDescriptor<>("offers", Types.STRING, new AvroTypeInfo<>(Offer.class));
 
+    /**
+     * Rules and offers known before the job starts. A replay starts with the catalogue as it is, so that every
+     * event of the history meets the same rules however the broadcast and the events interleave; the live job
+     * starts empty and learns everything from the broadcast.
+     */
+    public record Snapshot(Map<String, TriggerRule> rules, Map<String, Offer> offers) implements Serializable {
+        public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of());
+
+        public Snapshot {
+            rules = Map.copyOf(rules);
+            offers = Map.copyOf(offers);
+        }
+    }
+
     private final NextBestOffers nextBestOffers;
+    private final Snapshot initial;
     private transient Map<String, Rule> parsed;
 
-    public Catalogue(NextBestOffers nextBestOffers) {
+    public Catalogue(NextBestOffers nextBestOffers, Snapshot initial) {
         this.nextBestOffers = nextBestOffers;
+        this.initial = initial;
     }
 
     public static void apply(CatalogueChange change, BroadcastState<String, TriggerRule> rules, BroadcastState<String, Offer> offers)
@@ -65,8 +81,12 @@ public final class Catalogue implements Serializable {
         if (parsed == null) {
             parsed = new HashMap<>();
         }
-        List<Rule> rules = new ArrayList<>();
+        Map<String, TriggerRule> known = new HashMap<>(initial.rules());
         for (Map.Entry<String, TriggerRule> entry : stored.immutableEntries()) {
+            known.put(entry.getKey(), entry.getValue());
+        }
+        List<Rule> rules = new ArrayList<>();
+        for (Map.Entry<String, TriggerRule> entry : known.entrySet()) {
             TriggerRule rule = entry.getValue();
             Rule cached = parsed.get(rule.getRuleId());
             if (cached == null || cached.version() != rule.getVersion() || cached.active() != (rule.getStatus() == RuleStatus.ACTIVE)) {
@@ -87,10 +107,11 @@ public final class Catalogue implements Serializable {
     /** The next-best offer for a message to {@code profile} on {@code channel}, judged at event time {@code at}. */
     public Optional<ScoredOffer> bestOffer(ReadOnlyBroadcastState<String, Offer> stored, CustomerProfile profile, String channel, long at)
             throws Exception {
-        List<Offer> offers = new ArrayList<>();
+        Map<String, Offer> known = new HashMap<>(initial.offers());
         for (Map.Entry<String, Offer> entry : stored.immutableEntries()) {
-            offers.add(entry.getValue());
+            known.put(entry.getKey(), entry.getValue());
         }
+        List<Offer> offers = new ArrayList<>(known.values());
         offers.sort(java.util.Comparator.comparing(Offer::getOfferId));
         NextBestOffers.Market market = new NextBestOffers.Market(offers, CrossSell.NONE, Map.of(), List.of());
         return nextBestOffers.recommend(profile.getProfileKey(), profile, RecommendationContext.NONE, channel, Instant.ofEpochMilli(at), 1, market)

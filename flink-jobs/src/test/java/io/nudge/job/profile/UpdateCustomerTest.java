@@ -35,7 +35,7 @@ class UpdateCustomerTest {
     static KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> harness() throws Exception {
         NudgeConfig config = NudgeConfig.defaults();
         UpdateCustomer function = new UpdateCustomer(ProfileSettings.defaults(), IDLE_TTL,
-                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)), new Catalogue(NextBestOffers.from(config)));
+                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)), new Catalogue(NextBestOffers.from(config), Catalogue.Snapshot.EMPTY));
         var harness = new KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange>(
                 new CoBroadcastWithKeyedOperator<>(function, List.of(Catalogue.RULES, Catalogue.OFFERS)),
                 input -> input.customerId, Types.STRING, 1, 1, 0);
