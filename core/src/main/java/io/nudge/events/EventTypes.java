@@ -19,6 +19,9 @@ public final class EventTypes {
     public static final Set<EventType> OFFER_EVENTS =
             EnumSet.of(EventType.OFFER_IMPRESSION, EventType.OFFER_CLICK, EventType.OFFER_DISMISS);
 
+    /** Types Nudge writes itself and never accepts from outside: a forget request comes through the admin API. */
+    public static final Set<EventType> INTERNAL = EnumSet.of(EventType.FORGET);
+
     /** Attribute of a consent_change: "true" when the customer grants consent for the event's channel. */
     public static final String CONSENT_GRANTED = "granted";
 
@@ -40,11 +43,11 @@ public final class EventTypes {
             return Optional.empty();
         }
         return Arrays.stream(EventType.values())
-                .filter(type -> type != EventType.UNKNOWN && wireName(type).equals(wireName))
+                .filter(type -> type != EventType.UNKNOWN && !INTERNAL.contains(type) && wireName(type).equals(wireName))
                 .findFirst();
     }
 
     public static List<String> wireNames() {
-        return Arrays.stream(EventType.values()).filter(t -> t != EventType.UNKNOWN).map(EventTypes::wireName).toList();
+        return Arrays.stream(EventType.values()).filter(t -> t != EventType.UNKNOWN && !INTERNAL.contains(t)).map(EventTypes::wireName).toList();
     }
 }

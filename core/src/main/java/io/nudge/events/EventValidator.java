@@ -56,6 +56,9 @@ public final class EventValidator {
         } else {
             checkId(errors, "offerId", event.getOfferId());
         }
+        if (event.getType() == EventType.FORGET && event.getCustomerId() == null) {
+            errors.add(new FieldError("customerId", "forget names the customer to forget"));
+        }
         if (event.getType() == EventType.IDENTIFY && (event.getCustomerId() == null || event.getAnonymousId() == null)) {
             errors.add(new FieldError(event.getCustomerId() == null ? "customerId" : "anonymousId",
                     "identify links an anonymousId to a customerId: both are required"));
