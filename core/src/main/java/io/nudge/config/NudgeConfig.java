@@ -120,6 +120,8 @@ public final class NudgeConfig {
 
     public static final Setting<String> TOPIC_RULES = define("topic.rules", "rules",
             "Compacted topic of trigger rules, keyed by rule id; written by the API's admin endpoints.", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_FORGOTTEN = define("topic.forgotten", "forgotten",
+            "Compacted topic of customer and visitor ids that asked to be forgotten; replays skip their events.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_OUTREACH = define("topic.outreach", "outreach",
             "Outreach actions (send, suppressed, deferred), written exactly once; read it read_committed.", NudgeConfig::nonBlank);
     public static final Setting<String> OUTREACH_DISPATCHER_GROUP = define("outreach.dispatcher.group", "nudge-dispatcher",

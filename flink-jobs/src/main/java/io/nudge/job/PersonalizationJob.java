@@ -104,7 +104,7 @@ public final class PersonalizationJob {
         SingleOutputStreamOperator<InteractionEvent> valid = env
                 .fromSource(events, watermarks, "events")
                 .uid("events-source")
-                .process(new RouteRecords(config.get(NudgeConfig.EVENTS_ALLOWED_LATENESS)))
+                .process(new RouteRecords(config.get(NudgeConfig.EVENTS_ALLOWED_LATENESS), initialCatalogue.forgotten()))
                 .uid("route-records")
                 .name("decode, validate, route late");
 

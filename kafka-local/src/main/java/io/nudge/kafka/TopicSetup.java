@@ -34,7 +34,7 @@ public final class TopicSetup {
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_EVENTS_DLQ), partitions, replication));
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_OUTREACH), partitions, replication));
         for (var changelog : List.of(NudgeConfig.TOPIC_PROFILES, NudgeConfig.TOPIC_ASSOCIATIONS, NudgeConfig.TOPIC_TRENDING,
-                NudgeConfig.TOPIC_OFFERS, NudgeConfig.TOPIC_RULES)) {
+                NudgeConfig.TOPIC_OFFERS, NudgeConfig.TOPIC_RULES, NudgeConfig.TOPIC_FORGOTTEN)) {
             topics.add(new NewTopic(config.get(changelog), partitions, replication).configs(COMPACTED));
         }
         return topics;

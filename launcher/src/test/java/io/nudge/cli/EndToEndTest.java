@@ -226,6 +226,52 @@ class EndToEndTest {
     }
 
     @Test
+    void aForgottenCustomerIsNoLongerVisibleThroughAnyApi() throws Exception {
+        postEvent("{\"type\":\"product_view\",\"anonymousId\":\"e2e-forget-anon\",\"itemId\":\"toys-001\",\"category\":\"toys\"}");
+        postEvent("{\"type\":\"identify\",\"anonymousId\":\"e2e-forget-anon\",\"customerId\":\"e2e-forget-me\"}");
+        postEvent("{\"type\":\"add_to_cart\",\"customerId\":\"e2e-forget-me\",\"itemId\":\"kitchen-001\",\"category\":\"kitchen\",\"quantity\":1}");
+        awaitValue("the customer's profile with the visitor's history", () -> get("/v1/customers/e2e-forget-me/recommendations?limit=1"),
+                r -> r.get("personalized").asBoolean() && r.get("profileSequence").asLong() >= 3);
+
+        HttpResponse<String> forgotten = admin("DELETE", "/v1/admin/customers/e2e-forget-me", null);
+        assertEquals(202, forgotten.statusCode(), forgotten.body());
+        assertEquals(List.of("e2e-forget-me", "e2e-forget-anon"), List.of(json.readTree(forgotten.body()).get("forgottenIds").get(0).asText(),
+                json.readTree(forgotten.body()).get("forgottenIds").get(1).asText()));
+        postEvent("{\"type\":\"product_view\",\"customerId\":\"e2e-forget-me\",\"itemId\":\"toys-002\",\"category\":\"toys\"}");
+
+        awaitTombstones(List.of("e2e-forget-me", "e2e-forget-anon"));
+        for (String id : List.of("e2e-forget-me", "e2e-forget-anon")) {
+            JsonNode answer = get("/v1/customers/" + id + "/recommendations?limit=1");
+            assertFalse(answer.get("personalized").asBoolean(), answer.toString());
+            assertTrue(answer.get("profileKey").isNull(), answer.toString());
+            assertEquals(0, actions("customerId=" + id).size());
+        }
+        assertEquals(401, http.send(HttpRequest.newBuilder(uri("/v1/admin/customers/e2e-forget-me")).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode(), "forgetting needs the admin key");
+    }
+
+    /** Waits until the job has written a deletion of each id to the profiles changelog. */
+    private static void awaitTombstones(List<String> ids) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.config().get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "e2e-tombstones-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        java.util.Set<String> missing = new java.util.HashSet<>(ids);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(stack.config().get(NudgeConfig.TOPIC_PROFILES)));
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (!missing.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (record.value() == null) {
+                        missing.remove(new String(record.key(), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+        }
+        assertTrue(missing.isEmpty(), "no deletion of " + missing + " in the profiles changelog");
+    }
+
+    @Test
     void anUndecodableRecordGoesToTheDeadLetterTopicAndTheJobCarriesOn() throws Exception {
         byte[] garbage = "not an avro event".getBytes(StandardCharsets.UTF_8);
         RecordMetadata written = produceRaw(stack.config().get(NudgeConfig.TOPIC_EVENTS), "mystery".getBytes(StandardCharsets.UTF_8), garbage);

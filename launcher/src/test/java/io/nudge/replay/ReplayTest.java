@@ -79,12 +79,28 @@ class ReplayTest {
                 }
             }
             assertEquals(0, TopicContents.read(config, config.get(NudgeConfig.TOPIC_PROFILES)).size(), "production topics untouched");
+
+            forget(config, broker, "c-2");
+            ReplayRun.Summary afterForget = ReplayRun.run(Replay.fromFiles(Replay.namespace(config, "r3-"), List.of(archive)),
+                    Replay.namespace(config, "r3-"), 61, new PrintWriter(new StringWriter()));
+            assertEquals(2, afterForget.profiles(), "the forgotten customer's archived events are skipped");
+            assertEquals(List.of(), TopicContents.read(config, "r3-" + config.get(NudgeConfig.TOPIC_OUTREACH)).stream()
+                    .filter(e -> "c-2".equals(e.key())).toList());
         }
     }
 
     private static List<TopicContents.Entry> sorted(List<TopicContents.Entry> entries) {
         return entries.stream().sorted(Comparator.comparing(TopicContents.Entry::key)
                 .thenComparing(e -> new String(e.value() == null ? new byte[0] : e.value(), StandardCharsets.ISO_8859_1))).toList();
+    }
+
+    private static void forget(NudgeConfig config, LocalKafkaBroker broker, String customerId) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(config.get(NudgeConfig.TOPIC_FORGOTTEN), customerId.getBytes(StandardCharsets.UTF_8),
+                    T0.toString().getBytes(StandardCharsets.UTF_8))).get();
+        }
     }
 
     private static void publishRule(NudgeConfig config, LocalKafkaBroker broker) throws Exception {

@@ -43,6 +43,7 @@ public final class ServingApi implements AutoCloseable {
     private final OfferPublisher offers;
     private final RuleBook rules = new RuleBook();
     private final AcknowledgedWriter rulesWriter;
+    private final AcknowledgedWriter forgottenWriter;
     private final Outbox outbox = new Outbox();
     private final OutreachDispatcher dispatcher;
     private final ChangelogReader changelog;
@@ -55,6 +56,7 @@ public final class ServingApi implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.offers = new OfferPublisher(config, catalogue);
         this.rulesWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_RULES), "nudge-serving-rules");
+        this.forgottenWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_FORGOTTEN), "nudge-serving-forgotten");
         this.dispatcher = new OutreachDispatcher(config, outbox);
         String seedFile = config.get(NudgeConfig.OFFERS_CATALOGUE);
         this.changelog = new ChangelogReader(config, Map.of(
@@ -69,7 +71,7 @@ public final class ServingApi implements AutoCloseable {
         Gauge.builder("nudge_profiles_stored", store, ProfileStore::size).register(metrics);
         Gauge.builder("nudge_offers_stored", catalogue, OfferCatalogue::size).register(metrics);
         Gauge.builder("nudge_changelog_undecodable", changelog, ChangelogReader::undecodableRecords).register(metrics);
-        this.http = Routes.create(new Routes.Services(store, associations, trending, catalogue, offers, rules, rulesWriter, outbox, changelog, collector,
+        this.http = Routes.create(new Routes.Services(store, associations, trending, catalogue, offers, rules, rulesWriter, forgottenWriter, outbox, changelog, collector,
                 NextBestOffers.from(config), adminKey, json, metrics, Clock.systemUTC()), config);
     }
 
@@ -133,5 +135,6 @@ public final class ServingApi implements AutoCloseable {
         dispatcher.close();
         offers.close();
         rulesWriter.close();
+        forgottenWriter.close();
     }
 }

@@ -4,6 +4,7 @@ import io.nudge.schemas.Codecs;
 import io.nudge.schemas.DeadLetter;
 import io.nudge.schemas.InteractionEvent;
 import java.time.Duration;
+import java.util.Set;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -24,8 +25,16 @@ public final class RouteRecords extends ProcessFunction<SourceRecord, Interactio
     private transient Counter rejected;
     private transient Counter late;
 
+    private final Set<String> forgotten;
+
     public RouteRecords(Duration allowedLateness) {
+        this(allowedLateness, Set.of());
+    }
+
+    /** @param forgotten ids whose events are dropped (a replay of history after customers asked to be forgotten) */
+    public RouteRecords(Duration allowedLateness, Set<String> forgotten) {
         this.allowedLatenessMillis = allowedLateness.toMillis();
+        this.forgotten = Set.copyOf(forgotten);
     }
 
     /** Accumulators, readable while the job runs: how far a replay has got. */
@@ -48,6 +57,9 @@ public final class RouteRecords extends ProcessFunction<SourceRecord, Interactio
             ctx.output(DEAD_LETTERS, record.deadLetter);
             return;
         }
+        if (isForgotten(record.event.getCustomerId()) || isForgotten(record.event.getAnonymousId())) {
+            return;
+        }
         long eventTime = record.event.getEventTime().toEpochMilli();
         long watermark = ctx.timerService().currentWatermark();
         if (watermark != Long.MIN_VALUE && eventTime < watermark - allowedLatenessMillis) {
@@ -60,5 +72,9 @@ public final class RouteRecords extends ProcessFunction<SourceRecord, Interactio
             return;
         }
         out.collect(record.event);
+    }
+
+    private boolean isForgotten(String id) {
+        return id != null && forgotten.contains(id);
     }
 }

@@ -6,6 +6,7 @@ import io.nudge.job.triggers.CatalogueChange;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
 import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.EventType;
 import io.nudge.schemas.Offer;
 import io.nudge.schemas.OutreachAction;
 import io.nudge.schemas.TriggerRule;
@@ -19,6 +20,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -36,6 +38,8 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     public static final OutputTag<OutreachAction> OUTREACH = new OutputTag<>("outreach") {};
     static final ValueStateDescriptor<TriggerState> TRIGGERS =
             new ValueStateDescriptor<>("triggers", new AvroTypeInfo<>(TriggerState.class));
+    /** Set once a customer asked to be forgotten: nothing of theirs is kept or acted on again. */
+    static final ValueStateDescriptor<Boolean> FORGOTTEN = new ValueStateDescriptor<>("forgotten", Types.BOOLEAN);
 
     private final ProfileKeeper keeper;
     private final Triggers triggers;
@@ -43,6 +47,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     private transient ValueState<CustomerProfile> profile;
     private transient ValueState<Long> expiryTimer;
     private transient ValueState<TriggerState> triggerState;
+    private transient ValueState<Boolean> forgotten;
 
     public UpdateCustomer(ProfileSettings settings, Duration idleTtl, Triggers triggers, Catalogue catalogue) {
         this.keeper = new ProfileKeeper(settings, idleTtl);
@@ -55,10 +60,18 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         profile = getRuntimeContext().getState(ProfileKeeper.PROFILE);
         expiryTimer = getRuntimeContext().getState(ProfileKeeper.EXPIRY_TIMER);
         triggerState = getRuntimeContext().getState(TRIGGERS);
+        forgotten = getRuntimeContext().getState(FORGOTTEN);
     }
 
     @Override
     public void processElement(ProfileInput input, ReadOnlyContext ctx, Collector<ProfileChange> out) throws Exception {
+        if (forgotten.value() != null) {
+            return;
+        }
+        if (input.event != null && input.event.getType() == EventType.FORGET) {
+            forget(ctx.getCurrentKey(), out);
+            return;
+        }
         CustomerProfile before = profile.value();
         CustomerProfile updated;
         if (input.visitor != null) {
@@ -81,6 +94,25 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         }
     }
 
+    /**
+     * Removes everything held about the customer: profile (and the pointers of their linked anonymous ids, by
+     * tombstones in the changelog), trigger progress, deferred messages. Only the fact that they asked stays, so
+     * that nothing is rebuilt or sent for them later.
+     */
+    private void forget(String customerId, Collector<ProfileChange> out) throws Exception {
+        CustomerProfile current = profile.value();
+        out.collect(ProfileChange.deleted(customerId));
+        if (current != null) {
+            for (String linked : current.getLinkedIds()) {
+                out.collect(ProfileChange.deleted(linked));
+            }
+        }
+        profile.clear();
+        expiryTimer.clear();
+        triggerState.clear();
+        forgotten.update(true);
+    }
+
     @Override
     public void processBroadcastElement(CatalogueChange change, Context ctx, Collector<ProfileChange> out) throws Exception {
         Catalogue.apply(change, ctx.getBroadcastState(Catalogue.RULES), ctx.getBroadcastState(Catalogue.OFFERS));
@@ -89,6 +121,9 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ProfileChange> out) throws Exception {
         CustomerProfile current = profile.value();
+        if (forgotten.value() != null) {
+            return;
+        }
         if (keeper.isExpired(current, timestamp, expiryTimer, ctx.timerService())) {
             profile.clear();
             triggerState.clear();

@@ -15,9 +15,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -71,17 +73,19 @@ public final class Replay {
                 KafkaEndpoints.sinks(replayConfig), replayConfig);
     }
 
-    /** The rules and offers as the compacted topics hold them now: latest record per key, deletions applied. */
+    /** Rules, offers and forgotten ids as the compacted topics hold them now: latest record per key, deletions applied. */
     static Catalogue.Snapshot catalogueNow(NudgeConfig config) {
         Map<String, TriggerRule> rules = new HashMap<>();
         Map<String, Offer> offers = new HashMap<>();
+        Set<String> forgotten = new HashSet<>();
+        String forgottenTopic = config.get(NudgeConfig.TOPIC_FORGOTTEN);
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         String rulesTopic = config.get(NudgeConfig.TOPIC_RULES);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(rulesTopic, config.get(NudgeConfig.TOPIC_OFFERS))) {
+            for (String topic : List.of(rulesTopic, config.get(NudgeConfig.TOPIC_OFFERS), forgottenTopic)) {
                 consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
             }
             consumer.assign(partitions);
@@ -91,7 +95,9 @@ public final class Replay {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     String key = new String(record.key(), StandardCharsets.UTF_8);
                     boolean isRule = record.topic().equals(rulesTopic);
-                    if (record.value() == null) {
+                    if (record.topic().equals(forgottenTopic)) {
+                        forgotten.add(key);
+                    } else if (record.value() == null) {
                         (isRule ? rules : offers).remove(key);
                     } else if (isRule) {
                         rules.put(key, Codecs.RULES.decode(record.value()));
@@ -103,6 +109,6 @@ public final class Replay {
         } catch (UndecodableMessageException e) {
             throw new IllegalStateException("cannot read the rules and offers for the replay: " + e.getMessage(), e);
         }
-        return new Catalogue.Snapshot(rules, offers);
+        return new Catalogue.Snapshot(rules, offers, forgotten);
     }
 }

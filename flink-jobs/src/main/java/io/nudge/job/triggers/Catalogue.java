@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -39,16 +40,18 @@ public final class Catalogue implements Serializable {
             new MapStateDescriptor<>("offers", Types.STRING, new AvroTypeInfo<>(Offer.class));
 
     /**
-     * Rules and offers known before the job starts. A replay starts with the catalogue as it is, so that every
-     * event of the history meets the same rules however the broadcast and the events interleave; the live job
-     * starts empty and learns everything from the broadcast.
+     * What a job knows before its first event: rules, offers and the ids of forgotten customers. A replay starts
+     * with them as they are, so that every event of the history meets the same rules however the broadcast and
+     * the events interleave, and no event of a forgotten customer is replayed; the live job starts empty and
+     * learns rules and offers from the broadcast (and forget requests from the events).
      */
-    public record Snapshot(Map<String, TriggerRule> rules, Map<String, Offer> offers) implements Serializable {
-        public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of());
+    public record Snapshot(Map<String, TriggerRule> rules, Map<String, Offer> offers, Set<String> forgotten) implements Serializable {
+        public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Set.of());
 
         public Snapshot {
             rules = Map.copyOf(rules);
             offers = Map.copyOf(offers);
+            forgotten = Set.copyOf(forgotten);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.nudge.job.triggers.CatalogueChange;
 import io.nudge.schemas.Channel;
+import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.OutreachAction;
@@ -118,6 +119,28 @@ class TriggerEvaluationTest {
             assertEquals(List.of(OutreachStatus.DEFERRED), outreach(h).stream().map(OutreachAction::getStatus).toList());
             h.processWatermark(Instant.parse("2026-11-21T08:00:00Z").toEpochMilli());
             assertEquals(List.of(OutreachStatus.DEFERRED, OutreachStatus.SEND), outreach(h).stream().map(OutreachAction::getStatus).toList());
+        }
+    }
+
+    @Test
+    void aForgottenCustomerLeavesNothingBehindAndGetsNothingMore() throws Exception {
+        try (var h = UpdateCustomerTest.harness()) {
+            UpdateCustomerTest.open(h);
+            h.processBroadcastElement(rule("cart", 1, CART_ABANDONED.formatted("30m")), 0);
+            h.processElement(event("ann", EventType.CONSENT_CHANGE, T0.minusSeconds(60)));
+            CustomerProfile visitor = io.nudge.profile.ProfileUpdater.newProfile("anon-ann", T0.minusSeconds(120));
+            h.processElement(new StreamRecord<>(ProfileInput.visitor("ann", visitor), T0.toEpochMilli()));
+            h.processElement(event("ann", EventType.ADD_TO_CART, T0));
+            h.processElement(new StreamRecord<>(ProfileInput.event(InteractionEvent.newBuilder().setEventId("forget").setCustomerId("ann")
+                    .setType(EventType.FORGET).setEventTime(T0.plusSeconds(60)).build()), T0.plusSeconds(60).toEpochMilli()));
+
+            List<ProfileChange> deletions = h.extractOutputValues().stream().filter(ProfileChange::isDeletion).toList();
+            assertEquals(List.of(ProfileChange.deleted("ann"), ProfileChange.deleted("anon-ann")), deletions);
+            int changes = h.extractOutputValues().size();
+            h.processElement(event("ann", EventType.ADD_TO_CART, T0.plusSeconds(120)));
+            h.processWatermark(T0.plus(Duration.ofHours(2)).toEpochMilli());
+            assertEquals(List.of(), outreach(h), "the pending cart wait went with the customer");
+            assertEquals(changes, h.extractOutputValues().size(), "later events rebuild nothing");
         }
     }
 

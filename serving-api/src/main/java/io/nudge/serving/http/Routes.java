@@ -46,7 +46,7 @@ public final class Routes {
 
     /** What the handlers need. */
     public record Services(ProfileStore store, AssociationStore associations, TrendingStore trending, OfferCatalogue catalogue,
-                           OfferPublisher offers, RuleBook rules, AcknowledgedWriter rulesWriter, Outbox outbox, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
+                           OfferPublisher offers, RuleBook rules, AcknowledgedWriter rulesWriter, AcknowledgedWriter forgottenWriter, Outbox outbox, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
                            String adminKey, ObjectMapper json, PrometheusMeterRegistry metrics, Clock clock) {}
 
     private Routes() {}
@@ -59,6 +59,8 @@ public final class Routes {
         OffersHandler offers = new OffersHandler(services.catalogue(), services.offers(), services.json());
         RulesHandler rules = new RulesHandler(services.rules(), services.rulesWriter(), services.json(), services.clock());
         OutreachHandler outreach = new OutreachHandler(services.outbox());
+        CustomersHandler customers = new CustomersHandler(services.store(), services.outbox(), services.collector(),
+                services.forgottenWriter(), services.clock());
         AdminAuth admin = AdminAuth.forKey(services.adminKey());
 
         Javalin app = Javalin.create(javalin -> {
@@ -89,6 +91,7 @@ public final class Routes {
                         post("/rules/{ruleId}/pause", rules::pause);
                         post("/rules/{ruleId}/resume", rules::resume);
                         get("/outreach", outreach::list);
+                        delete("/customers/{customerId}", customers::forget);
                     });
                 });
             });

@@ -29,6 +29,11 @@ public final class Outbox {
                 .incrementAndGet();
     }
 
+    /** Drops every recorded action for these customers (they asked to be forgotten). */
+    public synchronized void forget(java.util.Collection<String> customerIds) {
+        recent.removeIf(action -> customerIds.contains(action.getCustomerId()));
+    }
+
     /** The newest first, at most {@code limit}, of those matching {@code filter}. */
     public synchronized List<OutreachAction> recent(Predicate<OutreachAction> filter, int limit) {
         return recent.stream().filter(filter).limit(limit).toList();
