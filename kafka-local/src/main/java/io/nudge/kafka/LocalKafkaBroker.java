@@ -122,7 +122,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 .start();
         if (!formatter.waitFor(60, TimeUnit.SECONDS) || formatter.exitValue() != 0) {
             formatter.destroyForcibly();
-            throw new IOException("Formatting the Kafka log directory failed; see " + dataDir.resolve("format.log"));
+            List<String> log = Files.readAllLines(dataDir.resolve("format.log"));
+            throw new IOException("Formatting the Kafka log directory " + dataDir + " failed:\n"
+                    + String.join("\n", log.subList(Math.max(0, log.size() - 30), log.size())));
         }
     }
 
