@@ -108,6 +108,9 @@ public final class NudgeConfig {
     public static final Setting<Integer> TRENDING_ITEMS_MAX = define("trending.items.max", "50",
             "Most popular items published per category.", text -> positiveInt(text));
 
+    public static final Setting<Duration> CROSSSELL_PUBLISH_INTERVAL = define("crosssell.publish.interval", "10s",
+            "An item's associations are published at most once per this much event time.", NudgeConfig::positiveDuration);
+
     public static final Setting<Double> RECOMMEND_WEIGHT_OWN = define("recommend.weight.own", "1.0",
             "Weight of the customer's own decayed item affinity (repeat buying) in item scores.", NudgeConfig::nonNegativeNumber);
     public static final Setting<Double> RECOMMEND_WEIGHT_CROSSSELL = define("recommend.weight.crosssell", "0.2",

@@ -177,7 +177,8 @@ public final class PersonalizationJob {
 
     private void associations(DataStream<ItemPair> itemPairs) {
         itemPairs.keyBy(ItemPair::item)
-                .process(new LearnAssociations(config.get(NudgeConfig.CROSSSELL_HALF_LIFE), config.get(NudgeConfig.CROSSSELL_NEIGHBOURS_MAX)))
+                .process(new LearnAssociations(config.get(NudgeConfig.CROSSSELL_HALF_LIFE), config.get(NudgeConfig.CROSSSELL_NEIGHBOURS_MAX),
+                        config.get(NudgeConfig.CROSSSELL_PUBLISH_INTERVAL)))
                 .uid("learn-associations")
                 .name("learn item associations")
                 .sinkTo(sinks.associations())
