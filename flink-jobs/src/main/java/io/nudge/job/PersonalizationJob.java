@@ -10,7 +10,8 @@ import io.nudge.job.profile.ProfileChange;
 import io.nudge.job.profile.ProfileInput;
 import io.nudge.job.profile.UpdateCustomer;
 import io.nudge.job.profile.UpdateVisitor;
-import io.nudge.job.trending.CountPopularity;
+import io.nudge.job.trending.CountItem;
+import io.nudge.job.trending.ItemWindowCount;
 import io.nudge.job.triggers.Catalogue;
 import io.nudge.job.triggers.CatalogueChange;
 import io.nudge.job.triggers.ReferenceData;
@@ -20,7 +21,7 @@ import io.nudge.schemas.OutreachAction;
 import io.nudge.triggers.DeliveryPolicy;
 import io.nudge.triggers.Triggers;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
-import io.nudge.job.trending.PublishTrending;
+import io.nudge.job.trending.RankTrending;
 import io.nudge.job.trending.ScopedEvent;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.schemas.DeadLetter;
@@ -48,7 +49,7 @@ import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindow
  *                                                   │                       (linked: forwarded) ─────────────┤
  *                                                   ├─ customer only ───────────── keyBy(customerId) ─ UpdateCustomer ─▶ profiles
  *                                                   │                 item pairs from both ─ keyBy(item) ─ LearnAssociations ─▶ associations
- *                                                   └─ per category and '*' ─ sliding event-time windows ─ PublishTrending ─▶ trending
+ *                                                   └─ per category and '*' ─ keyBy(scope, item) ─ sliding windows ─ keyBy(scope, window) ─ RankTrending ─▶ trending
  * </pre>
  *
  * The source and sinks come in through the constructor, so the live job, replays and tests run the same graph
@@ -198,11 +199,15 @@ public final class PersonalizationJob {
                 .returns(ScopedEvent.class)
                 .uid("trending-scopes")
                 .name("popularity scopes")
-                .keyBy(scoped -> scoped.scope)
+                .keyBy(scoped -> scoped.scope + "|" + scoped.event.getItemId())
                 .window(SlidingEventTimeWindows.of(config.get(NudgeConfig.TRENDING_WINDOW), config.get(NudgeConfig.TRENDING_SLIDE)))
-                .aggregate(new CountPopularity(), new PublishTrending(config.get(NudgeConfig.TRENDING_ITEMS_MAX)))
-                .uid("trending-windows")
-                .name("trending per category")
+                .aggregate(new CountItem(), new CountItem.InWindow())
+                .uid("trending-item-windows")
+                .name("count items per window")
+                .keyBy(ItemWindowCount::rankingKey)
+                .process(new RankTrending(config.get(NudgeConfig.TRENDING_ITEMS_MAX)))
+                .uid("trending-rank")
+                .name("rank trending items")
                 .sinkTo(sinks.trending())
                 .uid("trending-sink")
                 .name("trending");
