@@ -21,6 +21,11 @@ public final class CoOccurrences implements Serializable {
     /** Buying two items together says far more than looking at both. */
     public static final double BOUGHT_TOGETHER = 1.0;
     public static final double VIEWED_TOGETHER = 0.2;
+    /**
+     * A line pairs with at most this many of the order's (or session's) latest earlier items: wholesale orders of
+     * hundreds of lines would otherwise cost a quadratic number of updates for little extra signal.
+     */
+    public static final int MAX_COMPANIONS = 20;
 
     private final Duration sessionGap;
 
@@ -60,8 +65,9 @@ public final class CoOccurrences implements Serializable {
         if (companions.contains(item)) {
             return List.of(); // already counted when it was first seen with them
         }
-        List<ItemPair> pairs = new ArrayList<>(companions.size() * 2);
-        for (String other : companions) {
+        List<String> latest = companions.subList(Math.max(0, companions.size() - MAX_COMPANIONS), companions.size());
+        List<ItemPair> pairs = new ArrayList<>(latest.size() * 2);
+        for (String other : latest) {
             pairs.add(new ItemPair(item, other, weight, event.getEventTime()));
             pairs.add(new ItemPair(other, item, weight, event.getEventTime()));
         }
