@@ -82,13 +82,9 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private void refuseUsedNamespace(NudgeConfig replayConfig) {
-        try {
-            if (!TopicContents.read(replayConfig, replayConfig.get(NudgeConfig.TOPIC_PROFILES)).isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--prefix '" + prefix + "': topic " + replayConfig.get(NudgeConfig.TOPIC_PROFILES)
-                        + " already holds a replay; choose another prefix");
-            }
-        } catch (NullPointerException | org.apache.kafka.common.KafkaException e) {
-            // the namespace does not exist yet
+        if (!TopicContents.read(replayConfig, replayConfig.get(NudgeConfig.TOPIC_PROFILES)).isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--prefix '" + prefix + "': topic " + replayConfig.get(NudgeConfig.TOPIC_PROFILES)
+                    + " already holds a replay; choose another prefix");
         }
     }
 

@@ -13,7 +13,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Everything a topic holds now (read_committed), partition by partition: for replay summaries and comparisons. */
+/** Everything a topic holds now (read_committed; empty when there is no such topic): for replay summaries and comparisons. */
 public final class TopicContents {
 
     /** One record's key and value, as bytes (either may be null). */
@@ -29,8 +29,11 @@ public final class TopicContents {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
         List<Entry> entries = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            var infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (infos == null || infos.isEmpty()) {
+                return entries; // no such topic: nothing in it
+            }
+            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
