@@ -3,7 +3,6 @@ package io.nudge.cli;
 import io.nudge.evaluation.RetailTransactions;
 import io.nudge.schemas.InteractionEvent;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -12,9 +11,9 @@ import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** The UCI Online Retail transactions as an event archive file, so they can be replayed like live history. */
@@ -23,8 +22,8 @@ import picocli.CommandLine.Spec;
                 + "in event-time order, for ./nudge replay --avro and ./nudge backtest --avro.")
 final class ArchiveRetailCommand implements Callable<Integer> {
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Transactions CSV (or .csv.gz).")
-    Path data;
+    @Mixin
+    RetailDataOption retail;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Avro file to write.")
     Path out;
@@ -34,9 +33,7 @@ final class ArchiveRetailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isReadable(data)) {
-            throw new ParameterException(spec.commandLine(), "--data: cannot read " + data.toAbsolutePath());
-        }
+        Path data = retail.readable();
         PrintWriter progress = spec.commandLine().getErr();
         RetailTransactions.Read read = RetailTransactions.read(data, lines -> progress.printf("\rread %,d lines", lines).flush());
         List<InteractionEvent> events = read.events().stream().sorted(Comparator.comparing(InteractionEvent::getEventTime)).toList();

@@ -7,7 +7,6 @@ import io.nudge.offers.ItemRecommender;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,8 +29,8 @@ import picocli.CommandLine.Spec;
                 + "baselines: the most popular items of the last 30 days, and the customer's own most frequently bought items."})
 final class EvaluateCommand implements Callable<Integer> {
 
-    @Option(names = "--data", required = true, paramLabel = "FILE", description = "Transactions CSV (or .csv.gz).")
-    Path data;
+    @Mixin
+    RetailDataOption retail;
 
     @Option(names = "--train-end", required = true, paramLabel = "DATE",
             description = "First day of the test period, e.g. 2011-08-01 (shop time); earlier orders only train.")
@@ -56,9 +55,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isReadable(data)) {
-            throw new ParameterException(spec.commandLine(), "--data: cannot read " + data.toAbsolutePath());
-        }
+        Path data = retail.readable();
         if (!testEnd.isAfter(trainEnd)) {
             throw new ParameterException(spec.commandLine(), "--test-end must be after --train-end");
         }

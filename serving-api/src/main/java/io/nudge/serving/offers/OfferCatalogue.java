@@ -21,10 +21,10 @@ public final class OfferCatalogue {
     public void apply(String offerId, byte[] value) throws UndecodableMessageException {
         if (value == null) {
             offers.remove(offerId);
+            refreshSnapshot();
         } else {
             upsert(Codecs.OFFERS.decode(value));
         }
-        refreshSnapshot();
     }
 
     /** Keeps {@code offer} unless a newer version is already known. */
