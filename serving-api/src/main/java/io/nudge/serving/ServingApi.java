@@ -64,7 +64,8 @@ public final class ServingApi implements AutoCloseable {
                 config.get(NudgeConfig.TOPIC_ASSOCIATIONS), associations::apply,
                 config.get(NudgeConfig.TOPIC_TRENDING), trending::apply,
                 config.get(NudgeConfig.TOPIC_OFFERS), catalogue::apply,
-                config.get(NudgeConfig.TOPIC_RULES), rules::apply),
+                config.get(NudgeConfig.TOPIC_RULES), rules::apply,
+                config.get(NudgeConfig.TOPIC_FORGOTTEN), outbox::applyForgotten),
                 () -> seed(seedFile, json));
         this.collector = new EventCollector(config);
         this.adminKey = config.get(NudgeConfig.API_ADMIN_KEY).isBlank() ? generatedKey() : config.get(NudgeConfig.API_ADMIN_KEY);

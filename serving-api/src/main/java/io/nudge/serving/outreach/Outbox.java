@@ -2,9 +2,11 @@ package io.nudge.serving.outreach;
 
 import io.nudge.schemas.OutreachAction;
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -12,6 +14,9 @@ import java.util.function.Predicate;
 /**
  * What the reference dispatcher would have sent, per channel, and what was suppressed or deferred: the most
  * recent actions (bounded) and counts per rule and status since start. No real gateway is called.
+ *
+ * <p>Forgotten customers are remembered: an action the job emitted just before it processed the forget request
+ * is committed with the next checkpoint, after the request, and must still not reach the customer.
  */
 public final class Outbox {
 
@@ -19,8 +24,13 @@ public final class Outbox {
 
     private final Deque<OutreachAction> recent = new ArrayDeque<>();
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+    private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
 
     public synchronized void record(OutreachAction action) {
+        if (forgotten.contains(action.getCustomerId())) {
+            counts.computeIfAbsent(action.getRuleId() + "/withheld_forgotten", k -> new AtomicLong()).incrementAndGet();
+            return;
+        }
         recent.addFirst(action);
         while (recent.size() > KEPT) {
             recent.removeLast();
@@ -29,9 +39,17 @@ public final class Outbox {
                 .incrementAndGet();
     }
 
-    /** Drops every recorded action for these customers (they asked to be forgotten). */
-    public synchronized void forget(java.util.Collection<String> customerIds) {
+    /** Drops every recorded action for these customers (they asked to be forgotten) and withholds later ones. */
+    public synchronized void forget(Collection<String> customerIds) {
+        forgotten.addAll(customerIds);
         recent.removeIf(action -> customerIds.contains(action.getCustomerId()));
+    }
+
+    /** Applies one record of the compacted forgotten topic: every replica withholds actions for forgotten ids. */
+    public void applyForgotten(String customerId, byte[] value) {
+        if (value != null) {
+            forget(List.of(customerId));
+        }
     }
 
     /** The newest first, at most {@code limit}, of those matching {@code filter}. */
