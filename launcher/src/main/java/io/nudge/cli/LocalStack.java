@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,6 +92,21 @@ public final class LocalStack implements AutoCloseable {
         awaitRunning(job);
         LOG.info("Personalization job {} restored from {}", job.getJobID(), checkpoint);
         return checkpoint;
+    }
+
+    /**
+     * Stops the job with a savepoint and starts the job as built now from it, as an upgrade does: state, source
+     * offsets and committed outputs carry over; state written with older schemas migrates on restore.
+     *
+     * @return the savepoint restored from
+     */
+    public Path upgradeJobThroughSavepoint() throws Exception {
+        URI savepoints = Path.of(URI.create(config.get(NudgeConfig.JOB_CHECKPOINT_DIR))).resolveSibling("savepoints").toUri();
+        String savepoint = job.stopWithSavepoint(false, savepoints.toString(), SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+        job = PersonalizationJob.onKafka(config).start(FlinkEnvironment.restoring(config, savepoint));
+        awaitRunning(job);
+        LOG.info("Personalization job {} started from savepoint {}", job.getJobID(), savepoint);
+        return Path.of(URI.create(savepoint));
     }
 
     private static Path latestCheckpoint(Path jobDir) throws IOException {

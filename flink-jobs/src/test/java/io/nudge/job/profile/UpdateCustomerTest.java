@@ -49,13 +49,13 @@ class UpdateCustomerTest {
         h.processBroadcastWatermark(Long.MAX_VALUE);
     }
 
-    private static StreamRecord<ProfileInput> view(String customer, String item, String category, Instant at) {
+    static StreamRecord<ProfileInput> view(String customer, String item, String category, Instant at) {
         InteractionEvent event = InteractionEvent.newBuilder().setEventId(customer + item + at).setCustomerId(customer)
                 .setType(EventType.PRODUCT_VIEW).setEventTime(at).setItemId(item).setCategory(category).build();
         return new StreamRecord<>(ProfileInput.event(event), at.toEpochMilli());
     }
 
-    private static List<CustomerProfile> profiles(KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> h) {
+    static List<CustomerProfile> profiles(KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> h) {
         return h.extractOutputValues().stream().filter(c -> !c.isDeletion()).map(c -> c.profile).toList();
     }
 

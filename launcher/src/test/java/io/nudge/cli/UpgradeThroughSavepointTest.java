@@ -1,0 +1,88 @@
+package io.nudge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nudge.config.NudgeConfig;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The running job is stopped with a savepoint and started again from it, as an upgrade does. Every customer's
+ * profile must carry on from where it was: the next event makes sequence 3, not a fresh profile's 1. (That state
+ * written with an older schema migrates on restore is shown by {@code ProfileStateUpgradeTest}.)
+ */
+class UpgradeThroughSavepointTest {
+
+    private static final int CUSTOMERS = 25;
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = new ObjectMapper();
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void everyProfileCarriesOnAfterStopWithSavepointAndRestart() throws Exception {
+        try (LocalStack stack = LocalStack.start(workDir, NudgeConfig.defaults().with(NudgeConfig.HTTP_PORT, 0)
+                .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s"))) {
+            String base = "http://127.0.0.1:" + stack.api().port();
+            for (int view = 0; view < 2; view++) {
+                for (int i = 0; i < CUSTOMERS; i++) {
+                    postView(base, i, "lamp-" + view);
+                }
+            }
+            awaitSequences(base, 2);
+
+            long stopped = System.nanoTime();
+            Path savepoint = stack.upgradeJobThroughSavepoint();
+            System.out.printf("[measured] stop with savepoint + restart: %d ms%n", (System.nanoTime() - stopped) / 1_000_000);
+            assertTrue(Files.exists(savepoint.resolve("_metadata")), "a complete savepoint at " + savepoint);
+
+            for (int i = 0; i < CUSTOMERS; i++) {
+                postView(base, i, "lamp-2");
+            }
+            awaitSequences(base, 3);
+        }
+    }
+
+    private void postView(String base, int customer, String item) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/events"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"product_view\",\"customerId\":\"upgrader-" + customer
+                        + "\",\"itemId\":\"" + item + "\",\"category\":\"lighting\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(202, response.statusCode(), response.body());
+    }
+
+    /** Polls until every customer's served profile has {@code sequence}; fails naming those that do not. */
+    private void awaitSequences(String base, long sequence) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        List<String> behind;
+        do {
+            behind = new ArrayList<>();
+            for (int i = 0; i < CUSTOMERS; i++) {
+                JsonNode answer = json.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/customers/upgrader-" + i
+                        + "/recommendations?limit=1")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                if (answer.get("profileSequence").asLong() != sequence) {
+                    behind.add("upgrader-" + i + "@" + answer.get("profileSequence"));
+                }
+            }
+            if (behind.isEmpty()) {
+                return;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError("profiles not at sequence " + sequence + " within " + DEADLINE + ": " + behind);
+    }
+}
