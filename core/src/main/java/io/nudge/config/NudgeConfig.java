@@ -45,6 +45,9 @@ public final class NudgeConfig {
 
     public static final Setting<Integer> JOB_PARALLELISM = define("job.parallelism", "1",
             "Parallelism of the personalization job.", text -> positiveInt(text));
+    public static final Setting<Boolean> JOB_EVENT_TIME_ORDER = define("job.event.time.order", "false",
+            "Apply each customer's inputs in event-time order once the watermark passes them, instead of on arrival: outputs then do not depend on how inputs interleave or on parallelism. Replays turn it on; live, it would delay every profile by the watermark bound.",
+            NudgeConfig::bool);
     public static final Setting<Duration> JOB_CHECKPOINT_INTERVAL = define("job.checkpoint.interval", "2s",
             "How often the job checkpoints; outreach actions become visible (read_committed) at each checkpoint, so this bounds their delay.", NudgeConfig::positiveDuration);
     public static final Setting<String> JOB_CHECKPOINT_DIR = define("job.checkpoint.dir",
@@ -355,6 +358,14 @@ public final class NudgeConfig {
             case "m" -> Duration.ofMinutes(amount);
             case "h" -> Duration.ofHours(amount);
             default -> Duration.ofDays(amount);
+        };
+    }
+
+    private static boolean bool(String text) {
+        return switch (text.trim().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("must be true or false");
         };
     }
 

@@ -157,7 +157,7 @@ public final class PersonalizationJob {
                 .union(visitors)
                 .keyBy(input -> input.customerId)
                 .connect(rulesAndOffers)
-                .process(new UpdateCustomer(settings, idleTtl,
+                .process(new UpdateCustomer(settings, idleTtl, config.get(NudgeConfig.JOB_EVENT_TIME_ORDER),
                         new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)),
                         new Catalogue(NextBestOffers.from(config), initialCatalogue)))
                 .uid("update-customer")

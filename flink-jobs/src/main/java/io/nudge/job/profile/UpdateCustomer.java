@@ -15,11 +15,16 @@ import io.nudge.triggers.RuleEngine;
 import io.nudge.triggers.Rule;
 import io.nudge.triggers.Triggers;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -31,6 +36,11 @@ import org.apache.flink.util.OutputTag;
  * and acts on it — the trigger rules (broadcast) are evaluated against every event and every event-time
  * deadline, and their decisions go to the outreach output. A visitor profile handed over by
  * {@link UpdateVisitor} is absorbed. State is Avro records, so savepoints evolve with the schemas' own rules.
+ *
+ * <p>Inputs reach a customer by two paths (their own events, and what their anonymous visitor hands over), whose
+ * interleaving depends on timing and parallelism. Live, each input is applied on arrival, for freshness. In
+ * event-time order (replays), inputs wait in state until the watermark passes them and are then applied sorted by
+ * time and id, before any deadline at that time: the outputs are the same however the inputs interleaved.
  */
 public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, ProfileInput, CatalogueChange, ProfileChange> {
 
@@ -40,17 +50,26 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             new ValueStateDescriptor<>("triggers", new AvroTypeInfo<>(TriggerState.class));
     /** Set once a customer asked to be forgotten: nothing of theirs is kept or acted on again. */
     static final ValueStateDescriptor<Boolean> FORGOTTEN = new ValueStateDescriptor<>("forgotten", Types.BOOLEAN);
+    /** In event-time order: inputs waiting for the watermark, by their event time. */
+    static final MapStateDescriptor<Long, List<ProfileInput>> WAITING = new MapStateDescriptor<>("waiting-inputs", Types.LONG,
+            Types.LIST(TypeInformation.of(ProfileInput.class)));
+    private static final Comparator<ProfileInput> SAME_TIME_ORDER = Comparator.comparing(input -> input.event != null
+            ? "e:" + input.event.getEventId() : "v:" + input.visitor.getProfileKey() + ":" + input.visitor.getSequence());
 
     private final ProfileKeeper keeper;
     private final Triggers triggers;
     private final Catalogue catalogue;
+    private final boolean eventTimeOrder;
+    private transient MapState<Long, List<ProfileInput>> waiting;
     private transient ValueState<CustomerProfile> profile;
     private transient ValueState<Long> expiryTimer;
     private transient ValueState<TriggerState> triggerState;
     private transient ValueState<Boolean> forgotten;
 
-    public UpdateCustomer(ProfileSettings settings, Duration idleTtl, Triggers triggers, Catalogue catalogue) {
+    /** @param eventTimeOrder apply inputs in event-time order once the watermark passes them, instead of on arrival */
+    public UpdateCustomer(ProfileSettings settings, Duration idleTtl, boolean eventTimeOrder, Triggers triggers, Catalogue catalogue) {
         this.keeper = new ProfileKeeper(settings, idleTtl);
+        this.eventTimeOrder = eventTimeOrder;
         this.triggers = triggers;
         this.catalogue = catalogue;
     }
@@ -61,10 +80,25 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         expiryTimer = getRuntimeContext().getState(ProfileKeeper.EXPIRY_TIMER);
         triggerState = getRuntimeContext().getState(TRIGGERS);
         forgotten = getRuntimeContext().getState(FORGOTTEN);
+        waiting = getRuntimeContext().getMapState(WAITING);
     }
 
     @Override
     public void processElement(ProfileInput input, ReadOnlyContext ctx, Collector<ProfileChange> out) throws Exception {
+        Long time = ctx.timestamp();
+        // An input behind the watermark (out of order by more than its bound) cannot wait for it: applied at once.
+        if (eventTimeOrder && time != null && time > ctx.timerService().currentWatermark()) {
+            List<ProfileInput> atTime = waiting.get(time);
+            List<ProfileInput> inputs = atTime == null ? new ArrayList<>() : new ArrayList<>(atTime);
+            inputs.add(input);
+            waiting.put(time, inputs);
+            ctx.timerService().registerEventTimeTimer(time);
+            return;
+        }
+        apply(input, ctx, out);
+    }
+
+    private void apply(ProfileInput input, ReadOnlyContext ctx, Collector<ProfileChange> out) throws Exception {
         if (forgotten.value() != null) {
             return;
         }
@@ -110,6 +144,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         profile.clear();
         expiryTimer.clear();
         triggerState.clear();
+        waiting.clear();
         forgotten.update(true);
     }
 
@@ -120,6 +155,9 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ProfileChange> out) throws Exception {
+        if (eventTimeOrder) {
+            applyWaiting(timestamp, ctx, out);
+        }
         CustomerProfile current = profile.value();
         if (forgotten.value() != null) {
             return;
@@ -138,6 +176,19 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         }
         List<Rule> rules = catalogue.rules(ctx.getBroadcastState(Catalogue.RULES));
         emit(triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(Catalogue.OFFERS))), state, ctx);
+    }
+
+    private void applyWaiting(long timestamp, OnTimerContext ctx, Collector<ProfileChange> out) throws Exception {
+        List<ProfileInput> inputs = waiting.get(timestamp);
+        if (inputs == null) {
+            return;
+        }
+        waiting.remove(timestamp);
+        List<ProfileInput> ordered = new ArrayList<>(inputs);
+        ordered.sort(SAME_TIME_ORDER);
+        for (ProfileInput input : ordered) {
+            apply(input, ctx, out);
+        }
     }
 
     private void emit(List<OutreachAction> actions, TriggerState state, ReadOnlyContext ctx) throws Exception {

@@ -39,9 +39,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class Replay {
     private Replay() {}
 
-    /** {@code config} with every output topic prefixed, no archive, and its own consumer group and transactions. */
+    /**
+     * {@code config} with every output topic prefixed, no archive, its own consumer group and transactions, and
+     * inputs applied in event-time order, so that outputs do not depend on parallelism or timing.
+     */
     public static NudgeConfig namespace(NudgeConfig config, String prefix) {
-        NudgeConfig replay = config.with(NudgeConfig.ARCHIVE_DIR, "")
+        NudgeConfig replay = config.with(NudgeConfig.ARCHIVE_DIR, "").with(NudgeConfig.JOB_EVENT_TIME_ORDER, "true")
                 .with(NudgeConfig.JOB_CONSUMER_GROUP, prefix + config.get(NudgeConfig.JOB_CONSUMER_GROUP));
         for (var topic : List.of(NudgeConfig.TOPIC_PROFILES, NudgeConfig.TOPIC_ASSOCIATIONS, NudgeConfig.TOPIC_TRENDING,
                 NudgeConfig.TOPIC_OUTREACH, NudgeConfig.TOPIC_EVENTS_DLQ)) {

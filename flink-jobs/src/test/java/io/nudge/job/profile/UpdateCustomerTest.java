@@ -33,8 +33,12 @@ class UpdateCustomerTest {
     private static final Duration IDLE_TTL = Duration.ofDays(30);
 
     static KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> harness() throws Exception {
+        return harness(false);
+    }
+
+    static KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> harness(boolean eventTimeOrder) throws Exception {
         NudgeConfig config = NudgeConfig.defaults();
-        UpdateCustomer function = new UpdateCustomer(ProfileSettings.defaults(), IDLE_TTL,
+        UpdateCustomer function = new UpdateCustomer(ProfileSettings.defaults(), IDLE_TTL, eventTimeOrder,
                 new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)), new Catalogue(NextBestOffers.from(config), Catalogue.Snapshot.EMPTY));
         var harness = new KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange>(
                 new CoBroadcastWithKeyedOperator<>(function, List.of(Catalogue.RULES, Catalogue.OFFERS)),
@@ -86,6 +90,30 @@ class UpdateCustomerTest {
 
             List<ItemPair> pairs = h.getSideOutput(UpdateCustomer.ITEM_PAIRS).stream().map(StreamRecord::getValue).toList();
             assertEquals(List.of("shade->lamp", "lamp->shade"), pairs.stream().map(p -> p.item() + "->" + p.other()).toList());
+        }
+    }
+
+    @Test
+    void inEventTimeOrderTheOutputDoesNotDependOnArrivalOrder() throws Exception {
+        List<StreamRecord<ProfileInput>> inOrder = List.of(view("alice", "spade", "garden", T0), view("alice", "rake", "garden", T0.plusSeconds(3)),
+                view("alice", "hose", "garden", T0.plusSeconds(3)), view("alice", "mug", "kitchen", T0.plusSeconds(4)));
+        List<ProfileChange> expected = null;
+        for (List<Integer> arrival : List.of(List.of(0, 1, 2, 3), List.of(3, 2, 1, 0), List.of(2, 0, 3, 1))) {
+            try (var h = harness(true)) {
+                open(h);
+                for (int index : arrival) {
+                    h.processElement(inOrder.get(index));
+                }
+                assertEquals(List.of(), h.extractOutputValues(), "nothing is applied before the watermark passes it");
+                h.processWatermark(T0.plusSeconds(4).toEpochMilli());
+                List<ProfileChange> out = h.extractOutputValues();
+                if (expected == null) {
+                    expected = out;
+                    assertEquals(List.of("mug", "hose", "rake", "spade"), out.get(3).profile.getRecentlyViewed().stream()
+                            .map(v -> v.getItemId().toString()).toList(), "applied by event time, then event id");
+                }
+                assertEquals(expected, out, "arrival order " + arrival);
+            }
         }
     }
 
