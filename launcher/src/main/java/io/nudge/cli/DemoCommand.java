@@ -117,7 +117,7 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void wipe(Path dir) throws IOException {
+    static void wipe(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {

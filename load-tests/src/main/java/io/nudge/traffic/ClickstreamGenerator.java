@@ -50,9 +50,16 @@ public final class ClickstreamGenerator {
         return ShopCatalogue.CATEGORIES.get(Math.floorMod(index * 7 + 3, ShopCatalogue.CATEGORIES.size()));
     }
 
-    /** One visit, its events a few seconds apart starting at {@code start}. */
+    /** One visit of a customer drawn by popularity, its events a few seconds apart starting at {@code start}. */
     public List<InteractionEvent> nextSession(Instant start) {
-        int customer = popularIndex(customers);
+        return nextSession(popularIndex(customers), start);
+    }
+
+    /** One visit of customer {@code customer} (an index below the number of customers), or of an anonymous visitor. */
+    public List<InteractionEvent> nextSession(int customer, Instant start) {
+        if (customer < 0 || customer >= customers) {
+            throw new IllegalArgumentException("customer index must be in [0, " + customers + "), got " + customer);
+        }
         boolean anonymous = random.nextDouble() < anonymousShare;
         String sessionId = "s-" + Long.toString(++sequence, 36) + "-" + Integer.toString(random.nextInt(1 << 20), 36);
         Visitor visitor = anonymous

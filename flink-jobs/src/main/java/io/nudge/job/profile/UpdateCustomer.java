@@ -21,11 +21,12 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
@@ -50,9 +51,12 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             new ValueStateDescriptor<>("triggers", new AvroTypeInfo<>(TriggerState.class));
     /** Set once a customer asked to be forgotten: nothing of theirs is kept or acted on again. */
     static final ValueStateDescriptor<Boolean> FORGOTTEN = new ValueStateDescriptor<>("forgotten", Types.BOOLEAN);
-    /** In event-time order: inputs waiting for the watermark, by their event time. */
-    static final MapStateDescriptor<Long, List<ProfileInput>> WAITING = new MapStateDescriptor<>("waiting-inputs", Types.LONG,
-            Types.LIST(TypeInformation.of(ProfileInput.class)));
+    /**
+     * In event-time order: inputs waiting for the watermark, with their event time. A list, because RocksDB
+     * appends to it without reading it: a whole order's lines arriving at once cost one read, not one per line.
+     */
+    static final ListStateDescriptor<Tuple2<Long, ProfileInput>> WAITING = new ListStateDescriptor<>("waiting-inputs",
+            Types.TUPLE(Types.LONG, TypeInformation.of(ProfileInput.class)));
     private static final Comparator<ProfileInput> SAME_TIME_ORDER = Comparator.comparing(input -> input.event != null
             ? "e:" + input.event.getEventId() : "v:" + input.visitor.getProfileKey() + ":" + input.visitor.getSequence());
 
@@ -60,7 +64,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     private final Triggers triggers;
     private final Catalogue catalogue;
     private final boolean eventTimeOrder;
-    private transient MapState<Long, List<ProfileInput>> waiting;
+    private transient ListState<Tuple2<Long, ProfileInput>> waiting;
     private transient ValueState<CustomerProfile> profile;
     private transient ValueState<Long> expiryTimer;
     private transient ValueState<TriggerState> triggerState;
@@ -80,7 +84,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         expiryTimer = getRuntimeContext().getState(ProfileKeeper.EXPIRY_TIMER);
         triggerState = getRuntimeContext().getState(TRIGGERS);
         forgotten = getRuntimeContext().getState(FORGOTTEN);
-        waiting = getRuntimeContext().getMapState(WAITING);
+        waiting = getRuntimeContext().getListState(WAITING);
     }
 
     @Override
@@ -88,10 +92,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         Long time = ctx.timestamp();
         // An input behind the watermark (out of order by more than its bound) cannot wait for it: applied at once.
         if (eventTimeOrder && time != null && time > ctx.timerService().currentWatermark()) {
-            List<ProfileInput> atTime = waiting.get(time);
-            List<ProfileInput> inputs = atTime == null ? new ArrayList<>() : new ArrayList<>(atTime);
-            inputs.add(input);
-            waiting.put(time, inputs);
+            waiting.add(Tuple2.of(time, input));
             ctx.timerService().registerEventTimeTimer(time);
             return;
         }
@@ -179,15 +180,18 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     }
 
     private void applyWaiting(long timestamp, OnTimerContext ctx, Collector<ProfileChange> out) throws Exception {
-        List<ProfileInput> inputs = waiting.get(timestamp);
-        if (inputs == null) {
+        List<Tuple2<Long, ProfileInput>> due = new ArrayList<>();
+        List<Tuple2<Long, ProfileInput>> later = new ArrayList<>();
+        for (Tuple2<Long, ProfileInput> input : waiting.get()) {
+            (input.f0 <= timestamp ? due : later).add(input);
+        }
+        if (due.isEmpty()) {
             return;
         }
-        waiting.remove(timestamp);
-        List<ProfileInput> ordered = new ArrayList<>(inputs);
-        ordered.sort(SAME_TIME_ORDER);
-        for (ProfileInput input : ordered) {
-            apply(input, ctx, out);
+        waiting.update(later);
+        due.sort(Comparator.<Tuple2<Long, ProfileInput>>comparingLong(input -> input.f0).thenComparing(input -> input.f1, SAME_TIME_ORDER));
+        for (Tuple2<Long, ProfileInput> input : due) {
+            apply(input.f1, ctx, out);
         }
     }
 

@@ -9,18 +9,29 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The serving side's copy of every profile, materialised from the profiles changelog. Keeps, per key, the
  * record with the highest sequence number, so duplicates and reordering from an at-least-once writer are harmless.
+ *
+ * <p>Profiles are kept as their encoded changelog records and decoded on each read: a decoded profile takes about
+ * seven times the heap of its encoding (3.7 KB against 557 bytes on the synthetic shop), and a read decodes one
+ * record in microseconds, against milliseconds for the whole request.
  */
 public final class ProfileStore {
 
-    private final ConcurrentHashMap<String, CustomerProfile> profiles = new ConcurrentHashMap<>();
+    /** One stored profile: the sequence, to order updates without decoding, and the encoded record. */
+    private record Stored(long sequence, byte[] encoded) {}
+
+    private final ConcurrentHashMap<String, Stored> profiles = new ConcurrentHashMap<>();
 
     /** @return whether the store changed (false for a stale or repeated record) */
     public boolean upsert(CustomerProfile profile) {
+        return put(profile, Codecs.PROFILES.encode(profile));
+    }
+
+    private boolean put(CustomerProfile profile, byte[] encoded) {
         boolean[] changed = {false};
         profiles.compute(profile.getProfileKey(), (key, current) -> {
-            if (current == null || profile.getSequence() > current.getSequence()) {
+            if (current == null || profile.getSequence() > current.sequence()) {
                 changed[0] = true;
-                return profile;
+                return new Stored(profile.getSequence(), encoded);
             }
             return current;
         });
@@ -36,9 +47,9 @@ public final class ProfileStore {
      * profile they were merged into.
      */
     public Optional<CustomerProfile> get(String profileKey) {
-        CustomerProfile profile = profiles.get(profileKey);
+        CustomerProfile profile = decoded(profiles.get(profileKey));
         if (profile != null && profile.getMergedInto() != null) {
-            return Optional.ofNullable(profiles.get(profile.getMergedInto()));
+            return Optional.ofNullable(decoded(profiles.get(profile.getMergedInto())));
         }
         return Optional.ofNullable(profile);
     }
@@ -48,11 +59,22 @@ public final class ProfileStore {
         if (value == null) {
             remove(key);
         } else {
-            upsert(Codecs.PROFILES.decode(value));
+            put(Codecs.PROFILES.decode(value), value);
         }
     }
 
     public int size() {
         return profiles.size();
+    }
+
+    private static CustomerProfile decoded(Stored stored) {
+        if (stored == null) {
+            return null;
+        }
+        try {
+            return Codecs.PROFILES.decode(stored.encoded());
+        } catch (UndecodableMessageException e) {
+            throw new IllegalStateException("a stored profile no longer decodes: " + e.getMessage(), e); // it decoded when stored
+        }
     }
 }

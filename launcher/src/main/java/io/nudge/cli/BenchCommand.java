@@ -1,0 +1,98 @@
+package io.nudge.cli;
+
+import io.nudge.bench.ServingRebuildBenchmark;
+import io.nudge.config.NudgeConfig;
+import io.nudge.kafka.LocalKafkaBroker;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Benchmarks that print figures; each compares Nudge with the ceiling measured in the same run. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks under load-tests/: each prints its figures and their ratio to a baseline measured in the same run.",
+        subcommands = {BenchCommand.Rebuild.class})
+final class BenchCommand implements Runnable {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The options of every benchmark that needs a Kafka cluster. */
+    static final class Broker {
+        @Option(names = "--work-dir", defaultValue = ".nudge/bench",
+                description = "Where the local broker keeps its log; wiped at start (default: ${DEFAULT-VALUE}).")
+        Path workDir;
+
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+                description = "Use this Kafka cluster (topics prefixed bench-) instead of starting a local broker.")
+        String bootstrapServers;
+
+        /** Runs {@code benchmark} against the given cluster, or a local broker started for it and stopped after. */
+        <T> T with(NudgeConfig config, BrokerTask<T> benchmark) throws Exception {
+            if (bootstrapServers != null) {
+                return benchmark.run(config.with(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers));
+            }
+            DemoCommand.wipe(workDir);
+            try (LocalKafkaBroker broker = LocalKafkaBroker.start(workDir.resolve("kafka"))) {
+                return benchmark.run(config.with(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers()));
+            }
+        }
+    }
+
+    @FunctionalInterface
+    interface BrokerTask<T> {
+        T run(NudgeConfig config) throws Exception;
+    }
+
+    @Command(name = "rebuild", mixinStandardHelpOptions = true,
+            description = {"Time for a serving replica to rebuild its store from the compacted profiles changelog, against a bare "
+                    + "Kafka consumer reading the same records; heap per stored profile.",
+                    "Takes about 2 GB of heap for the default million profiles (the launcher allows 4 GB; NUDGE_JAVA_OPTS adds JVM options)."})
+    static final class Rebuild implements Callable<Integer> {
+
+        @Option(names = "--profiles", defaultValue = "1000000", description = "Customers' profiles to write and rebuild (default: ${DEFAULT-VALUE}).")
+        int profiles;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic shoppers (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @CommandLine.ArgGroup(exclusive = false, heading = "Kafka%n")
+        Broker broker = new Broker();
+
+        @Mixin
+        ConfigOptions options;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (profiles < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--profiles must be at least 1");
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            ServingRebuildBenchmark.Result result = broker.with(options.load(),
+                    config -> ServingRebuildBenchmark.run(config, profiles, seed, err));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%nServing store rebuild, %,d profiles (%,d MB of changelog, %,d bytes per record)%n", result.profiles(),
+                    result.changelogBytes() >> 20, result.changelogBytes() / result.profiles());
+            out.printf("  bare consumer (ceiling)  %8.1f s%n", result.bareRead().toMillis() / 1000.0);
+            out.printf("  serving API ready after  %8.1f s   (%,.0f profiles/s; %.2f x the ceiling)%n",
+                    result.rebuild().toMillis() / 1000.0, result.profilesPerSecond(), result.rebuildToBareRead());
+            out.printf("  store heap               %,8d MB  (%,d bytes per profile)%n", result.storeHeapBytes() >> 20, result.heapBytesPerProfile());
+            out.printf("  java %s, %d cores, max heap %,d MB%n", System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
+                    Runtime.getRuntime().maxMemory() >> 20);
+            out.flush();
+            return 0;
+        }
+    }
+}
