@@ -1,5 +1,6 @@
 package io.nudge.cli;
 
+import io.nudge.bench.ServingBenchmark;
 import io.nudge.bench.ServingRebuildBenchmark;
 import io.nudge.config.NudgeConfig;
 import io.nudge.kafka.LocalKafkaBroker;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Spec;
 /** Benchmarks that print figures; each compares Nudge with the ceiling measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks under load-tests/: each prints its figures and their ratio to a baseline measured in the same run.",
-        subcommands = {BenchCommand.Rebuild.class})
+        subcommands = {BenchCommand.Serving.class, BenchCommand.Rebuild.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -51,6 +52,57 @@ final class BenchCommand implements Runnable {
     @FunctionalInterface
     interface BrokerTask<T> {
         T run(NudgeConfig config) throws Exception;
+    }
+
+    @Command(name = "serving", mixinStandardHelpOptions = true,
+            description = {"GET /v1/customers/{id}/recommendations with a realistic store (profiles, offers, page context, anonymous "
+                    + "visitors) against a bare Javalin endpoint returning a body of the same size: maximum throughput of each and "
+                    + "their ratio, then p50/p99/p99.9 latency at fixed arrival rates (open model, HdrHistogram)."})
+    static final class Serving implements Callable<Integer> {
+
+        @Option(names = "--profiles", defaultValue = "1000000", description = "Customers' profiles in the store (default: ${DEFAULT-VALUE}).")
+        int profiles;
+
+        @Option(names = "--offers", defaultValue = "500", description = "Offers in the catalogue (default: ${DEFAULT-VALUE}).")
+        int offers;
+
+        @Option(names = "--rates", split = ",", defaultValue = "1000,5000,10000", description = "Fixed arrival rates, req/s (default: ${DEFAULT-VALUE}).")
+        java.util.List<Integer> rates;
+
+        @Option(names = "--seconds", defaultValue = "10", description = "Length of each load phase (default: ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the data and the requests (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @CommandLine.ArgGroup(exclusive = false, heading = "Kafka%n")
+        Broker broker = new Broker();
+
+        @Mixin
+        ConfigOptions options;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (profiles < 1 || offers < 1 || seconds < 1 || rates.stream().anyMatch(rate -> rate < 1)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--profiles, --offers, --seconds and every rate must be at least 1");
+            }
+            ServingBenchmark.Result result = broker.with(options.load(), config -> ServingBenchmark.run(config, profiles, offers, rates,
+                    java.time.Duration.ofSeconds(seconds), seed, spec.commandLine().getErr()));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%nRecommendations endpoint, %,d profiles, %,d offers, %,d-byte answers; %s%n", result.profiles(), result.offers(),
+                    result.bodyBytes(), Machine.describe());
+            out.printf("%-16s %-16s %12s %8s %9s %9s %9s%n", "endpoint", "load", "achieved/s", "errors", "p50 ms", "p99 ms", "p99.9 ms");
+            for (ServingBenchmark.Phase phase : result.phases()) {
+                out.printf("%-16s %-16s %,12.0f %8d %9.2f %9.2f %9.2f%n", phase.endpoint(), phase.isMax() ? "max (closed, " + ServingBenchmark.CONCURRENCY + ")"
+                        : String.format("%,d req/s", phase.rate()), phase.perSecond(), phase.errors(), phase.p50(), phase.p99(), phase.p999());
+            }
+            out.printf("max throughput ratio recommendations / bare Javalin: %.2f%n", result.throughputRatio());
+            out.flush();
+            return 0;
+        }
     }
 
     @Command(name = "rebuild", mixinStandardHelpOptions = true,
@@ -89,8 +141,7 @@ final class BenchCommand implements Runnable {
             out.printf("  serving API ready after  %8.1f s   (%,.0f profiles/s; %.2f x the ceiling)%n",
                     result.rebuild().toMillis() / 1000.0, result.profilesPerSecond(), result.rebuildToBareRead());
             out.printf("  store heap               %,8d MB  (%,d bytes per profile)%n", result.storeHeapBytes() >> 20, result.heapBytesPerProfile());
-            out.printf("  java %s, %d cores, max heap %,d MB%n", System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
-                    Runtime.getRuntime().maxMemory() >> 20);
+            out.printf("  %s%n", Machine.describe());
             out.flush();
             return 0;
         }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
@@ -87,6 +88,7 @@ public final class LocalStack implements AutoCloseable {
      */
     public Path restartJobFromLatestCheckpoint() throws Exception {
         job.cancel().get(30, TimeUnit.SECONDS);
+        awaitGone(job);
         Path checkpoint = latestCheckpoint(Path.of(URI.create(config.get(NudgeConfig.JOB_CHECKPOINT_DIR))).resolve(job.getJobID().toString()));
         job = PersonalizationJob.onKafka(config).start(FlinkEnvironment.restoring(config, checkpoint.toUri().toString()));
         awaitRunning(job);
@@ -103,10 +105,25 @@ public final class LocalStack implements AutoCloseable {
     public Path upgradeJobThroughSavepoint() throws Exception {
         URI savepoints = Path.of(URI.create(config.get(NudgeConfig.JOB_CHECKPOINT_DIR))).resolveSibling("savepoints").toUri();
         String savepoint = job.stopWithSavepoint(false, savepoints.toString(), SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
+        awaitGone(job);
         job = PersonalizationJob.onKafka(config).start(FlinkEnvironment.restoring(config, savepoint));
         awaitRunning(job);
         LOG.info("Personalization job {} started from savepoint {}", job.getJobID(), savepoint);
         return Path.of(URI.create(savepoint));
+    }
+
+    /**
+     * Waits until the old job has stopped for good. Cancelling only starts the cancellation; a new job must not
+     * start while the old one's tasks still run, or both would write (and abort) the same Kafka transactions.
+     */
+    private static void awaitGone(JobClient job) throws Exception {
+        try {
+            job.getJobExecutionResult().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException cancelled) {
+            // the usual end of a cancelled job
+        } catch (IllegalStateException clusterGone) {
+            // a local job's MiniCluster shuts down once the job has ended, and then no longer answers
+        }
     }
 
     private static Path latestCheckpoint(Path jobDir) throws IOException {

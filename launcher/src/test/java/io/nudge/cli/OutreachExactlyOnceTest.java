@@ -17,6 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -101,6 +104,7 @@ class OutreachExactlyOnceTest {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, Integer> copies = new HashMap<>();
+        Map<String, String> otherStatuses = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(stack.config().get(NudgeConfig.TOPIC_OUTREACH)));
             long deadline = System.nanoTime() + DEADLINE.toNanos();
@@ -112,12 +116,43 @@ class OutreachExactlyOnceTest {
                     OutreachAction action = decode(record.value());
                     if (action.getStatus() == OutreachStatus.SEND && action.getCustomerId().startsWith("shopper-")) {
                         copies.merge(action.getActionId(), 1, Integer::sum);
+                    } else {
+                        otherStatuses.put(action.getCustomerId(), action.getStatus() + ": " + action.getReason());
                     }
                 }
             }
         }
-        assertTrue(copies.size() >= expected, "only " + copies.size() + " of " + expected + " actions committed within " + DEADLINE);
+        if (copies.size() < expected) {
+            Set<String> customers = copies.keySet().stream().map(id -> id.split(":")[2]).collect(Collectors.toSet());
+            List<String> missing = IntStream.range(0, CUSTOMERS).mapToObj(i -> "shopper-" + i).filter(id -> !customers.contains(id)).toList();
+            throw new AssertionError("only " + copies.size() + " of " + expected + " actions committed within " + DEADLINE + "; missing "
+                    + missing + "; uncommitted or aborted: " + uncommitted(stack, missing) + "; other statuses: " + otherStatuses);
+        }
         return copies;
+    }
+
+    /** For a failure report: what a read_uncommitted reader sees for these customers, with partition and offset. */
+    private static List<String> uncommitted(LocalStack stack, List<String> customers) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.config().get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "exactly-once-diagnosis-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        List<String> found = new java.util.ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(stack.config().get(NudgeConfig.TOPIC_OUTREACH)));
+            for (int quiet = 0; quiet < 10; ) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                quiet = records.isEmpty() ? quiet + 1 : 0;
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    OutreachAction action = decode(record.value());
+                    if (customers.contains(action.getCustomerId())) {
+                        found.add(action.getCustomerId() + "@" + record.partition() + ":" + record.offset());
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     private static OutreachAction decode(byte[] value) {

@@ -2,43 +2,26 @@ package io.nudge.bench;
 
 import io.nudge.config.NudgeConfig;
 import io.nudge.kafka.TopicSetup;
-import io.nudge.profile.ProfileSettings;
-import io.nudge.profile.ProfileUpdater;
-import io.nudge.schemas.Codecs;
-import io.nudge.schemas.CustomerProfile;
-import io.nudge.schemas.InteractionEvent;
 import io.nudge.serving.ServingApi;
-import io.nudge.traffic.ClickstreamGenerator;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.SplittableRandom;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * How long a serving replica takes to rebuild its store from the compacted profiles changelog, against the
  * ceiling: a bare Kafka consumer reading the same records without decoding or storing them. Also the heap the
- * store takes per profile. Profiles are realistic: each customer's own seeded sessions folded through the
- * profile updater the job uses. Topics are prefixed {@code bench-}, so a real deployment's are not touched.
+ * store takes per profile. Profiles come from {@link BenchData}; topics are prefixed {@code bench-}.
  */
 public final class ServingRebuildBenchmark {
-
-    private static final Instant HISTORY_START = Instant.parse("2026-10-01T00:00:00Z");
-    private static final String TOPIC_PREFIX = "bench-";
 
     /** What one run measured. */
     public record Result(int profiles, long changelogBytes, Duration produce, Duration bareRead, Duration rebuild, long storeHeapBytes) {
@@ -57,29 +40,19 @@ public final class ServingRebuildBenchmark {
 
     private ServingRebuildBenchmark() {}
 
-    /** The serving topics of {@code config}, prefixed so that the benchmark writes only its own. */
-    public static NudgeConfig benchTopics(NudgeConfig config) {
-        NudgeConfig bench = config;
-        for (var topic : List.of(NudgeConfig.TOPIC_EVENTS, NudgeConfig.TOPIC_EVENTS_DLQ, NudgeConfig.TOPIC_PROFILES, NudgeConfig.TOPIC_ASSOCIATIONS,
-                NudgeConfig.TOPIC_TRENDING, NudgeConfig.TOPIC_OFFERS, NudgeConfig.TOPIC_RULES, NudgeConfig.TOPIC_OUTREACH, NudgeConfig.TOPIC_FORGOTTEN)) {
-            bench = bench.with(topic, TOPIC_PREFIX + config.get(topic));
-        }
-        return bench;
-    }
-
     /**
-     * @param config     the broker to use; its topics are prefixed by {@link #benchTopics}
+     * @param config     the broker to use; its topics are prefixed by {@link BenchData#benchTopics}
      * @param profiles   how many customers' profiles to write and rebuild
      */
     public static Result run(NudgeConfig config, int profiles, long seed, PrintWriter progress) throws Exception {
-        NudgeConfig bench = benchTopics(config).with(NudgeConfig.HTTP_PORT, 0);
+        NudgeConfig bench = BenchData.benchTopics(config).with(NudgeConfig.HTTP_PORT, 0);
         TopicSetup.ensureTopics(bench);
         String topic = bench.get(NudgeConfig.TOPIC_PROFILES);
 
         long started = System.nanoTime();
-        long bytes = writeProfiles(bench, topic, profiles, seed, progress);
+        long bytes = BenchData.writeProfiles(bench, profiles, seed, progress);
         Duration produce = since(started);
-        progress.printf("%nwrote %,d profiles (%,d MB) to %s in %.1f s%n", profiles, bytes >> 20, topic, seconds(produce)).flush();
+        progress.printf("wrote %,d profiles (%,d MB) to %s in %.1f s%n", profiles, bytes >> 20, topic, seconds(produce)).flush();
 
         started = System.nanoTime();
         long read = readBare(bench, topic);
@@ -105,37 +78,6 @@ public final class ServingRebuildBenchmark {
             progress.printf("\rserving store: %,d profiles, ready after %.1f s%n", api.store().size(), seconds(rebuild)).flush();
             return new Result(profiles, bytes, produce, bareRead, rebuild, storeHeap);
         }
-    }
-
-    private static long writeProfiles(NudgeConfig config, String topic, int profiles, long seed, PrintWriter progress) throws Exception {
-        ProfileUpdater updater = new ProfileUpdater(ProfileSettings.from(config));
-        ClickstreamGenerator shoppers = new ClickstreamGenerator(seed, profiles, 0.0, ClickstreamGenerator.Funnel.DEFAULT);
-        SplittableRandom random = new SplittableRandom(seed);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
-        long bytes = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int customer = 0; customer < profiles; customer++) {
-                CustomerProfile profile = null;
-                Instant visit = HISTORY_START.plus(Duration.ofMinutes(random.nextInt(60 * 24 * 30)));
-                for (int session = 1 + random.nextInt(4); session > 0; session--) {
-                    for (InteractionEvent event : shoppers.nextSession(customer, visit)) {
-                        profile = updater.apply(profile, event);
-                    }
-                    visit = visit.plus(Duration.ofHours(1 + random.nextInt(72)));
-                }
-                byte[] value = Codecs.PROFILES.encode(profile);
-                bytes += value.length;
-                producer.send(new ProducerRecord<>(topic, profile.getProfileKey().getBytes(StandardCharsets.UTF_8), value));
-                if (customer % 50_000 == 0) {
-                    progress.printf("\rwriting profiles: %,d of %,d", customer, profiles).flush();
-                }
-            }
-            producer.flush();
-        }
-        return bytes;
     }
 
     /** The ceiling: every record of the topic fetched, with the serving reader's consumer settings, and dropped. */

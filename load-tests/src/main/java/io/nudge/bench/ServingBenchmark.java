@@ -1,0 +1,160 @@
+package io.nudge.bench;
+
+import io.javalin.Javalin;
+import io.nudge.config.NudgeConfig;
+import io.nudge.kafka.TopicSetup;
+import io.nudge.serving.ServingApi;
+import io.nudge.traffic.ClickstreamGenerator;
+import io.nudge.traffic.ShopCatalogue;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.LongFunction;
+
+/**
+ * The recommendations endpoint under load, with a realistic store (profiles from {@link BenchData}, an offers
+ * catalogue, requests with page context, some anonymous visitors), against its ceiling on this machine: a bare
+ * Javalin endpoint in the same process returning a fixed JSON body of the same size. The same client measures
+ * both, first as fast as it can (closed loop), then at fixed arrival rates (open model).
+ */
+public final class ServingBenchmark {
+
+    /** Concurrent requests of the closed-loop run that finds the maximum throughput. */
+    public static final int CONCURRENCY = 64;
+
+    /** One load phase against one endpoint. */
+    public record Phase(String endpoint, int rate, OpenLoad.Run run) {
+        /** 0 for the closed-loop run. */
+        public boolean isMax() {
+            return rate == 0;
+        }
+
+        public double perSecond() {
+            return run.perSecond();
+        }
+
+        public long errors() {
+            return run.errors();
+        }
+
+        public double p50() {
+            return run.percentileMillis(50);
+        }
+
+        public double p99() {
+            return run.percentileMillis(99);
+        }
+
+        public double p999() {
+            return run.percentileMillis(99.9);
+        }
+    }
+
+    public record Result(int profiles, int offers, int bodyBytes, List<Phase> phases) {
+        public double maxPerSecond(String endpoint) {
+            return phases.stream().filter(p -> p.endpoint().equals(endpoint) && p.isMax()).mapToDouble(Phase::perSecond).max().orElse(0);
+        }
+
+        public double throughputRatio() {
+            return maxPerSecond(NUDGE) / maxPerSecond(BARE);
+        }
+    }
+
+    public static final String NUDGE = "recommendations";
+    public static final String BARE = "bare Javalin";
+    private static final String PATH = "/v1/customers/%s/recommendations";
+
+    private ServingBenchmark() {}
+
+    public static Result run(NudgeConfig config, int profiles, int offers, List<Integer> rates, Duration phase, long seed,
+                             PrintWriter progress) throws Exception {
+        NudgeConfig bench = BenchData.benchTopics(config).with(NudgeConfig.HTTP_PORT, 0);
+        TopicSetup.ensureTopics(bench);
+        BenchData.writeOffers(bench, offers, seed);
+        BenchData.writeProfiles(bench, profiles, seed, progress);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (ServingApi api = ServingApi.start(bench)) {
+            while (!api.isReady()) {
+                Thread.sleep(50);
+            }
+            progress.printf("serving API ready with %,d profiles and %,d offers%n", api.store().size(), api.catalogue().size()).flush();
+            String nudgeBase = "http://127.0.0.1:" + api.port();
+            int bodyBytes = typicalBodyBytes(client, nudgeBase, profiles, seed);
+            Javalin bare = bareEndpoint(bodyBytes);
+            try {
+                String bareBase = "http://127.0.0.1:" + bare.port();
+                List<Phase> phases = new ArrayList<>();
+                for (int rate : withMax(rates)) {
+                    for (String endpoint : List.of(BARE, NUDGE)) {
+                        OpenLoad load = new OpenLoad(client, requests(endpoint.equals(BARE) ? bareBase : nudgeBase, profiles, seed));
+                        if (phases.size() < 2) {
+                            load.maxThroughput(CONCURRENCY, Duration.ofSeconds(3)); // warm-up: JIT, connections
+                        }
+                        progress.printf("%-16s %s for %d s ...%n", endpoint, rate == 0 ? "max throughput" : rate + " req/s", phase.toSeconds()).flush();
+                        OpenLoad.Run run = rate == 0 ? load.maxThroughput(CONCURRENCY, phase) : load.atRate(rate, phase);
+                        phases.add(new Phase(endpoint, rate, run));
+                    }
+                }
+                return new Result(profiles, offers, bodyBytes, phases);
+            } finally {
+                bare.stop();
+            }
+        }
+    }
+
+    private static List<Integer> withMax(List<Integer> rates) {
+        List<Integer> all = new ArrayList<>(List.of(0));
+        all.addAll(rates);
+        return all;
+    }
+
+    /**
+     * Request {@code i}: nine in ten for a stored customer, picked uniformly (no help from caches), one in ten for an
+     * unknown visitor; on a product, category, cart or home page.
+     */
+    static LongFunction<URI> requests(String base, int profiles, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        return index -> {
+            String visitor = random.nextInt(10) == 0 ? "visitor-" + random.nextInt(1 << 30)
+                    : ClickstreamGenerator.customerId(random.nextInt(profiles));
+            String category = ShopCatalogue.CATEGORIES.get(random.nextInt(ShopCatalogue.CATEGORIES.size()));
+            String item = ShopCatalogue.item(category, random.nextInt(ShopCatalogue.ITEMS_PER_CATEGORY));
+            String context = switch (random.nextInt(4)) {
+                case 0 -> "?page=product&category=" + category + "&item=" + item;
+                case 1 -> "?page=category&category=" + category;
+                case 2 -> "?page=cart&cart=" + item + "," + ShopCatalogue.item(category, 0);
+                default -> "?page=home";
+            };
+            return URI.create(base + PATH.formatted(visitor) + context + "&limit=5");
+        };
+    }
+
+    /** The mean body size of a sample of real answers, so that the bare endpoint moves as many bytes. */
+    private static int typicalBodyBytes(HttpClient client, String base, int profiles, long seed) throws Exception {
+        LongFunction<URI> sample = requests(base, profiles, seed ^ 0x5eed);
+        long total = 0;
+        int count = 200;
+        for (int i = 0; i < count; i++) {
+            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(sample.apply(i)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("recommendations answered " + response.statusCode() + ": " + new String(response.body()));
+            }
+            total += response.body().length;
+        }
+        return (int) (total / count);
+    }
+
+    private static Javalin bareEndpoint(int bodyBytes) {
+        String prefix = "{\"customerId\":\"customer-000001\",\"padding\":\"";
+        String body = prefix + "x".repeat(Math.max(0, bodyBytes - prefix.length() - 2)) + "\"}";
+        return Javalin.create(javalin -> javalin.showJavalinBanner = false)
+                .get(PATH.formatted("{id}"), ctx -> ctx.contentType("application/json").result(body))
+                .start("127.0.0.1", 0);
+    }
+}
