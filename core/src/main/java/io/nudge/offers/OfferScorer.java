@@ -175,25 +175,37 @@ public final class OfferScorer implements Serializable {
         List<ScoredOffer> remaining = new ArrayList<>(candidates);
         Map<String, Integer> chosenPerCategory = new HashMap<>();
         List<ScoredOffer> chosen = new ArrayList<>();
+        // Greedy: each pick is the best under the diversity penalty of the picks before it. A linear scan per pick
+        // (not a sort of copies): this runs on every page view, over the whole catalogue.
         while (chosen.size() < limit && !remaining.isEmpty()) {
-            List<ScoredOffer> adjusted = new ArrayList<>(remaining.size());
-            for (ScoredOffer candidate : remaining) {
-                int sameCategory = candidate.offer().getCategory() == null ? 0
-                        : chosenPerCategory.getOrDefault(candidate.offer().getCategory(), 0);
-                double diversity = Math.pow(DIVERSITY, sameCategory);
-                Map<String, Double> factors = new LinkedHashMap<>(candidate.factors());
-                factors.put("diversity", diversity);
-                adjusted.add(new ScoredOffer(candidate.offer(), candidate.score() / candidate.factors().getOrDefault("diversity", 1.0) * diversity, factors));
+            int bestIndex = -1;
+            ScoredOffer best = null;
+            for (int i = 0; i < remaining.size(); i++) {
+                ScoredOffer candidate = remaining.get(i);
+                double score = candidate.score() / candidate.factors().getOrDefault("diversity", 1.0) * diversityOf(candidate, chosenPerCategory);
+                if (best != null && score < best.score()) {
+                    continue; // the common case, decided without the full comparison
+                }
+                ScoredOffer adjusted = new ScoredOffer(candidate.offer(), score, candidate.factors());
+                if (best == null || BEST_FIRST.compare(adjusted, best) < 0) {
+                    best = adjusted;
+                    bestIndex = i;
+                }
             }
-            adjusted.sort(BEST_FIRST);
-            ScoredOffer best = adjusted.get(0);
-            chosen.add(best);
+            remaining.remove(bestIndex);
+            Map<String, Double> factors = new LinkedHashMap<>(best.factors());
+            factors.put("diversity", diversityOf(best, chosenPerCategory));
+            chosen.add(new ScoredOffer(best.offer(), best.score(), factors));
             if (best.offer().getCategory() != null) {
                 chosenPerCategory.merge(best.offer().getCategory(), 1, Integer::sum);
             }
-            remaining = new ArrayList<>(adjusted.subList(1, adjusted.size()));
         }
         return chosen;
+    }
+
+    private static double diversityOf(ScoredOffer candidate, Map<String, Integer> chosenPerCategory) {
+        String category = candidate.offer().getCategory();
+        return Math.pow(DIVERSITY, category == null ? 0 : chosenPerCategory.getOrDefault(category, 0));
     }
 
     /** What a profile says that scoring uses, computed once per request rather than once per offer. */

@@ -8,14 +8,13 @@ import io.nudge.traffic.ClickstreamGenerator;
 import io.nudge.traffic.ShopCatalogue;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.LongFunction;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.api.ContentResponse;
 
 /**
  * The recommendations endpoint under load, with a realistic store (profiles from {@link BenchData}, an offers
@@ -78,7 +77,10 @@ public final class ServingBenchmark {
         TopicSetup.ensureTopics(bench);
         BenchData.writeOffers(bench, offers, seed);
         BenchData.writeProfiles(bench, profiles, seed, progress);
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient client = new HttpClient();
+        client.setMaxConnectionsPerDestination(CONCURRENCY);
+        client.setMaxRequestsQueuedPerDestination(1_000_000);
+        client.start();
         try (ServingApi api = ServingApi.start(bench)) {
             while (!api.isReady()) {
                 Thread.sleep(50);
@@ -105,6 +107,8 @@ public final class ServingBenchmark {
             } finally {
                 bare.stop();
             }
+        } finally {
+            client.stop();
         }
     }
 
@@ -141,11 +145,11 @@ public final class ServingBenchmark {
         long total = 0;
         int count = 200;
         for (int i = 0; i < count; i++) {
-            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(sample.apply(i)).build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("recommendations answered " + response.statusCode() + ": " + new String(response.body()));
+            ContentResponse response = client.GET(sample.apply(i));
+            if (response.getStatus() != 200) {
+                throw new IllegalStateException("recommendations answered " + response.getStatus() + ": " + response.getContentAsString());
             }
-            total += response.body().length;
+            total += response.getContent().length;
         }
         return (int) (total / count);
     }
