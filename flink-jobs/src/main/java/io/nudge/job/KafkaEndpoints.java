@@ -8,6 +8,7 @@ import io.nudge.job.triggers.CatalogueChange;
 import io.nudge.job.triggers.CatalogueDeserializer;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.DeadLetter;
+import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.ItemAssociations;
 import io.nudge.schemas.OutreachAction;
 import io.nudge.schemas.Trending;
@@ -99,6 +100,16 @@ public final class KafkaEndpoints {
     public static KafkaSink<Trending> trendingSink(NudgeConfig config) {
         return changelogSink(config, AvroRecordSerializer.records(config.get(NudgeConfig.TOPIC_TRENDING), Trending.class,
                 Trending::getScope, trending -> trending.getWindowEnd().toEpochMilli()));
+    }
+
+    /** Events as they are, to {@code topic}, with the changelog sinks' settings: the pipeline benchmark's pass-through output. */
+    public static KafkaSink<InteractionEvent> eventCopySink(NudgeConfig config, String topic) {
+        return changelogSink(config, AvroRecordSerializer.records(topic, InteractionEvent.class, KafkaEndpoints::keyOf,
+                event -> event.getEventTime().toEpochMilli()));
+    }
+
+    private static String keyOf(InteractionEvent event) {
+        return event.getCustomerId() != null ? event.getCustomerId() : event.getAnonymousId();
     }
 
     private static <T> KafkaSink<T> changelogSink(NudgeConfig config, KafkaRecordSerializationSchema<T> serializer) {

@@ -41,11 +41,20 @@ public final class TopicSetup {
     }
 
     public static void ensureTopics(NudgeConfig config) throws InterruptedException {
+        create(config, topics(config));
+    }
+
+    /** One more plain topic, with the configured partitions and replication (tools and benchmarks write to these). */
+    public static void ensureTopic(NudgeConfig config, String name) throws InterruptedException {
+        create(config, List.of(new NewTopic(name, config.get(NudgeConfig.TOPIC_PARTITIONS), config.get(NudgeConfig.TOPIC_REPLICATION).shortValue())));
+    }
+
+    private static void create(NudgeConfig config, List<NewTopic> topics) throws InterruptedException {
         Properties props = new Properties();
         props.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = topics(config).stream().filter(t -> !existing.contains(t.name())).toList();
+            List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name())).toList();
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }

@@ -1,5 +1,6 @@
 package io.nudge.cli;
 
+import io.nudge.bench.PipelineBenchmark;
 import io.nudge.bench.ServingBenchmark;
 import io.nudge.bench.ServingRebuildBenchmark;
 import io.nudge.config.NudgeConfig;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Spec;
 /** Benchmarks that print figures; each compares Nudge with the ceiling measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks under load-tests/: each prints its figures and their ratio to a baseline measured in the same run.",
-        subcommands = {BenchCommand.Serving.class, BenchCommand.Rebuild.class})
+        subcommands = {BenchCommand.Serving.class, BenchCommand.Pipeline.class, BenchCommand.Rebuild.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -100,6 +101,53 @@ final class BenchCommand implements Runnable {
                         : String.format("%,d req/s", phase.rate()), phase.perSecond(), phase.errors(), phase.p50(), phase.p99(), phase.p999());
             }
             out.printf("max throughput ratio recommendations / bare Javalin: %.2f%n", result.throughputRatio());
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "pipeline", mixinStandardHelpOptions = true,
+            description = {"Events/s through the personalization job (RocksDB, checkpoints every 10 s, exactly-once outreach, two rules) "
+                    + "against a pass-through job with the same source, decoding, sink and parallelism, over the same events in Kafka; "
+                    + "checkpoint size per profile."})
+    static final class Pipeline implements Callable<Integer> {
+
+        @Option(names = "--events", defaultValue = "300000", description = "Events to push through (default: ${DEFAULT-VALUE}).")
+        long events;
+
+        @Option(names = "--customers", defaultValue = "100000", description = "Synthetic customers (default: ${DEFAULT-VALUE}).")
+        int customers;
+
+        @Option(names = "--parallelism", defaultValue = "1", description = "Parallelism of both jobs (default: ${DEFAULT-VALUE}).")
+        int parallelism;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the traffic (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @CommandLine.ArgGroup(exclusive = false, heading = "Kafka%n")
+        Broker broker = new Broker();
+
+        @Mixin
+        ConfigOptions options;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (events < 1 || customers < 1 || parallelism < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--events, --customers and --parallelism must be at least 1");
+            }
+            PipelineBenchmark.Result result = broker.with(options.load(), config -> PipelineBenchmark.run(config, events, customers, parallelism,
+                    seed, broker.workDir.resolve("checkpoints"), spec.commandLine().getErr()));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%nPipeline, %,d events from %,d customers and visitors, parallelism %d; %s%n", result.events(), result.profiles(),
+                    parallelism, Machine.describe());
+            out.printf("  pass-through job (ceiling)  %,10.0f events/s  (%.1f s)%n", result.passThroughPerSecond(), result.passThrough().toMillis() / 1000.0);
+            out.printf("  personalization job         %,10.0f events/s  (%.1f s)   %.2f x the ceiling%n", result.personalizationPerSecond(),
+                    result.personalization().toMillis() / 1000.0, result.ratio());
+            out.printf("  largest checkpoint          %,10d MB        (%,d bytes per profile)%n", result.checkpointBytes() >> 20,
+                    result.checkpointBytesPerProfile());
             out.flush();
             return 0;
         }

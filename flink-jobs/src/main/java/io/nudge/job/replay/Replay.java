@@ -60,15 +60,19 @@ public final class Replay {
 
     /** Events whose Kafka timestamps (their event times) lie in [from, until). */
     public static PersonalizationJob fromKafka(NudgeConfig replayConfig, Instant from, Instant until) {
-        KafkaSource<SourceRecord> events = KafkaSource.<SourceRecord>builder()
-                .setBootstrapServers(replayConfig.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
-                .setTopics(replayConfig.get(NudgeConfig.TOPIC_EVENTS))
-                .setGroupId(replayConfig.get(NudgeConfig.JOB_CONSUMER_GROUP))
+        return job(replayConfig, kafkaRange(replayConfig, from, until));
+    }
+
+    /** The events topic between two timestamps, decoded and validated as the live job does: a bounded source. */
+    public static KafkaSource<SourceRecord> kafkaRange(NudgeConfig config, Instant from, Instant until) {
+        return KafkaSource.<SourceRecord>builder()
+                .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(config.get(NudgeConfig.TOPIC_EVENTS))
+                .setGroupId(config.get(NudgeConfig.JOB_CONSUMER_GROUP))
                 .setStartingOffsets(OffsetsInitializer.timestamp(from.toEpochMilli()))
                 .setBounded(OffsetsInitializer.timestamp(until.toEpochMilli()))
                 .setDeserializer(new EventRecordDeserializer())
                 .build();
-        return job(replayConfig, events);
     }
 
     private static PersonalizationJob job(NudgeConfig replayConfig, Source<SourceRecord, ?, ?> events) {

@@ -1,0 +1,215 @@
+package io.nudge.bench;
+
+import io.nudge.config.NudgeConfig;
+import io.nudge.job.FlinkEnvironment;
+import io.nudge.job.KafkaEndpoints;
+import io.nudge.job.events.SourceRecord;
+import io.nudge.job.replay.Replay;
+import io.nudge.kafka.TopicSetup;
+import io.nudge.schemas.Codecs;
+import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.RuleStatus;
+import io.nudge.schemas.TriggerRule;
+import io.nudge.traffic.ClickstreamGenerator;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Sustained events/s through the personalization job (RocksDB, checkpoints every 10 s, the exactly-once outreach
+ * sink, applying inputs on arrival as live) against a pass-through job with the same source, decoding, sink kind
+ * and parallelism, both over the same events already in Kafka, run one after the other in this process. Also the
+ * size of the job's RocksDB checkpoint per customer.
+ */
+public final class PipelineBenchmark {
+
+    private static final Instant TRAFFIC_START = Instant.parse("2026-11-01T00:00:00Z");
+    private static final String PASS_THROUGH_TOPIC = "bench-pass-through";
+
+    /** {@code profiles}: distinct customer and anonymous ids in the events; {@code checkpointBytes}: the largest the job's checkpoint directory grew. */
+    public record Result(long events, int profiles, Duration passThrough, Duration personalization, long checkpointBytes) {
+        public double passThroughPerSecond() {
+            return events / (passThrough.toNanos() / 1e9);
+        }
+
+        public double personalizationPerSecond() {
+            return events / (personalization.toNanos() / 1e9);
+        }
+
+        public long checkpointBytesPerProfile() {
+            return checkpointBytes / Math.max(1, profiles);
+        }
+
+        public double ratio() {
+            return personalizationPerSecond() / passThroughPerSecond();
+        }
+    }
+
+    private PipelineBenchmark() {}
+
+    public static Result run(NudgeConfig config, long events, int customers, int parallelism, long seed, Path workDir, PrintWriter progress)
+            throws Exception {
+        NudgeConfig bench = BenchData.benchTopics(config).with(NudgeConfig.JOB_PARALLELISM, parallelism)
+                .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "10s");
+        TopicSetup.ensureTopics(bench);
+        writeRules(bench);
+        Written written = writeEvents(bench, events, customers, seed, progress);
+        Instant until = written.until();
+
+        NudgeConfig passConfig = bench.with(NudgeConfig.JOB_CONSUMER_GROUP, "bench-pass-through")
+                .with(NudgeConfig.JOB_CHECKPOINT_DIR, workDir.resolve("pass-through").toUri());
+        TopicSetup.ensureTopic(passConfig, PASS_THROUGH_TOPIC);
+        progress.printf("pass-through job over %,d events ...%n", events).flush();
+        Duration passThrough = timed(passThroughJob(passConfig, until));
+
+        NudgeConfig jobConfig = Replay.namespace(bench, "pipeline-").with(NudgeConfig.JOB_EVENT_TIME_ORDER, false)
+                .with(NudgeConfig.JOB_CHECKPOINT_DIR, workDir.resolve("personalization").toUri());
+        TopicSetup.ensureTopics(jobConfig);
+        progress.printf("personalization job over %,d events ...%n", events).flush();
+        CheckpointSizes sizes = new CheckpointSizes(workDir.resolve("personalization"));
+        Duration personalization;
+        try {
+            personalization = timed(() -> Replay.fromKafka(jobConfig, Instant.EPOCH, until).start(FlinkEnvironment.create(jobConfig)));
+        } finally {
+            sizes.stop();
+        }
+        return new Result(events, written.profiles(), passThrough, personalization, sizes.largest());
+    }
+
+    /** The rules a shop would run: cart abandonment (event-time timers) and a browse tip (on events). */
+    private static void writeRules(NudgeConfig config) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (TriggerRule rule : List.of(
+                    new TriggerRule("cart-abandoned", 1, RuleStatus.ACTIVE, """
+                            {"name": "Cart abandoned", "when": {"kind": "absence", "first": {"type": "add_to_cart"}, "absent": {"type": "purchase"},
+                             "within": "30m"}, "then": {"channel": "email", "templateId": "cart-reminder", "attachOffer": true}}
+                            """, TRAFFIC_START),
+                    new TriggerRule("browse-tip", 1, RuleStatus.ACTIVE, """
+                            {"name": "Browse tip", "when": {"kind": "count", "event": {"type": "product_view"}, "atLeast": 3, "within": "1h"},
+                             "then": {"channel": "web", "templateId": "tip"}}
+                            """, TRAFFIC_START))) {
+                producer.send(new ProducerRecord<>(config.get(NudgeConfig.TOPIC_RULES), rule.getRuleId().getBytes(StandardCharsets.UTF_8),
+                        Codecs.RULES.encode(rule))).get();
+            }
+        }
+    }
+
+    /** Samples a checkpoint directory's size while a job runs: a bounded job's checkpoints are removed when it ends. */
+    private static final class CheckpointSizes {
+        private final Path dir;
+        private final Thread sampler;
+        private volatile long largest;
+        private volatile boolean running = true;
+
+        CheckpointSizes(Path dir) {
+            this.dir = dir;
+            this.sampler = new Thread(() -> {
+                while (running) {
+                    try {
+                        largest = Math.max(largest, directorySize(dir));
+                        Thread.sleep(100);
+                    } catch (IOException | java.io.UncheckedIOException e) {
+                        // files come and go while a checkpoint is written; the next sample counts
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "checkpoint-sizes");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            sampler.join();
+        }
+
+        long largest() {
+            return largest;
+        }
+    }
+
+    private record Written(Instant until, int profiles) {}
+
+    /** Seeded shoppers' sessions, one every 100 ms of event time, as fast as the broker takes them. */
+    private static Written writeEvents(NudgeConfig config, long count, int customers, long seed, PrintWriter progress) {
+        ClickstreamGenerator shoppers = new ClickstreamGenerator(seed, customers);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        Instant latest = TRAFFIC_START;
+        Set<String> profiles = new HashSet<>();
+        long written = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (long session = 0; written < count; session++) {
+                for (InteractionEvent event : shoppers.nextSession(TRAFFIC_START.plusMillis(session * 100))) {
+                    if (written == count) {
+                        break;
+                    }
+                    String key = event.getCustomerId() != null ? event.getCustomerId() : event.getAnonymousId();
+                    profiles.add(key);
+                    producer.send(new ProducerRecord<>(config.get(NudgeConfig.TOPIC_EVENTS), null, event.getEventTime().toEpochMilli(),
+                            key.getBytes(StandardCharsets.UTF_8), Codecs.EVENTS.encode(event)));
+                    latest = event.getEventTime().isAfter(latest) ? event.getEventTime() : latest;
+                    if (++written % 100_000 == 0) {
+                        progress.printf("\rwriting events: %,d of %,d", written, count).flush();
+                    }
+                }
+            }
+        }
+        progress.printf("\rwrote %,d events%n", written).flush();
+        return new Written(latest.plusMillis(1), profiles.size());
+    }
+
+    /** Same source and decoding as the job, valid events written straight back with the changelog sinks' settings. */
+    private static JobStart passThroughJob(NudgeConfig config, Instant until) {
+        return () -> {
+            StreamExecutionEnvironment env = FlinkEnvironment.create(config);
+            env.fromSource(Replay.kafkaRange(config, Instant.EPOCH, until), WatermarkStrategy.noWatermarks(), "events")
+                    .filter(SourceRecord::isValid)
+                    .map(record -> record.event)
+                    .returns(InteractionEvent.class)
+                    .sinkTo(KafkaEndpoints.eventCopySink(config, PASS_THROUGH_TOPIC));
+            return env.executeAsync("nudge-pass-through");
+        };
+    }
+
+    @FunctionalInterface
+    private interface JobStart {
+        JobClient start() throws Exception;
+    }
+
+    private static Duration timed(JobStart job) throws Exception {
+        long started = System.nanoTime();
+        job.start().getJobExecutionResult().get();
+        return Duration.ofNanos(System.nanoTime() - started);
+    }
+
+    private static long directorySize(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+        }
+    }
+}
