@@ -1,5 +1,6 @@
 package io.nudge.cli;
 
+import io.nudge.bench.FreshnessBenchmark;
 import io.nudge.bench.PipelineBenchmark;
 import io.nudge.bench.ServingBenchmark;
 import io.nudge.bench.ServingRebuildBenchmark;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Spec;
 /** Benchmarks that print figures; each compares Nudge with the ceiling measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks under load-tests/: each prints its figures and their ratio to a baseline measured in the same run.",
-        subcommands = {BenchCommand.Serving.class, BenchCommand.Pipeline.class, BenchCommand.Rebuild.class})
+        subcommands = {BenchCommand.Serving.class, BenchCommand.Pipeline.class, BenchCommand.Freshness.class, BenchCommand.Rebuild.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -150,6 +151,59 @@ final class BenchCommand implements Runnable {
                     result.checkpointBytesPerProfile());
             out.flush();
             return 0;
+        }
+    }
+
+    @Command(name = "freshness", mixinStandardHelpOptions = true,
+            description = {"On the local stack (broker, job, API) under steady synthetic traffic: the delay from producing an event "
+                    + "to its profile being in the serving API, p50/p99, against the broker's own acknowledgement time."})
+    static final class Freshness implements Callable<Integer> {
+
+        @Option(names = "--rate", defaultValue = "5000", description = "Traffic in events/s (default: ${DEFAULT-VALUE}).")
+        int rate;
+
+        @Option(names = "--seconds", defaultValue = "30", description = "How long to measure (default: ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the traffic (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--work-dir", defaultValue = ".nudge/bench", description = "The local stack's data; wiped at start (default: ${DEFAULT-VALUE}).")
+        Path workDir;
+
+        @Mixin
+        ConfigOptions options;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (rate < 1 || seconds < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--rate and --seconds must be at least 1");
+            }
+            DemoCommand.wipe(workDir);
+            FreshnessBenchmark.Result result;
+            try (LocalStack stack = LocalStack.start(workDir, options.load().with(NudgeConfig.HTTP_PORT, 0))) {
+                result = FreshnessBenchmark.run(stack.config(), stack.api(), rate, java.time.Duration.ofSeconds(seconds), seed,
+                        spec.commandLine().getErr());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%nFreshness at %,.0f events/s for %d s (%,d probes); %s%n", result.trafficPerSecond(), seconds,
+                    result.visible().getTotalCount(), Machine.describe());
+            out.printf("  %-34s %8s %8s %8s%n", "", "p50 ms", "p99 ms", "max ms");
+            print(out, "broker acknowledgement (baseline)", result.acknowledged());
+            print(out, "profile visible in the serving API", result.visible());
+            if (result.probesLost() > 0) {
+                out.printf("  %,d probes never became visible within 30 s%n", result.probesLost());
+            }
+            out.flush();
+            return 0;
+        }
+
+        private static void print(PrintWriter out, String what, org.HdrHistogram.Histogram micros) {
+            out.printf("  %-34s %8.1f %8.1f %8.1f%n", what, micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
+                    micros.getMaxValue() / 1000.0);
         }
     }
 

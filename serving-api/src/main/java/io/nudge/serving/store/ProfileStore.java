@@ -63,6 +63,11 @@ public final class ProfileStore {
         }
     }
 
+    /** Whether a profile is stored under exactly this key, without decoding it. */
+    public boolean contains(String profileKey) {
+        return profiles.containsKey(profileKey);
+    }
+
     public int size() {
         return profiles.size();
     }
