@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 /** Benchmarks that print figures; each compares Nudge with the ceiling measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks under load-tests/: each prints its figures and their ratio to a baseline measured in the same run.",
-        subcommands = {BenchCommand.Serving.class, BenchCommand.Pipeline.class, BenchCommand.Freshness.class, BenchCommand.Rebuild.class})
+        subcommands = {BenchCommand.Serving.class, BenchCommand.Pipeline.class, BenchCommand.Freshness.class, BenchCommand.Rebuild.class, BenchCommand.Micro.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -244,6 +244,36 @@ final class BenchCommand implements Runnable {
                     result.rebuild().toMillis() / 1000.0, result.profilesPerSecond(), result.rebuildToBareRead());
             out.printf("  store heap               %,8d MB  (%,d bytes per profile)%n", result.storeHeapBytes() >> 20, result.heapBytesPerProfile());
             out.printf("  %s%n", Machine.describe());
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "micro", mixinStandardHelpOptions = true,
+            description = "JMH micro-benchmarks of the hot domain paths: one profile update, one recommendation over 500 offers.")
+    static final class Micro implements Callable<Integer> {
+
+        @Option(names = "--quick", description = "One short warm-up and three short measurements instead of JMH's full run.")
+        boolean quick;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            org.openjdk.jmh.runner.options.ChainedOptionsBuilder options = new org.openjdk.jmh.runner.options.OptionsBuilder()
+                    .include(io.nudge.bench.HotPaths.class.getName());
+            if (quick) {
+                options.warmupIterations(1).warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+                        .measurementIterations(3).measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%nHot paths (JMH, average time per call); %s%n", Machine.describe());
+            for (org.openjdk.jmh.results.RunResult run : new org.openjdk.jmh.runner.Runner(options.build()).run()) {
+                org.openjdk.jmh.results.Result<?> result = run.getPrimaryResult();
+                out.printf("  %-28s %10.2f ± %.2f %s%n", run.getParams().getBenchmark().replaceAll(".*\\.", ""), result.getScore(),
+                        result.getScoreError(), result.getScoreUnit());
+            }
             out.flush();
             return 0;
         }

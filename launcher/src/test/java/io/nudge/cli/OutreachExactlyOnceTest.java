@@ -56,6 +56,7 @@ class OutreachExactlyOnceTest {
                     {"ruleId": "cart-tip", "name": "Tip on every cart", "when": {"kind": "event", "event": {"type": "add_to_cart"}},
                      "then": {"channel": "web", "templateId": "tip"}}
                     """, 201);
+            awaitRuleLive(stack, base);
 
             AtomicInteger sent = new AtomicInteger();
             ScheduledExecutorService shoppers = Executors.newSingleThreadScheduledExecutor();
@@ -82,6 +83,20 @@ class OutreachExactlyOnceTest {
             Map<String, Integer> committed = awaitCommitted(stack, CUSTOMERS, true);
             assertEquals(CUSTOMERS, committed.size());
             committed.forEach((actionId, copies) -> assertEquals(1, copies, actionId + " committed " + copies + " times"));
+        }
+    }
+
+    /**
+     * A rule reaches the job through the rules topic within seconds; a cart that arrives before it rightly gets
+     * nothing. So the shoppers start only once a warm-up cart has been answered.
+     */
+    private void awaitRuleLive(LocalStack stack, String base) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        for (int warmUp = 0; stack.api().outbox().recent(action -> action.getCustomerId().startsWith("warm-up-"), 1).isEmpty(); warmUp++) {
+            assertTrue(System.nanoTime() < deadline, "the rule never fired within " + DEADLINE);
+            send(base + "/v1/events", null, "{\"type\":\"add_to_cart\",\"customerId\":\"warm-up-" + warmUp
+                    + "\",\"itemId\":\"lamp\",\"quantity\":1}", 202);
+            Thread.sleep(200);
         }
     }
 

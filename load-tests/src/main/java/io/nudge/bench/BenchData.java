@@ -46,20 +46,11 @@ final class BenchData {
     /** Writes one profile per customer to the profiles topic; returns the bytes written. */
     static long writeProfiles(NudgeConfig config, int profiles, long seed, PrintWriter progress) {
         String topic = config.get(NudgeConfig.TOPIC_PROFILES);
-        ProfileUpdater updater = new ProfileUpdater(ProfileSettings.from(config));
-        ClickstreamGenerator shoppers = new ClickstreamGenerator(seed, profiles, 0.0, ClickstreamGenerator.Funnel.DEFAULT);
-        SplittableRandom random = new SplittableRandom(seed);
+        Shoppers shoppers = new Shoppers(config, profiles, seed);
         long bytes = 0;
         try (KafkaProducer<byte[], byte[]> producer = producer(config)) {
             for (int customer = 0; customer < profiles; customer++) {
-                CustomerProfile profile = null;
-                Instant visit = HISTORY_START.plus(Duration.ofMinutes(random.nextInt(60 * 24 * 30)));
-                for (int session = 1 + random.nextInt(4); session > 0; session--) {
-                    for (InteractionEvent event : shoppers.nextSession(customer, visit)) {
-                        profile = updater.apply(profile, event);
-                    }
-                    visit = visit.plus(Duration.ofHours(1 + random.nextInt(72)));
-                }
+                CustomerProfile profile = shoppers.profileOf(customer);
                 byte[] value = Codecs.PROFILES.encode(profile);
                 bytes += value.length;
                 producer.send(new ProducerRecord<>(topic, profile.getProfileKey().getBytes(StandardCharsets.UTF_8), value));
@@ -73,24 +64,58 @@ final class BenchData {
         return bytes;
     }
 
+    /** Customers' profiles, each folded from one to four of their own seeded sessions by the job's profile updater. */
+    static final class Shoppers {
+        private final ProfileUpdater updater;
+        private final ClickstreamGenerator sessions;
+        private final SplittableRandom random;
+
+        Shoppers(NudgeConfig config, int customers, long seed) {
+            this.updater = new ProfileUpdater(ProfileSettings.from(config));
+            this.sessions = new ClickstreamGenerator(seed, customers, 0.0, ClickstreamGenerator.Funnel.DEFAULT);
+            this.random = new SplittableRandom(seed);
+        }
+
+        CustomerProfile profileOf(int customer) {
+            CustomerProfile profile = null;
+            Instant visit = HISTORY_START.plus(Duration.ofMinutes(random.nextInt(60 * 24 * 30)));
+            for (int session = 1 + random.nextInt(4); session > 0; session--) {
+                for (InteractionEvent event : sessions.nextSession(customer, visit)) {
+                    profile = updater.apply(profile, event);
+                }
+                visit = visit.plus(Duration.ofHours(1 + random.nextInt(72)));
+            }
+            return profile;
+        }
+    }
+
     /** Writes {@code count} active offers over the shop's categories and items to the offers topic. */
     static void writeOffers(NudgeConfig config, int count, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
         try (KafkaProducer<byte[], byte[]> producer = producer(config)) {
-            for (int i = 0; i < count; i++) {
-                String category = ShopCatalogue.CATEGORIES.get(random.nextInt(ShopCatalogue.CATEGORIES.size()));
-                List<String> items = new ArrayList<>();
-                for (int n = 1 + random.nextInt(3); n > 0; n--) {
-                    items.add(ShopCatalogue.item(category, random.nextInt(ShopCatalogue.ITEMS_PER_CATEGORY)));
-                }
-                Offer offer = Offer.newBuilder().setOfferId("bench-offer-" + i).setVersion(1).setTitle("Offer " + i + " on " + category)
-                        .setCategory(category).setItemIds(items).setBusinessValue(0.5 + random.nextDouble())
-                        .setPriority(random.nextInt(5)).setMinCartValue(random.nextInt(10) == 0 ? 50.0 : null).build();
+            for (Offer offer : offers(count, seed)) {
                 producer.send(new ProducerRecord<>(config.get(NudgeConfig.TOPIC_OFFERS), offer.getOfferId().getBytes(StandardCharsets.UTF_8),
                         Codecs.OFFERS.encode(offer)));
             }
             producer.flush();
         }
+    }
+
+    /** {@code count} active offers over the shop's categories and items; one in ten needs a cart of 50. */
+    static List<Offer> offers(int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<Offer> offers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String category = ShopCatalogue.CATEGORIES.get(random.nextInt(ShopCatalogue.CATEGORIES.size()));
+            List<String> items = new ArrayList<>();
+            for (int n = 1 + random.nextInt(3); n > 0; n--) {
+                items.add(ShopCatalogue.item(category, random.nextInt(ShopCatalogue.ITEMS_PER_CATEGORY)));
+            }
+            Offer offer = Offer.newBuilder().setOfferId("bench-offer-" + i).setVersion(1).setTitle("Offer " + i + " on " + category)
+                    .setCategory(category).setItemIds(items).setBusinessValue(0.5 + random.nextDouble())
+                    .setPriority(random.nextInt(5)).setMinCartValue(random.nextInt(10) == 0 ? 50.0 : null).build();
+            offers.add(offer);
+        }
+        return offers;
     }
 
     private static KafkaProducer<byte[], byte[]> producer(NudgeConfig config) {

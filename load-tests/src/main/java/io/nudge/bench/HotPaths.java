@@ -1,0 +1,92 @@
+package io.nudge.bench;
+
+import io.nudge.config.NudgeConfig;
+import io.nudge.offers.CrossSell;
+import io.nudge.offers.NextBestOffers;
+import io.nudge.offers.RecommendationContext;
+import io.nudge.profile.ProfileSettings;
+import io.nudge.profile.ProfileUpdater;
+import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.InteractionEvent;
+import io.nudge.traffic.ClickstreamGenerator;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * JMH micro-benchmarks of the domain's hot paths, the code every event and every page view runs: one profile
+ * update, and one recommendation (every offer of a 500-offer catalogue scored, five picked, items ranked).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class HotPaths {
+
+    /** Synthetic events of 1,000 customers, applied in turn to their evolving profiles. */
+    @State(Scope.Thread)
+    public static class Events {
+        final ProfileUpdater updater = new ProfileUpdater(ProfileSettings.defaults());
+        final List<InteractionEvent> events = new ArrayList<>();
+        final Map<String, CustomerProfile> profiles = new HashMap<>();
+        int next;
+
+        @Setup(Level.Trial)
+        public void generate() {
+            ClickstreamGenerator shoppers = new ClickstreamGenerator(1, 1_000, 0.0, ClickstreamGenerator.Funnel.DEFAULT);
+            Instant at = Instant.parse("2026-11-01T00:00:00Z");
+            while (events.size() < 100_000) {
+                events.addAll(shoppers.nextSession(at));
+                at = at.plusSeconds(30);
+            }
+        }
+    }
+
+    @Benchmark
+    public CustomerProfile profileUpdatePerEvent(Events state) {
+        InteractionEvent event = state.events.get(state.next++ % state.events.size());
+        CustomerProfile updated = state.updater.apply(state.profiles.get(event.getCustomerId()), event);
+        state.profiles.put(event.getCustomerId(), updated);
+        return updated;
+    }
+
+    /** 1,000 customers' profiles and a 500-offer catalogue, as the serving benchmark has them. */
+    @State(Scope.Thread)
+    public static class Catalogue {
+        final NextBestOffers nextBestOffers = NextBestOffers.from(NudgeConfig.defaults());
+        final List<CustomerProfile> profiles = new ArrayList<>();
+        NextBestOffers.Market market;
+        int next;
+
+        @Setup(Level.Trial)
+        public void load() {
+            BenchData.Shoppers shoppers = new BenchData.Shoppers(NudgeConfig.defaults(), 1_000, 1);
+            for (int customer = 0; customer < 1_000; customer++) {
+                profiles.add(shoppers.profileOf(customer));
+            }
+            market = new NextBestOffers.Market(BenchData.offers(500, 1), CrossSell.NONE, Map.of(), List.of());
+        }
+    }
+
+    @Benchmark
+    public NextBestOffers.Result recommendationPerPageView(Catalogue state) {
+        CustomerProfile profile = state.profiles.get(state.next++ % state.profiles.size());
+        return state.nextBestOffers.recommend(profile.getProfileKey(), profile,
+                new RecommendationContext("product", "garden", "garden-001", List.of()), "web", profile.getLastSeen(), 5, state.market);
+    }
+}
