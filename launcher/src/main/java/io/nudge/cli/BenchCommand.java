@@ -8,6 +8,7 @@ import io.nudge.config.NudgeConfig;
 import io.nudge.kafka.LocalKafkaBroker;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
 /** Benchmarks that print figures; each compares Nudge with the ceiling measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks under load-tests/: each prints its figures and their ratio to a baseline measured in the same run.",
-        subcommands = {BenchCommand.Serving.class, BenchCommand.Pipeline.class, BenchCommand.Freshness.class, BenchCommand.Rebuild.class, BenchCommand.Micro.class})
+        subcommands = {BenchCommand.All.class, BenchCommand.Serving.class, BenchCommand.Pipeline.class, BenchCommand.Freshness.class, BenchCommand.Rebuild.class,
+                BenchCommand.Micro.class})
 final class BenchCommand implements Runnable {
 
     @Spec
@@ -69,7 +71,7 @@ final class BenchCommand implements Runnable {
         int offers;
 
         @Option(names = "--rates", split = ",", defaultValue = "1000,5000,10000", description = "Fixed arrival rates, req/s (default: ${DEFAULT-VALUE}).")
-        java.util.List<Integer> rates;
+        List<Integer> rates;
 
         @Option(names = "--seconds", defaultValue = "10", description = "Length of each load phase (default: ${DEFAULT-VALUE}).")
         int seconds;
@@ -275,6 +277,37 @@ final class BenchCommand implements Runnable {
                         result.getScoreError(), result.getScoreUnit());
             }
             out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "all", mixinStandardHelpOptions = true,
+            description = {"Every benchmark in turn, each printing its figures: serving, pipeline, freshness, rebuild, micro (about 15 min).",
+                    "--quick runs them smaller and shorter (under 5 min)."})
+    static final class All implements Callable<Integer> {
+
+        @Option(names = "--quick", description = "Smaller data and shorter phases.")
+        boolean quick;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            List<List<String>> runs = quick
+                    ? List.of(List.of("serving", "--profiles", "100000", "--rates", "1000,5000", "--seconds", "5"),
+                            List.of("pipeline", "--events", "100000", "--customers", "20000"),
+                            List.of("freshness", "--rate", "1000", "--seconds", "10"),
+                            List.of("rebuild", "--profiles", "200000"),
+                            List.of("micro", "--quick"))
+                    : List.of(List.of("serving"), List.of("pipeline"), List.of("freshness"), List.of("rebuild"), List.of("micro"));
+            CommandLine bench = spec.parent().commandLine();
+            for (List<String> run : runs) {
+                int exit = bench.execute(run.toArray(String[]::new));
+                if (exit != 0) {
+                    return exit;
+                }
+            }
             return 0;
         }
     }
