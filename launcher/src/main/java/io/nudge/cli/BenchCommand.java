@@ -255,7 +255,7 @@ final class BenchCommand implements Runnable {
             description = "JMH micro-benchmarks of the hot domain paths: one profile update, one recommendation over 500 offers.")
     static final class Micro implements Callable<Integer> {
 
-        @Option(names = "--quick", description = "One short warm-up and three short measurements instead of JMH's full run.")
+        @Option(names = "--quick", description = "Three one-second warm-ups and measurements instead of the full run.")
         boolean quick;
 
         @Spec
@@ -266,7 +266,7 @@ final class BenchCommand implements Runnable {
             org.openjdk.jmh.runner.options.ChainedOptionsBuilder options = new org.openjdk.jmh.runner.options.OptionsBuilder()
                     .include(io.nudge.bench.HotPaths.class.getName());
             if (quick) {
-                options.warmupIterations(1).warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+                options.warmupIterations(3).warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
                         .measurementIterations(3).measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1));
             }
             PrintWriter out = spec.commandLine().getOut();
