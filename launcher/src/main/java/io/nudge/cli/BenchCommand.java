@@ -31,7 +31,23 @@ final class BenchCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** The options of every benchmark that needs a Kafka cluster. */
+    /** What every benchmark takes: the seed of its data and traffic, the Kafka cluster, and the settings. */
+    static final class Setup {
+        @Option(names = "--seed", defaultValue = "1", description = "Seed of the generated data, traffic and requests (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @CommandLine.ArgGroup(exclusive = false, heading = "Kafka%n")
+        Broker broker = new Broker();
+
+        @Mixin
+        ConfigOptions options;
+
+        <T> T withKafka(BrokerTask<T> benchmark) throws Exception {
+            return broker.with(options.load(), benchmark);
+        }
+    }
+
+    /** The Kafka cluster a benchmark uses: a local broker of its own, or the one given. */
     static final class Broker {
         @Option(names = "--work-dir", defaultValue = ".nudge/bench",
                 description = "Where the local broker keeps its log; wiped at start (default: ${DEFAULT-VALUE}).")
@@ -76,14 +92,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "10", description = "Length of each load phase (default: ${DEFAULT-VALUE}).")
         int seconds;
 
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of the data and the requests (default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        @CommandLine.ArgGroup(exclusive = false, heading = "Kafka%n")
-        Broker broker = new Broker();
 
         @Mixin
-        ConfigOptions options;
+        Setup setup;
 
         @Spec
         CommandLine.Model.CommandSpec spec;
@@ -93,8 +104,8 @@ final class BenchCommand implements Runnable {
             if (profiles < 1 || offers < 1 || seconds < 1 || rates.stream().anyMatch(rate -> rate < 1)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--profiles, --offers, --seconds and every rate must be at least 1");
             }
-            ServingBenchmark.Result result = broker.with(options.load(), config -> ServingBenchmark.run(config, profiles, offers, rates,
-                    java.time.Duration.ofSeconds(seconds), seed, spec.commandLine().getErr()));
+            ServingBenchmark.Result result = setup.withKafka(config -> ServingBenchmark.run(config, profiles, offers, rates,
+                    java.time.Duration.ofSeconds(seconds), setup.seed, spec.commandLine().getErr()));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%nRecommendations endpoint, %,d profiles, %,d offers, %,d-byte answers; %s%n", result.profiles(), result.offers(),
                     result.bodyBytes(), Machine.describe());
@@ -124,14 +135,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--parallelism", defaultValue = "1", description = "Parallelism of both jobs (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of the traffic (default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        @CommandLine.ArgGroup(exclusive = false, heading = "Kafka%n")
-        Broker broker = new Broker();
 
         @Mixin
-        ConfigOptions options;
+        Setup setup;
 
         @Spec
         CommandLine.Model.CommandSpec spec;
@@ -141,8 +147,8 @@ final class BenchCommand implements Runnable {
             if (events < 1 || customers < 1 || parallelism < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--events, --customers and --parallelism must be at least 1");
             }
-            PipelineBenchmark.Result result = broker.with(options.load(), config -> PipelineBenchmark.run(config, events, customers, parallelism,
-                    seed, broker.workDir.resolve("checkpoints"), spec.commandLine().getErr()));
+            PipelineBenchmark.Result result = setup.withKafka(config -> PipelineBenchmark.run(config, events, customers, parallelism,
+                    setup.seed, setup.broker.workDir.resolve("checkpoints"), spec.commandLine().getErr()));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%nPipeline, %,d events from %,d customers and visitors, parallelism %d; %s%n", result.events(), result.profiles(),
                     parallelism, Machine.describe());
@@ -167,14 +173,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "30", description = "How long to measure (default: ${DEFAULT-VALUE}).")
         int seconds;
 
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of the traffic (default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        @Option(names = "--work-dir", defaultValue = ".nudge/bench", description = "The local stack's data; wiped at start (default: ${DEFAULT-VALUE}).")
-        Path workDir;
 
         @Mixin
-        ConfigOptions options;
+        Setup setup;
 
         @Spec
         CommandLine.Model.CommandSpec spec;
@@ -184,10 +185,13 @@ final class BenchCommand implements Runnable {
             if (rate < 1 || seconds < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--rate and --seconds must be at least 1");
             }
-            DemoCommand.wipe(workDir);
+            if (setup.broker.bootstrapServers != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "freshness runs on the local stack; --bootstrap-servers does not apply");
+            }
+            DemoCommand.wipe(setup.broker.workDir);
             FreshnessBenchmark.Result result;
-            try (LocalStack stack = LocalStack.start(workDir, options.load().with(NudgeConfig.HTTP_PORT, 0))) {
-                result = FreshnessBenchmark.run(stack.config(), stack.api(), rate, java.time.Duration.ofSeconds(seconds), seed,
+            try (LocalStack stack = LocalStack.start(setup.broker.workDir, setup.options.load().with(NudgeConfig.HTTP_PORT, 0))) {
+                result = FreshnessBenchmark.run(stack.config(), stack.api(), rate, java.time.Duration.ofSeconds(seconds), setup.seed,
                         spec.commandLine().getErr());
             }
             PrintWriter out = spec.commandLine().getOut();
@@ -218,14 +222,9 @@ final class BenchCommand implements Runnable {
         @Option(names = "--profiles", defaultValue = "1000000", description = "Customers' profiles to write and rebuild (default: ${DEFAULT-VALUE}).")
         int profiles;
 
-        @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic shoppers (default: ${DEFAULT-VALUE}).")
-        long seed;
-
-        @CommandLine.ArgGroup(exclusive = false, heading = "Kafka%n")
-        Broker broker = new Broker();
 
         @Mixin
-        ConfigOptions options;
+        Setup setup;
 
         @Spec
         CommandLine.Model.CommandSpec spec;
@@ -236,8 +235,7 @@ final class BenchCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--profiles must be at least 1");
             }
             PrintWriter err = spec.commandLine().getErr();
-            ServingRebuildBenchmark.Result result = broker.with(options.load(),
-                    config -> ServingRebuildBenchmark.run(config, profiles, seed, err));
+            ServingRebuildBenchmark.Result result = setup.withKafka(config -> ServingRebuildBenchmark.run(config, profiles, setup.seed, err));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%nServing store rebuild, %,d profiles (%,d MB of changelog, %,d bytes per record)%n", result.profiles(),
                     result.changelogBytes() >> 20, result.changelogBytes() / result.profiles());
