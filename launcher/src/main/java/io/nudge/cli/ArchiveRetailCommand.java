@@ -2,14 +2,12 @@ package io.nudge.cli;
 
 import io.nudge.evaluation.RetailTransactions;
 import io.nudge.schemas.InteractionEvent;
+import io.nudge.traffic.EventFile;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.avro.file.CodecFactory;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,11 +35,9 @@ final class ArchiveRetailCommand implements Callable<Integer> {
         PrintWriter progress = spec.commandLine().getErr();
         RetailTransactions.Read read = RetailTransactions.read(data, lines -> progress.printf("\rread %,d lines", lines).flush());
         List<InteractionEvent> events = read.events().stream().sorted(Comparator.comparing(InteractionEvent::getEventTime)).toList();
-        try (DataFileWriter<InteractionEvent> writer = new DataFileWriter<>(new SpecificDatumWriter<>(InteractionEvent.class))) {
-            writer.setCodec(CodecFactory.deflateCodec(6));
-            writer.create(InteractionEvent.SCHEMA$, out.toFile());
+        try (EventFile file = EventFile.create(out)) {
             for (InteractionEvent event : events) {
-                writer.append(event);
+                file.append(event);
             }
         }
         spec.commandLine().getOut().printf("%nWrote %,d purchase events to %s (skipped: %s)%n", events.size(), out, read.skipped());

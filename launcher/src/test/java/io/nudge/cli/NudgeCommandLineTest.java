@@ -61,4 +61,33 @@ class NudgeCommandLineTest {
         assertEquals(CommandLine.ExitCode.USAGE, run.exitCode());
         assertTrue(run.err().contains("teleport"), run.err());
     }
+
+    @Test
+    void generatedHistoryIsAValidAvroArchiveOfTheAskedSize(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("traffic.avro");
+        Run generated = run("generate", "--out", file.toString(), "--events", "5000", "--customers", "200", "--late", "0.01");
+
+        assertEquals(0, generated.exitCode(), generated.err());
+        long count = 0;
+        long late = 0;
+        java.time.Instant newest = java.time.Instant.EPOCH;
+        try (org.apache.avro.file.DataFileReader<io.nudge.schemas.InteractionEvent> reader = new org.apache.avro.file.DataFileReader<>(
+                file.toFile(), new org.apache.avro.specific.SpecificDatumReader<>(io.nudge.schemas.InteractionEvent.class))) {
+            for (io.nudge.schemas.InteractionEvent event : reader) {
+                assertEquals(List.of(), io.nudge.events.EventValidator.validate(event), event.toString());
+                late += newest.minus(java.time.Duration.ofMinutes(10)).isAfter(event.getEventTime()) ? 1 : 0;
+                newest = event.getEventTime().isAfter(newest) ? event.getEventTime() : newest;
+                count++;
+            }
+        }
+        assertEquals(5000, count);
+        assertTrue(late > 10 && late < 100, late + " late events");
+    }
+
+    @Test
+    void benchmarksRefuseNonsenseSizes() {
+        Run bench = run("bench", "rebuild", "--profiles", "0");
+        assertEquals(CommandLine.ExitCode.USAGE, bench.exitCode());
+        assertTrue(bench.err().contains("--profiles must be at least 1"), bench.err());
+    }
 }

@@ -72,7 +72,7 @@ final class BenchData {
 
         Shoppers(NudgeConfig config, int customers, long seed) {
             this.updater = new ProfileUpdater(ProfileSettings.from(config));
-            this.sessions = new ClickstreamGenerator(seed, customers, 0.0, ClickstreamGenerator.Funnel.DEFAULT);
+            this.sessions = new ClickstreamGenerator(seed, customers, ClickstreamGenerator.Behaviour.DEFAULT.withAnonymousShare(0));
             this.random = new SplittableRandom(seed);
         }
 

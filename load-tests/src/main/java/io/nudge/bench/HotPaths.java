@@ -48,7 +48,7 @@ public class HotPaths {
 
         @Setup(Level.Trial)
         public void generate() {
-            ClickstreamGenerator shoppers = new ClickstreamGenerator(1, 1_000, 0.0, ClickstreamGenerator.Funnel.DEFAULT);
+            ClickstreamGenerator shoppers = new ClickstreamGenerator(1, 1_000, ClickstreamGenerator.Behaviour.DEFAULT.withAnonymousShare(0));
             Instant at = Instant.parse("2026-11-01T00:00:00Z");
             while (events.size() < 100_000) {
                 events.addAll(shoppers.nextSession(at));

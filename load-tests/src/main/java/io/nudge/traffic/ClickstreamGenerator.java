@@ -21,24 +21,47 @@ public final class ClickstreamGenerator {
         public static final Funnel DEFAULT = new Funnel(0.35, 0.6, 0.7);
     }
 
+    /**
+     * How shoppers behave beyond the funnel. Per session: {@code anonymousShare} browse without logging in, and
+     * {@code loginShare} of those log in part-way (an identify event, then both ids). Per product view:
+     * {@code impressionShare} see an offer of the category, {@code clickShare} of those click it. Per event:
+     * {@code outOfOrderShare} carry an event time up to 4 s earlier than their place in the stream (within the
+     * watermark bound), {@code lateShare} one 20 minutes earlier (beyond the allowed lateness).
+     */
+    public record Behaviour(double anonymousShare, double loginShare, Funnel funnel, double impressionShare, double clickShare,
+                            double outOfOrderShare, double lateShare) {
+        public static final Behaviour DEFAULT = new Behaviour(0.2, 0.3, Funnel.DEFAULT, 0.3, 0.1, 0.0, 0.0);
+
+        public Behaviour withAnonymousShare(double share) {
+            return new Behaviour(share, loginShare, funnel, impressionShare, clickShare, outOfOrderShare, lateShare);
+        }
+
+        public Behaviour withDisorder(double outOfOrder, double late) {
+            return new Behaviour(anonymousShare, loginShare, funnel, impressionShare, clickShare, outOfOrder, late);
+        }
+    }
+
     private final SplittableRandom random;
     private final int customers;
-    private final double anonymousShare;
-    private final Funnel funnel;
+    private final Behaviour behaviour;
     private long sequence;
 
-    public ClickstreamGenerator(long seed, int customers, double anonymousShare, Funnel funnel) {
+    public ClickstreamGenerator(long seed, int customers, Behaviour behaviour) {
         if (customers < 1) {
             throw new IllegalArgumentException("customers must be at least 1, got " + customers);
         }
         this.random = new SplittableRandom(seed);
         this.customers = customers;
-        this.anonymousShare = anonymousShare;
-        this.funnel = funnel;
+        this.behaviour = behaviour;
     }
 
     public ClickstreamGenerator(long seed, int customers) {
-        this(seed, customers, 0.2, Funnel.DEFAULT);
+        this(seed, customers, Behaviour.DEFAULT);
+    }
+
+    /** The offers a category's product pages show in generated traffic. */
+    public static String offerOf(String category, int index) {
+        return category + "-offer-" + index;
     }
 
     public static String customerId(int index) {
@@ -57,10 +80,15 @@ public final class ClickstreamGenerator {
 
     /** One visit of customer {@code customer} (an index below the number of customers), or of an anonymous visitor. */
     public List<InteractionEvent> nextSession(int customer, Instant start) {
+        return disordered(session(customer, start));
+    }
+
+    private List<InteractionEvent> session(int customer, Instant start) {
         if (customer < 0 || customer >= customers) {
             throw new IllegalArgumentException("customer index must be in [0, " + customers + "), got " + customer);
         }
-        boolean anonymous = random.nextDouble() < anonymousShare;
+        boolean anonymous = random.nextDouble() < behaviour.anonymousShare();
+        boolean logsIn = anonymous && random.nextDouble() < behaviour.loginShare();
         String sessionId = "s-" + Long.toString(++sequence, 36) + "-" + Integer.toString(random.nextInt(1 << 20), 36);
         Visitor visitor = anonymous
                 ? new Visitor(null, "anon-" + Integer.toString(random.nextInt(1 << 30), 36), sessionId)
@@ -75,12 +103,25 @@ public final class ClickstreamGenerator {
         String lastCategory = null;
         for (int i = 0; i < views; i++) {
             at = at.plus(think());
+            if (logsIn && i == views / 2) {
+                visitor = visitor.loggedInAs(customerId(customer));
+                events.add(visitor.event(EventType.IDENTIFY, at).setPage("login").build());
+                at = at.plus(think());
+            }
             lastCategory = random.nextDouble() < 0.7 ? favourite : ShopCatalogue.CATEGORIES.get(random.nextInt(ShopCatalogue.CATEGORIES.size()));
             lastItem = ShopCatalogue.item(lastCategory, popularIndex(ShopCatalogue.ITEMS_PER_CATEGORY));
             events.add(visitor.event(EventType.PRODUCT_VIEW, at).setItemId(lastItem).setCategory(lastCategory)
                     .setPrice(ShopCatalogue.price(lastItem)).setCurrency("GBP").setPage("product").build());
+            if (random.nextDouble() < behaviour.impressionShare()) {
+                String offer = offerOf(lastCategory, random.nextInt(3));
+                events.add(visitor.event(EventType.OFFER_IMPRESSION, at).setOfferId(offer).setCategory(lastCategory).setPage("product").build());
+                if (random.nextDouble() < behaviour.clickShare()) {
+                    at = at.plus(think());
+                    events.add(visitor.event(EventType.OFFER_CLICK, at).setOfferId(offer).setCategory(lastCategory).setPage("product").build());
+                }
+            }
         }
-        if (random.nextDouble() >= funnel.addToCart()) {
+        if (random.nextDouble() >= behaviour.funnel().addToCart()) {
             return events;
         }
         int quantity = 1 + random.nextInt(3);
@@ -88,18 +129,34 @@ public final class ClickstreamGenerator {
         at = at.plus(think());
         events.add(visitor.event(EventType.ADD_TO_CART, at).setItemId(lastItem).setCategory(lastCategory)
                 .setPrice(price).setCurrency("GBP").setQuantity(quantity).setPage("product").build());
-        if (random.nextDouble() >= funnel.checkout()) {
+        if (random.nextDouble() >= behaviour.funnel().checkout()) {
             return events; // abandoned cart
         }
         at = at.plus(think());
         events.add(visitor.event(EventType.CHECKOUT_START, at).setPage("checkout").build());
-        if (random.nextDouble() >= funnel.purchase()) {
+        if (random.nextDouble() >= behaviour.funnel().purchase()) {
             return events;
         }
         at = at.plus(think());
         events.add(visitor.event(EventType.PURCHASE, at).setItemId(lastItem).setCategory(lastCategory).setPrice(price)
                 .setCurrency("GBP").setQuantity(quantity).setPage("confirmation")
                 .setAttributes(Map.of("orderId", "o-" + sessionId)).build());
+        return events;
+    }
+
+    /** Moves some event times earlier than their place in the stream, as clocks and retries do. */
+    private List<InteractionEvent> disordered(List<InteractionEvent> events) {
+        if (behaviour.outOfOrderShare() == 0 && behaviour.lateShare() == 0) {
+            return events;
+        }
+        for (InteractionEvent event : events) {
+            double draw = random.nextDouble();
+            if (draw < behaviour.lateShare()) {
+                event.setEventTime(event.getEventTime().minus(Duration.ofMinutes(20)));
+            } else if (draw < behaviour.lateShare() + behaviour.outOfOrderShare()) {
+                event.setEventTime(event.getEventTime().minusMillis(1 + random.nextInt(4_000)));
+            }
+        }
         return events;
     }
 
@@ -130,6 +187,11 @@ public final class ClickstreamGenerator {
             this.customerId = customerId;
             this.anonymousId = anonymousId;
             this.sessionId = sessionId;
+        }
+
+        /** After a login: both ids on every event, so that the visitor's history follows them. */
+        Visitor loggedInAs(String customer) {
+            return new Visitor(customer, anonymousId, sessionId);
         }
 
         InteractionEvent.Builder event(EventType type, Instant at) {

@@ -56,4 +56,55 @@ class ClickstreamGeneratorTest {
         assertTrue(views.size() > 20, "customer-0001 is among the most active: " + views.size());
         assertTrue(inFavourite > views.size() * 0.6, inFavourite + " of " + views.size());
     }
+
+    @Test
+    void someVisitorsLogInAndCarryBothIdsFromThen() {
+        List<InteractionEvent> events = sessions(11, 2_000);
+        List<InteractionEvent> logins = events.stream().filter(e -> e.getType() == EventType.IDENTIFY).toList();
+        assertTrue(logins.size() > 50 && logins.size() < 200, "about 0.2 x 0.3 of sessions log in: " + logins.size());
+        InteractionEvent login = logins.get(0);
+        List<InteractionEvent> session = events.stream().filter(e -> e.getSessionId().equals(login.getSessionId())).toList();
+        int at = session.indexOf(login);
+        assertTrue(session.subList(0, at).stream().allMatch(e -> e.getCustomerId() == null), "anonymous before the login");
+        assertTrue(session.subList(at, session.size()).stream().allMatch(e -> login.getCustomerId().equals(e.getCustomerId())
+                && login.getAnonymousId().equals(e.getAnonymousId())), "both ids from the login on");
+    }
+
+    @Test
+    void productPagesShowOffersOfTheirCategoryAndSomeAreClicked() {
+        List<InteractionEvent> events = sessions(5, 2_000);
+        long views = events.stream().filter(e -> e.getType() == EventType.PRODUCT_VIEW).count();
+        List<InteractionEvent> impressions = events.stream().filter(e -> e.getType() == EventType.OFFER_IMPRESSION).toList();
+        long clicks = events.stream().filter(e -> e.getType() == EventType.OFFER_CLICK).count();
+        assertTrue(impressions.size() > views * 0.2 && impressions.size() < views * 0.4, impressions.size() + " impressions for " + views + " views");
+        assertTrue(clicks > impressions.size() * 0.05 && clicks < impressions.size() * 0.15, clicks + " clicks");
+        assertTrue(impressions.stream().allMatch(e -> e.getOfferId().startsWith(e.getCategory() + "-offer-")));
+    }
+
+    @Test
+    void disorderMovesSomeEventTimesEarlierThanTheirPlaceInTheStream() {
+        ClickstreamGenerator generator = new ClickstreamGenerator(9, 300, ClickstreamGenerator.Behaviour.DEFAULT.withDisorder(0.1, 0.01));
+        List<InteractionEvent> events = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            events.addAll(generator.nextSession(START.plusSeconds(i * 60L)));
+        }
+        long outOfOrder = 0;
+        long late = 0;
+        Instant newest = START;
+        for (InteractionEvent event : events) {
+            java.time.Duration behind = java.time.Duration.between(event.getEventTime(), newest);
+            if (behind.compareTo(java.time.Duration.ofMinutes(10)) > 0) {
+                late++;
+            } else if (behind.compareTo(java.time.Duration.ZERO) > 0) {
+                outOfOrder++;
+                assertTrue(behind.compareTo(java.time.Duration.ofSeconds(4)) <= 0, "within the watermark bound: " + behind);
+            }
+            newest = event.getEventTime().isAfter(newest) ? event.getEventTime() : newest;
+        }
+        // A shift of up to 4 s puts an event behind its predecessor only when that one came less than 4 s before.
+        assertTrue(outOfOrder > events.size() * 0.01, outOfOrder + " out of order of " + events.size());
+        assertTrue(late > events.size() * 0.005 && late < events.size() * 0.02, late + " late of " + events.size());
+        assertEquals(List.of(), new ClickstreamGenerator(9, 300).nextSession(START).stream()
+                .filter(e -> e.getEventTime().isBefore(START)).toList(), "no disorder unless asked for");
+    }
 }
