@@ -65,10 +65,17 @@ public final class OfferScorer implements Serializable {
         List<ScoredOffer> candidates = new ArrayList<>();
         for (Offer offer : offers) {
             if (isEligible(offer, request, signals) && !isExcluded(offer, request.personalised() ? request.profile() : null)) {
-                candidates.add(score(offer, request, signals, trendingCategories));
+                candidates.add(score(offer, request, signals, trendingCategories, null));
             }
         }
-        return diversify(candidates, request.limit());
+        List<ScoredOffer> explained = new ArrayList<>();
+        for (ScoredOffer pick : diversify(candidates, request.limit())) {
+            Map<String, Double> factors = new LinkedHashMap<>();
+            score(pick.offer(), request, signals, trendingCategories, factors);
+            factors.put("diversity", pick.factors().get("diversity"));
+            explained.add(new ScoredOffer(pick.offer(), pick.score(), factors));
+        }
+        return explained;
     }
 
     static boolean isEligible(Offer offer, Request request, Signals signals) {
@@ -121,17 +128,21 @@ public final class OfferScorer implements Serializable {
         return profile.getRecentOrders().stream().anyMatch(order -> order.getItemIds().stream().anyMatch(itemIds::contains));
     }
 
-    private static ScoredOffer score(Offer offer, Request request, Signals signals, Map<String, Double> trendingCategories) {
-        Map<String, Double> factors = new LinkedHashMap<>();
-        factors.put("baseline", BASELINE);
+    /**
+     * The offer's score; with {@code factors} (explain), each factor that contributes is also recorded there. Ranking
+     * scores every offer of the catalogue without them, and only the offers picked are scored again with them.
+     */
+    private static ScoredOffer score(Offer offer, Request request, Signals signals, Map<String, Double> trendingCategories,
+                                     Map<String, Double> factors) {
+        double relevance = factor(factors, "baseline", BASELINE);
         String category = offer.getCategory();
         RecommendationContext context = request.context();
         if (category != null) {
-            put(factors, "categoryAffinity", CATEGORY_AFFINITY * signals.normalisedAffinity(category));
-            put(factors, "pageCategory", category.equals(context.category()) ? PAGE_CATEGORY : 0);
-            put(factors, "sessionFocus", SESSION_FOCUS * signals.sessionShare(category));
-            put(factors, "trending", TRENDING * trendingCategories.getOrDefault(category, 0.0));
-            put(factors, "cartComplement", signals.cartCategories.contains(category) ? CART_COMPLEMENT / 2 : 0);
+            relevance += factor(factors, "categoryAffinity", CATEGORY_AFFINITY * signals.normalisedAffinity(category));
+            relevance += factor(factors, "pageCategory", category.equals(context.category()) ? PAGE_CATEGORY : 0);
+            relevance += factor(factors, "sessionFocus", SESSION_FOCUS * signals.sessionShare(category));
+            relevance += factor(factors, "trending", TRENDING * trendingCategories.getOrDefault(category, 0.0));
+            relevance += factor(factors, "cartComplement", signals.cartCategories.contains(category) ? CART_COMPLEMENT / 2 : 0);
         }
         double itemInterest = 0;
         double viewed = 0;
@@ -141,24 +152,33 @@ public final class OfferScorer implements Serializable {
             viewed = signals.viewedItems.contains(item) ? RECENTLY_VIEWED : viewed;
             complement = Math.max(complement, signals.cartNeighbours.getOrDefault(item, 0.0));
         }
-        put(factors, "itemInterest", ITEM_INTEREST * itemInterest);
-        put(factors, "recentlyViewed", viewed);
+        relevance += factor(factors, "itemInterest", ITEM_INTEREST * itemInterest);
+        relevance += factor(factors, "recentlyViewed", viewed);
         if (complement > 0) {
-            factors.merge("cartComplement", CART_COMPLEMENT * complement, Double::sum);
+            relevance += CART_COMPLEMENT * complement;
+            if (factors != null) {
+                factors.merge("cartComplement", CART_COMPLEMENT * complement, Double::sum);
+            }
         }
-        put(factors, "pageItem", context.item() != null && offer.getItemIds().contains(context.item()) ? PAGE_ITEM : 0);
+        relevance += factor(factors, "pageItem", context.item() != null && offer.getItemIds().contains(context.item()) ? PAGE_ITEM : 0);
 
-        double relevance = factors.values().stream().mapToDouble(Double::doubleValue).sum();
         double fatigue = fatigue(request.personalised() ? request.profile() : null, offer.getOfferId());
-        factors.put("businessValue", offer.getBusinessValue());
-        factors.put("fatigue", fatigue);
-        return new ScoredOffer(offer, relevance * offer.getBusinessValue() * fatigue, factors);
+        if (factors != null) {
+            factors.put("businessValue", offer.getBusinessValue());
+            factors.put("fatigue", fatigue);
+        }
+        return new ScoredOffer(offer, relevance * offer.getBusinessValue() * fatigue, factors == null ? Map.of() : factors);
     }
 
-    private static void put(Map<String, Double> factors, String name, double value) {
-        if (value > 0) {
+    /** A relevance factor's value where it contributes (is positive), else 0; recorded when explaining. */
+    private static double factor(Map<String, Double> factors, String name, double value) {
+        if (value <= 0) {
+            return 0;
+        }
+        if (factors != null) {
             factors.put(name, value);
         }
+        return value;
     }
 
     static double fatigue(CustomerProfile profile, String offerId) {
@@ -171,6 +191,7 @@ public final class OfferScorer implements Serializable {
     }
 
     /** Greedy: take the best, discount the rest of its category, repeat. */
+    /** @return the picks, each with its score after the diversity penalty and that penalty as its only factor */
     private static List<ScoredOffer> diversify(List<ScoredOffer> candidates, int limit) {
         List<ScoredOffer> remaining = new ArrayList<>(candidates);
         Map<String, Integer> chosenPerCategory = new HashMap<>();
@@ -182,20 +203,19 @@ public final class OfferScorer implements Serializable {
             ScoredOffer best = null;
             for (int i = 0; i < remaining.size(); i++) {
                 ScoredOffer candidate = remaining.get(i);
-                double score = candidate.score() / candidate.factors().getOrDefault("diversity", 1.0) * diversityOf(candidate, chosenPerCategory);
+                double diversity = diversityOf(candidate, chosenPerCategory);
+                double score = candidate.score() * diversity;
                 if (best != null && score < best.score()) {
                     continue; // the common case, decided without the full comparison
                 }
-                ScoredOffer adjusted = new ScoredOffer(candidate.offer(), score, candidate.factors());
+                ScoredOffer adjusted = new ScoredOffer(candidate.offer(), score, Map.of("diversity", diversity));
                 if (best == null || BEST_FIRST.compare(adjusted, best) < 0) {
                     best = adjusted;
                     bestIndex = i;
                 }
             }
             remaining.remove(bestIndex);
-            Map<String, Double> factors = new LinkedHashMap<>(best.factors());
-            factors.put("diversity", diversityOf(best, chosenPerCategory));
-            chosen.add(new ScoredOffer(best.offer(), best.score(), factors));
+            chosen.add(best);
             if (best.offer().getCategory() != null) {
                 chosenPerCategory.merge(best.offer().getCategory(), 1, Integer::sum);
             }
