@@ -199,6 +199,7 @@ final class BenchCommand implements Runnable {
                     result.visible().getTotalCount(), Machine.describe());
             out.printf("  %-34s %8s %8s %8s%n", "", "p50 ms", "p99 ms", "max ms");
             print(out, "broker acknowledgement (baseline)", result.acknowledged());
+            print(out, "profile record in the changelog", result.inChangelog());
             print(out, "profile visible in the serving API", result.visible());
             if (result.probesLost() > 0) {
                 out.printf("  %,d probes never became visible within 30 s%n", result.probesLost());
