@@ -92,7 +92,6 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "10", description = "Length of each load phase (default: ${DEFAULT-VALUE}).")
         int seconds;
 
-
         @Mixin
         Setup setup;
 
@@ -135,7 +134,6 @@ final class BenchCommand implements Runnable {
         @Option(names = "--parallelism", defaultValue = "1", description = "Parallelism of both jobs (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
-
         @Mixin
         Setup setup;
 
@@ -172,7 +170,6 @@ final class BenchCommand implements Runnable {
 
         @Option(names = "--seconds", defaultValue = "30", description = "How long to measure (default: ${DEFAULT-VALUE}).")
         int seconds;
-
 
         @Mixin
         Setup setup;
@@ -222,7 +219,6 @@ final class BenchCommand implements Runnable {
 
         @Option(names = "--profiles", defaultValue = "1000000", description = "Customers' profiles to write and rebuild (default: ${DEFAULT-VALUE}).")
         int profiles;
-
 
         @Mixin
         Setup setup;
