@@ -190,8 +190,11 @@ public final class OfferScorer implements Serializable {
         return Math.pow(FATIGUE_PER_IMPRESSION, unanswered);
     }
 
-    /** Greedy: take the best, discount the rest of its category, repeat. */
-    /** @return the picks, each with its score after the diversity penalty and that penalty as its only factor */
+    /**
+     * Greedy: take the best, discount the rest of its category, repeat.
+     *
+     * @return the picks, each with its score after the diversity penalty and that penalty as its only factor
+     */
     private static List<ScoredOffer> diversify(List<ScoredOffer> candidates, int limit) {
         List<ScoredOffer> remaining = new ArrayList<>(candidates);
         Map<String, Integer> chosenPerCategory = new HashMap<>();

@@ -1,6 +1,7 @@
 package io.nudge.job;
 
 import io.nudge.config.NudgeConfig;
+import io.nudge.events.ProfileKeys;
 import io.nudge.job.events.EventRecordDeserializer;
 import io.nudge.job.events.SourceRecord;
 import io.nudge.job.profile.ProfileChange;
@@ -104,12 +105,8 @@ public final class KafkaEndpoints {
 
     /** Events as they are, to {@code topic}, with the changelog sinks' settings: the pipeline benchmark's pass-through output. */
     public static KafkaSink<InteractionEvent> eventCopySink(NudgeConfig config, String topic) {
-        return changelogSink(config, AvroRecordSerializer.records(topic, InteractionEvent.class, KafkaEndpoints::keyOf,
+        return changelogSink(config, AvroRecordSerializer.records(topic, InteractionEvent.class, ProfileKeys::of,
                 event -> event.getEventTime().toEpochMilli()));
-    }
-
-    private static String keyOf(InteractionEvent event) {
-        return event.getCustomerId() != null ? event.getCustomerId() : event.getAnonymousId();
     }
 
     private static <T> KafkaSink<T> changelogSink(NudgeConfig config, KafkaRecordSerializationSchema<T> serializer) {

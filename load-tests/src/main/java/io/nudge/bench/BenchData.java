@@ -118,7 +118,8 @@ final class BenchData {
         return offers;
     }
 
-    private static KafkaProducer<byte[], byte[]> producer(NudgeConfig config) {
+    /** A producer for bulk writes: large batches, a short linger. */
+    static KafkaProducer<byte[], byte[]> producer(NudgeConfig config) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
         props.put(ProducerConfig.LINGER_MS_CONFIG, "20");

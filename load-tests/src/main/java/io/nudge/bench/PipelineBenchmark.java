@@ -1,6 +1,7 @@
 package io.nudge.bench;
 
 import io.nudge.config.NudgeConfig;
+import io.nudge.events.ProfileKeys;
 import io.nudge.job.FlinkEnvironment;
 import io.nudge.job.KafkaEndpoints;
 import io.nudge.job.events.SourceRecord;
@@ -20,16 +21,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Sustained events/s through the personalization job (RocksDB, checkpoints every 10 s, the exactly-once outreach
@@ -94,9 +92,7 @@ public final class PipelineBenchmark {
 
     /** The rules a shop would run: cart abandonment (event-time timers) and a browse tip (on events). */
     private static void writeRules(NudgeConfig config) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = BenchData.producer(config)) {
             for (TriggerRule rule : List.of(
                     new TriggerRule("cart-abandoned", 1, RuleStatus.ACTIVE, """
                             {"name": "Cart abandoned", "when": {"kind": "absence", "first": {"type": "add_to_cart"}, "absent": {"type": "purchase"},
@@ -152,20 +148,16 @@ public final class PipelineBenchmark {
     /** Seeded shoppers' sessions, one every 100 ms of event time, as fast as the broker takes them. */
     private static Written writeEvents(NudgeConfig config, long count, int customers, long seed, PrintWriter progress) {
         ClickstreamGenerator shoppers = new ClickstreamGenerator(seed, customers);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         Instant latest = TRAFFIC_START;
         Set<String> profiles = new HashSet<>();
         long written = 0;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = BenchData.producer(config)) {
             for (long session = 0; written < count; session++) {
                 for (InteractionEvent event : shoppers.nextSession(TRAFFIC_START.plusMillis(session * 100))) {
                     if (written == count) {
                         break;
                     }
-                    String key = event.getCustomerId() != null ? event.getCustomerId() : event.getAnonymousId();
+                    String key = ProfileKeys.of(event);
                     profiles.add(key);
                     producer.send(new ProducerRecord<>(config.get(NudgeConfig.TOPIC_EVENTS), null, event.getEventTime().toEpochMilli(),
                             key.getBytes(StandardCharsets.UTF_8), Codecs.EVENTS.encode(event)));
