@@ -7,12 +7,12 @@ import io.nudge.job.events.SourceRecord;
 import io.nudge.job.profile.ProfileChange;
 import io.nudge.job.triggers.CatalogueChange;
 import io.nudge.job.triggers.CatalogueDeserializer;
-import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.DeadLetter;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.ItemAssociations;
 import io.nudge.schemas.OutreachAction;
 import io.nudge.schemas.Trending;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
@@ -21,6 +21,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** The job's Kafka source and sinks, configured from {@link NudgeConfig}. */
 public final class KafkaEndpoints {
@@ -87,8 +88,16 @@ public final class KafkaEndpoints {
      * from read_committed readers until the next checkpoint (see README, "Freshness versus exactly-once").
      */
     public static KafkaSink<ProfileChange> profileSink(NudgeConfig config) {
-        return changelogSink(config, new AvroRecordSerializer<>(config.get(NudgeConfig.TOPIC_PROFILES), CustomerProfile.class,
-                change -> change.key, change -> change.profile, profile -> profile.getLastSeen().toEpochMilli()));
+        return changelogSink(config, new EncodedProfiles(config.get(NudgeConfig.TOPIC_PROFILES)));
+    }
+
+    /** Profile changes arrive encoded (see {@link ProfileChange}); a deletion becomes a tombstone. */
+    private record EncodedProfiles(String topic) implements KafkaRecordSerializationSchema<ProfileChange> {
+        @Override
+        public ProducerRecord<byte[], byte[]> serialize(ProfileChange change, KafkaSinkContext context, Long ignored) {
+            return new ProducerRecord<>(topic, null, change.isDeletion() ? null : change.timestamp,
+                    change.key.getBytes(StandardCharsets.UTF_8), change.encoded);
+        }
     }
 
     /** At least once, like profiles: each record carries the item's sequence number. */

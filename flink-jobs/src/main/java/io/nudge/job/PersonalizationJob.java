@@ -37,7 +37,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindows;
 
 /**
  * The personalization job: events in; profiles, item associations, trending items and dead letters out.
@@ -49,7 +48,7 @@ import org.apache.flink.streaming.api.windowing.assigners.SlidingEventTimeWindow
  *                                                   │                       (linked: forwarded) ─────────────┤
  *                                                   ├─ customer only ───────────── keyBy(customerId) ─ UpdateCustomer ─▶ profiles
  *                                                   │                 item pairs from both ─ keyBy(item) ─ LearnAssociations ─▶ associations
- *                                                   └─ per category and '*' ─ keyBy(scope, item) ─ sliding windows ─ keyBy(scope, window) ─ RankTrending ─▶ trending
+ *                                                   └─ per category and '*' ─ keyBy(scope, item) ─ CountItem (sliding windows) ─ keyBy(scope, window) ─ RankTrending ─▶ trending
  * </pre>
  *
  * The source and sinks come in through the constructor, so the live job, replays and tests run the same graph
@@ -199,10 +198,9 @@ public final class PersonalizationJob {
                 .returns(ScopedEvent.class)
                 .uid("trending-scopes")
                 .name("popularity scopes")
-                .keyBy(scoped -> scoped.scope + "|" + scoped.event.getItemId())
-                .window(SlidingEventTimeWindows.of(config.get(NudgeConfig.TRENDING_WINDOW), config.get(NudgeConfig.TRENDING_SLIDE)))
-                .aggregate(new CountItem(), new CountItem.InWindow())
-                .uid("trending-item-windows")
+                .keyBy(ScopedEvent::itemKey)
+                .process(new CountItem(config.get(NudgeConfig.TRENDING_WINDOW), config.get(NudgeConfig.TRENDING_SLIDE)))
+                .uid("trending-item-counts")
                 .name("count items per window")
                 .keyBy(ItemWindowCount::rankingKey)
                 .process(new RankTrending(config.get(NudgeConfig.TRENDING_ITEMS_MAX)))

@@ -60,7 +60,7 @@ class UpdateCustomerTest {
     }
 
     static List<CustomerProfile> profiles(KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> h) {
-        return h.extractOutputValues().stream().filter(c -> !c.isDeletion()).map(c -> c.profile).toList();
+        return h.extractOutputValues().stream().filter(c -> !c.isDeletion()).map(ProfileChange::profile).toList();
     }
 
     @Test
@@ -109,7 +109,7 @@ class UpdateCustomerTest {
                 List<ProfileChange> out = h.extractOutputValues();
                 if (expected == null) {
                     expected = out;
-                    assertEquals(List.of("mug", "hose", "rake", "spade"), out.get(3).profile.getRecentlyViewed().stream()
+                    assertEquals(List.of("mug", "hose", "rake", "spade"), out.get(3).profile().getRecentlyViewed().stream()
                             .map(v -> v.getItemId().toString()).toList(), "applied by event time, then event id");
                 }
                 assertEquals(expected, out, "arrival order " + arrival);

@@ -62,8 +62,8 @@ class UpdateVisitorTest {
             assertTrue(toCustomer.stream().allMatch(input -> input.customerId.equals("alice")));
 
             ProfileChange pointer = changes(h).get(2);
-            assertEquals("alice", pointer.profile.getMergedInto(), "readers of the anonymous id are sent to the customer");
-            assertEquals(3, pointer.profile.getSequence());
+            assertEquals("alice", pointer.profile().getMergedInto(), "readers of the anonymous id are sent to the customer");
+            assertEquals(3, pointer.profile().getSequence());
         }
     }
 
