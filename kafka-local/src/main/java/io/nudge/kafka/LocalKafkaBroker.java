@@ -115,6 +115,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
         // Flink's transactional sinks may hold transactions open for a while across checkpoints.
         p.setProperty("transaction.max.timeout.ms", "900000");
         p.setProperty("log.cleaner.backoff.ms", "1000");
+        // Records carry their event time as timestamp, and replays and benchmarks write history that is days or
+        // years old. Kafka's time-based retention and segment rolling go by those timestamps: with the defaults
+        // (7 days) such records would be deleted before the job reads them, and every append would open a new
+        // segment. The local broker keeps everything.
+        p.setProperty("log.retention.ms", "-1");
+        p.setProperty("log.roll.ms", String.valueOf(Long.MAX_VALUE));
         try (Writer out = Files.newBufferedWriter(configFile)) {
             p.store(out, "Nudge local single-node KRaft broker");
         }

@@ -122,7 +122,7 @@ final class BenchCommand implements Runnable {
     @Command(name = "pipeline", mixinStandardHelpOptions = true,
             description = {"Events/s through the personalization job (RocksDB, checkpoints every 10 s, exactly-once outreach, two rules) "
                     + "against a pass-through job with the same source, decoding, sink and parallelism, over the same events in Kafka; "
-                    + "checkpoint size per profile."})
+                    + "the job's checkpoint durations and RocksDB state size per profile."})
     static final class Pipeline implements Callable<Integer> {
 
         @Option(names = "--events", defaultValue = "300000", description = "Events to push through (default: ${DEFAULT-VALUE}).")
@@ -153,10 +153,22 @@ final class BenchCommand implements Runnable {
             out.printf("  pass-through job (ceiling)  %,10.0f events/s  (%.1f s)%n", result.passThroughPerSecond(), result.passThrough().toMillis() / 1000.0);
             out.printf("  personalization job         %,10.0f events/s  (%.1f s)   %.2f x the ceiling%n", result.personalizationPerSecond(),
                     result.personalization().toMillis() / 1000.0, result.ratio());
-            out.printf("  largest checkpoint          %,10d MB        (%,d bytes per profile)%n", result.checkpointBytes() >> 20,
-                    result.checkpointBytesPerProfile());
+            printCheckpoints(out, result);
             out.flush();
             return 0;
+        }
+
+        private static void printCheckpoints(PrintWriter out, PipelineBenchmark.Result result) {
+            List<Long> millis = result.checkpoints().stream().map(checkpoint -> checkpoint.duration().toMillis()).sorted().toList();
+            if (millis.isEmpty()) {
+                out.println("  checkpoints                 none completed: run with more --events");
+                return;
+            }
+            out.printf("  checkpoints                 %d completed, duration median %,d ms, max %,d ms%n", millis.size(),
+                    millis.get(millis.size() / 2), millis.get(millis.size() - 1));
+            result.last().ifPresent(last -> out.printf("  RocksDB state               %,10.1f MB        at checkpoint %d, covering %,d profiles: "
+                    + "%,d bytes per profile (so %,d MB per 1M)%n", last.stateBytes() / 1e6, last.id(), last.profiles(),
+                    last.bytesPerProfile(), last.bytesPerProfile()));
         }
     }
 

@@ -15,15 +15,24 @@ import io.nudge.traffic.ClickstreamGenerator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Properties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,15 +42,18 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Sustained events/s through the personalization job (RocksDB, checkpoints every 10 s, the exactly-once outreach
  * sink, applying inputs on arrival as live) against a pass-through job with the same source, decoding, sink kind
  * and parallelism, both over the same events already in Kafka, run one after the other in this process. Also the
- * size of the job's RocksDB checkpoint per customer.
+ * job's checkpoints: how long they take and how large its RocksDB state is per customer.
  */
 public final class PipelineBenchmark {
 
     private static final Instant TRAFFIC_START = Instant.parse("2026-11-01T00:00:00Z");
     private static final String PASS_THROUGH_TOPIC = "bench-pass-through";
 
-    /** {@code profiles}: distinct customer and anonymous ids in the events; {@code checkpointBytes}: the largest the job's checkpoint directory grew. */
-    public record Result(long events, int profiles, Duration passThrough, Duration personalization, long checkpointBytes) {
+    /**
+     * @param profiles distinct customer and anonymous ids in the events
+     * @param checkpoints the personalization job's checkpoints, in order of completion
+     */
+    public record Result(long events, int profiles, Duration passThrough, Duration personalization, List<Checkpoint> checkpoints) {
         public double passThroughPerSecond() {
             return events / (passThrough.toNanos() / 1e9);
         }
@@ -50,12 +62,25 @@ public final class PipelineBenchmark {
             return events / (personalization.toNanos() / 1e9);
         }
 
-        public long checkpointBytesPerProfile() {
-            return checkpointBytes / Math.max(1, profiles);
-        }
-
         public double ratio() {
             return personalizationPerSecond() / passThroughPerSecond();
+        }
+
+        /** The last checkpoint with a count of the profiles it holds; empty when the run was too short for one. */
+        public java.util.Optional<Checkpoint> last() {
+            return checkpoints.stream().filter(checkpoint -> checkpoint.profiles() > 0).reduce((first, second) -> second);
+        }
+    }
+
+    /**
+     * One completed checkpoint of the personalization job.
+     *
+     * @param stateBytes the full size of the job's state in it (RocksDB files, incremental or not)
+     * @param profiles distinct customer and anonymous ids among the events it covers (up to the source offsets it committed)
+     */
+    public record Checkpoint(long id, Duration duration, long stateBytes, int profiles) {
+        public long bytesPerProfile() {
+            return stateBytes / Math.max(1, profiles);
         }
     }
 
@@ -80,14 +105,25 @@ public final class PipelineBenchmark {
                 .with(NudgeConfig.JOB_CHECKPOINT_DIR, workDir.resolve("personalization").toUri());
         TopicSetup.ensureTopics(jobConfig);
         progress.printf("personalization job over %,d events ...%n", events).flush();
-        CheckpointSizes sizes = new CheckpointSizes(workDir.resolve("personalization"));
+        int restPort = freePort();
+        Configuration flink = FlinkEnvironment.configuration(jobConfig);
+        flink.set(RestOptions.BIND_PORT, String.valueOf(restPort));
+        JobClient[] job = new JobClient[1];
+        List<CheckpointWatch.Sample> samples;
         Duration personalization;
-        try {
-            personalization = timed(() -> Replay.fromKafka(jobConfig, Instant.EPOCH, until).start(FlinkEnvironment.create(jobConfig)));
-        } finally {
-            sizes.stop();
+        try (CheckpointWatch watch = new CheckpointWatch(jobConfig, restPort, () -> job[0])) {
+            personalization = timed(() -> job[0] = Replay.fromKafka(jobConfig, Instant.EPOCH, until)
+                    .start(StreamExecutionEnvironment.getExecutionEnvironment(flink)));
+            samples = watch.samples();
         }
-        return new Result(events, written.profiles(), passThrough, personalization, sizes.largest());
+        List<Checkpoint> checkpoints = new ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            CheckpointWatch.Sample sample = samples.get(i);
+            // Counting keys means reading the topic again: only for the last checkpoint, the fullest.
+            int profiles = i == samples.size() - 1 ? distinctKeys(jobConfig, sample.committed()) : 0;
+            checkpoints.add(new Checkpoint(sample.id(), sample.duration(), sample.stateBytes(), profiles));
+        }
+        return new Result(events, written.profiles(), passThrough, personalization, checkpoints);
     }
 
     /** The rules a shop would run: cart abandonment (event-time timers) and a browse tip (on events). */
@@ -108,38 +144,37 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** Samples a checkpoint directory's size while a job runs: a bounded job's checkpoints are removed when it ends. */
-    private static final class CheckpointSizes {
-        private final Path dir;
-        private final Thread sampler;
-        private volatile long largest;
-        private volatile boolean running = true;
-
-        CheckpointSizes(Path dir) {
-            this.dir = dir;
-            this.sampler = new Thread(() -> {
-                while (running) {
-                    try {
-                        largest = Math.max(largest, directorySize(dir));
-                        Thread.sleep(100);
-                    } catch (IOException | java.io.UncheckedIOException e) {
-                        // files come and go while a checkpoint is written; the next sample counts
-                    } catch (InterruptedException e) {
-                        return;
+    /** Distinct record keys in the events topic before the given offsets. */
+    private static int distinctKeys(NudgeConfig config, Map<TopicPartition, Long> until) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        Set<String> keys = new HashSet<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.assign(until.keySet());
+            consumer.seekToBeginning(until.keySet());
+            Set<TopicPartition> open = new HashSet<>(until.keySet());
+            open.removeIf(partition -> until.get(partition) == 0);
+            while (!open.isEmpty()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    if (record.offset() < until.get(partition)) {
+                        keys.add(new String(record.key(), StandardCharsets.UTF_8));
+                    }
+                    if (record.offset() >= until.get(partition) - 1) {
+                        open.remove(partition);
                     }
                 }
-            }, "checkpoint-sizes");
-            sampler.setDaemon(true);
-            sampler.start();
+            }
         }
+        return keys.size();
+    }
 
-        void stop() throws InterruptedException {
-            running = false;
-            sampler.join();
-        }
-
-        long largest() {
-            return largest;
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
         }
     }
 
@@ -194,14 +229,5 @@ public final class PipelineBenchmark {
         long started = System.nanoTime();
         job.start().getJobExecutionResult().get();
         return Duration.ofNanos(System.nanoTime() - started);
-    }
-
-    private static long directorySize(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
-        }
     }
 }

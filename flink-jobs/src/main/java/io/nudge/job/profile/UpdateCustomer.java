@@ -65,9 +65,9 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     private final Catalogue catalogue;
     private final boolean eventTimeOrder;
     private transient ListState<Tuple2<Long, ProfileInput>> waiting;
-    private transient ValueState<CustomerProfile> profile;
+    private transient RecentlyUsedState<CustomerProfile> profiles;
     private transient ValueState<Long> expiryTimer;
-    private transient ValueState<TriggerState> triggerState;
+    private transient RecentlyUsedState<TriggerState> triggerState;
     private transient ValueState<Boolean> forgotten;
 
     /** @param eventTimeOrder apply inputs in event-time order once the watermark passes them, instead of on arrival */
@@ -80,9 +80,9 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void open(OpenContext openContext) {
-        profile = getRuntimeContext().getState(ProfileKeeper.PROFILE);
+        profiles = new RecentlyUsedState<>(getRuntimeContext().getState(ProfileKeeper.PROFILE));
         expiryTimer = getRuntimeContext().getState(ProfileKeeper.EXPIRY_TIMER);
-        triggerState = getRuntimeContext().getState(TRIGGERS);
+        triggerState = new RecentlyUsedState<>(getRuntimeContext().getState(TRIGGERS));
         forgotten = getRuntimeContext().getState(FORGOTTEN);
         waiting = getRuntimeContext().getListState(WAITING);
     }
@@ -107,7 +107,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             forget(ctx.getCurrentKey(), out);
             return;
         }
-        CustomerProfile before = profile.value();
+        CustomerProfile before = profiles.get(ctx.getCurrentKey());
         CustomerProfile updated;
         if (input.visitor != null) {
             updated = before == null ? adopt(input.visitor, input.customerId) : keeper.updater().absorb(before, input.visitor);
@@ -117,12 +117,12 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             }
             updated = keeper.updater().apply(before, input.event);
         }
-        profile.update(updated);
+        profiles.put(ctx.getCurrentKey(), updated);
         out.collect(ProfileChange.updated(updated));
         keeper.scheduleExpiry(updated, expiryTimer, ctx.timerService());
 
         if (input.event != null) {
-            TriggerState state = triggerState();
+            TriggerState state = triggerState(ctx.getCurrentKey());
             ReadOnlyBroadcastState<String, Offer> offers = ctx.getBroadcastState(Catalogue.OFFERS);
             List<Rule> rules = catalogue.rules(ctx.getBroadcastState(Catalogue.RULES));
             emit(triggers.onEvent(state, updated, input.event, rules, chooser(offers)), state, ctx);
@@ -135,16 +135,16 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
      * that nothing is rebuilt or sent for them later.
      */
     private void forget(String customerId, Collector<ProfileChange> out) throws Exception {
-        CustomerProfile current = profile.value();
+        CustomerProfile current = profiles.get(customerId);
         out.collect(ProfileChange.deleted(customerId));
         if (current != null) {
             for (String linked : current.getLinkedIds()) {
                 out.collect(ProfileChange.deleted(linked));
             }
         }
-        profile.clear();
+        profiles.remove(customerId);
         expiryTimer.clear();
-        triggerState.clear();
+        triggerState.remove(customerId);
         waiting.clear();
         forgotten.update(true);
     }
@@ -159,17 +159,17 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         if (eventTimeOrder) {
             applyWaiting(timestamp, ctx, out);
         }
-        CustomerProfile current = profile.value();
+        CustomerProfile current = profiles.get(ctx.getCurrentKey());
         if (forgotten.value() != null) {
             return;
         }
         if (keeper.isExpired(current, timestamp, expiryTimer, ctx.timerService())) {
-            profile.clear();
-            triggerState.clear();
+            profiles.remove(ctx.getCurrentKey());
+            triggerState.remove(ctx.getCurrentKey());
             out.collect(ProfileChange.deleted(ctx.getCurrentKey()));
             return;
         }
-        TriggerState state = triggerState.value();
+        TriggerState state = triggerState.get(ctx.getCurrentKey());
         // At the end of a bounded input (a replay) event time jumps to its maximum: waits that were still open when
         // the history ended did not run out, so nothing fires for them.
         if (current == null || state == null || ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
@@ -199,7 +199,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         for (OutreachAction action : actions) {
             ctx.output(OUTREACH, action);
         }
-        triggerState.update(state);
+        triggerState.put(ctx.getCurrentKey(), state);
         Long wakeUp = Triggers.nextWakeUp(state);
         if (wakeUp != null) {
             ctx.timerService().registerEventTimeTimer(wakeUp);
@@ -216,8 +216,8 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         };
     }
 
-    private TriggerState triggerState() throws Exception {
-        TriggerState state = triggerState.value();
+    private TriggerState triggerState(String customerId) throws Exception {
+        TriggerState state = triggerState.get(customerId);
         return state != null ? state : RuleEngine.newState();
     }
 

@@ -29,7 +29,7 @@ public final class UpdateVisitor extends KeyedProcessFunction<String, Interactio
     static final ValueStateDescriptor<String> CUSTOMER_ID = new ValueStateDescriptor<>("customer-id", Types.STRING);
 
     private final ProfileKeeper keeper;
-    private transient ValueState<CustomerProfile> profile;
+    private transient RecentlyUsedState<CustomerProfile> profiles;
     private transient ValueState<String> customerId;
     private transient ValueState<Long> expiryTimer;
 
@@ -39,7 +39,7 @@ public final class UpdateVisitor extends KeyedProcessFunction<String, Interactio
 
     @Override
     public void open(OpenContext openContext) {
-        profile = getRuntimeContext().getState(ProfileKeeper.PROFILE);
+        profiles = new RecentlyUsedState<>(getRuntimeContext().getState(ProfileKeeper.PROFILE));
         customerId = getRuntimeContext().getState(CUSTOMER_ID);
         expiryTimer = getRuntimeContext().getState(ProfileKeeper.EXPIRY_TIMER);
     }
@@ -58,12 +58,12 @@ public final class UpdateVisitor extends KeyedProcessFunction<String, Interactio
             out.collect(ProfileInput.event(event));
             return;
         }
-        CustomerProfile before = profile.value();
+        CustomerProfile before = profiles.get(ctx.getCurrentKey());
         for (ItemPair pair : keeper.pairs(before, event)) {
             ctx.output(ITEM_PAIRS, pair);
         }
         CustomerProfile updated = keeper.updater().apply(before, event);
-        profile.update(updated);
+        profiles.put(ctx.getCurrentKey(), updated);
         ctx.output(VISITOR_CHANGES, ProfileChange.updated(updated));
         keeper.scheduleExpiry(updated, expiryTimer, ctx.timerService());
     }
@@ -71,7 +71,7 @@ public final class UpdateVisitor extends KeyedProcessFunction<String, Interactio
     /** Hands the visitor's profile to the customer and leaves a pointer in the changelog. */
     private void link(String customer, Context ctx, Collector<ProfileInput> out) throws Exception {
         customerId.update(customer);
-        CustomerProfile visitor = profile.value();
+        CustomerProfile visitor = profiles.get(ctx.getCurrentKey());
         if (visitor != null) {
             out.collect(ProfileInput.visitor(customer, visitor));
             CustomerProfile pointer = CustomerProfile.newBuilder(visitor)
@@ -79,14 +79,14 @@ public final class UpdateVisitor extends KeyedProcessFunction<String, Interactio
                     .setMergedInto(customer)
                     .build();
             ctx.output(VISITOR_CHANGES, ProfileChange.updated(pointer));
-            profile.clear();
+            profiles.remove(ctx.getCurrentKey());
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ProfileInput> out) throws Exception {
-        if (keeper.isExpired(profile.value(), timestamp, expiryTimer, ctx.timerService())) {
-            profile.clear();
+        if (keeper.isExpired(profiles.get(ctx.getCurrentKey()), timestamp, expiryTimer, ctx.timerService())) {
+            profiles.remove(ctx.getCurrentKey());
             ctx.output(VISITOR_CHANGES, ProfileChange.deleted(ctx.getCurrentKey()));
         }
     }

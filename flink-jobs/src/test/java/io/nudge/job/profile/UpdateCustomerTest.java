@@ -82,6 +82,24 @@ class UpdateCustomerTest {
     }
 
     @Test
+    void aProfileOutOfTheRecentlyUsedCacheIsReadBackFromStateIntact() throws Exception {
+        try (var h = harness()) {
+            open(h);
+            h.processElement(view("alice", "spade", "garden", T0));
+            h.processElement(view("alice", "rake", "garden", T0.plusSeconds(1)));
+            for (int other = 0; other <= RecentlyUsedState.ENTRIES; other++) {
+                h.processElement(view("shopper-" + other, "mug", "kitchen", T0.plusSeconds(2)));
+            }
+            h.processElement(view("alice", "hose", "garden", T0.plusSeconds(3)));
+
+            List<CustomerProfile> out = profiles(h);
+            CustomerProfile alice = out.get(out.size() - 1);
+            assertEquals(3, alice.getSequence());
+            assertEquals(List.of("hose", "rake", "spade"), alice.getRecentlyViewed().stream().map(v -> v.getItemId()).toList());
+        }
+    }
+
+    @Test
     void itemsViewedInOneSessionBecomePairs() throws Exception {
         try (var h = harness()) {
             open(h);
