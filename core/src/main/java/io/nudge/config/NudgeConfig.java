@@ -105,7 +105,7 @@ public final class NudgeConfig {
             "Associated items kept per item; the weakest make room for newcomers.", text -> positiveInt(text));
 
     public static final Setting<Duration> TRENDING_WINDOW = define("trending.window", "1h",
-            "Span of event time over which popularity is counted.", NudgeConfig::positiveDuration);
+            "Span of event time over which popularity is counted; a whole number of trending.slide.", NudgeConfig::positiveDuration);
     public static final Setting<Duration> TRENDING_SLIDE = define("trending.slide", "5m",
             "How often (in event time) the popularity window moves and is published.", NudgeConfig::positiveDuration);
     public static final Setting<Integer> TRENDING_ITEMS_MAX = define("trending.items.max", "50",
