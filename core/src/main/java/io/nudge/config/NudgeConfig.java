@@ -128,6 +128,8 @@ public final class NudgeConfig {
             "Compacted topic of trigger rules, keyed by rule id; written by the API's admin endpoints.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_FORGOTTEN = define("topic.forgotten", "forgotten",
             "Compacted topic of customer and visitor ids that asked to be forgotten; replays skip their events.", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_AUDIT = define("topic.audit", "audit",
+            "Append-only topic recording each export and forget: who (a fingerprint of the key), when, which customer. Created without time-based retention.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_OUTREACH = define("topic.outreach", "outreach",
             "Outreach actions (send, suppressed, deferred), written exactly once; read it read_committed.", NudgeConfig::nonBlank);
     public static final Setting<String> OUTREACH_DISPATCHER_GROUP = define("outreach.dispatcher.group", "nudge-dispatcher",

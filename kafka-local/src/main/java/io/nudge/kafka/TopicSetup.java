@@ -33,6 +33,8 @@ public final class TopicSetup {
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_EVENTS), partitions, replication));
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_EVENTS_DLQ), partitions, replication));
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_OUTREACH), partitions, replication));
+        // An audit trail must outlive the data it describes: no time-based deletion.
+        topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_AUDIT), partitions, replication).configs(Map.of("retention.ms", "-1")));
         for (var changelog : List.of(NudgeConfig.TOPIC_PROFILES, NudgeConfig.TOPIC_ASSOCIATIONS, NudgeConfig.TOPIC_TRENDING,
                 NudgeConfig.TOPIC_OFFERS, NudgeConfig.TOPIC_RULES, NudgeConfig.TOPIC_FORGOTTEN)) {
             topics.add(new NewTopic(config.get(changelog), partitions, replication).configs(COMPACTED));

@@ -37,7 +37,8 @@ final class BenchData {
     static NudgeConfig benchTopics(NudgeConfig config) {
         NudgeConfig bench = config;
         for (var topic : List.of(NudgeConfig.TOPIC_EVENTS, NudgeConfig.TOPIC_EVENTS_DLQ, NudgeConfig.TOPIC_PROFILES, NudgeConfig.TOPIC_ASSOCIATIONS,
-                NudgeConfig.TOPIC_TRENDING, NudgeConfig.TOPIC_OFFERS, NudgeConfig.TOPIC_RULES, NudgeConfig.TOPIC_OUTREACH, NudgeConfig.TOPIC_FORGOTTEN)) {
+                NudgeConfig.TOPIC_TRENDING, NudgeConfig.TOPIC_OFFERS, NudgeConfig.TOPIC_RULES, NudgeConfig.TOPIC_OUTREACH, NudgeConfig.TOPIC_FORGOTTEN,
+                NudgeConfig.TOPIC_AUDIT)) {
             bench = bench.with(topic, PREFIX + config.get(topic));
         }
         return bench;

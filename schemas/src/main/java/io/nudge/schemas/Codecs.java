@@ -10,6 +10,7 @@ public final class Codecs {
     public static final SingleObjectCodec<TriggerRule> RULES = SingleObjectCodec.forType(TriggerRule.class);
     public static final SingleObjectCodec<OutreachAction> OUTREACH = SingleObjectCodec.forType(OutreachAction.class);
     public static final SingleObjectCodec<DeadLetter> DEAD_LETTERS = SingleObjectCodec.forType(DeadLetter.class);
+    public static final SingleObjectCodec<AuditRecord> AUDIT = SingleObjectCodec.forType(AuditRecord.class);
 
     private Codecs() {}
 }

@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nudge.config.NudgeConfig;
 import io.nudge.offers.NextBestOffers;
+import io.nudge.serving.audit.AuditTrail;
 import io.nudge.serving.events.EventCollector;
 import io.nudge.serving.http.Routes;
 import io.nudge.serving.offers.OfferCatalogue;
@@ -44,6 +45,7 @@ public final class ServingApi implements AutoCloseable {
     private final RuleBook rules = new RuleBook();
     private final AcknowledgedWriter rulesWriter;
     private final AcknowledgedWriter forgottenWriter;
+    private final AcknowledgedWriter auditWriter;
     private final Outbox outbox = new Outbox();
     private final OutreachDispatcher dispatcher;
     private final ChangelogReader changelog;
@@ -57,6 +59,7 @@ public final class ServingApi implements AutoCloseable {
         this.offers = new OfferPublisher(config, catalogue);
         this.rulesWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_RULES), "nudge-serving-rules");
         this.forgottenWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_FORGOTTEN), "nudge-serving-forgotten");
+        this.auditWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_AUDIT), "nudge-serving-audit");
         this.dispatcher = new OutreachDispatcher(config, outbox);
         String seedFile = config.get(NudgeConfig.OFFERS_CATALOGUE);
         this.changelog = new ChangelogReader(config, Map.of(
@@ -72,7 +75,8 @@ public final class ServingApi implements AutoCloseable {
         Gauge.builder("nudge_profiles_stored", store, ProfileStore::size).register(metrics);
         Gauge.builder("nudge_offers_stored", catalogue, OfferCatalogue::size).register(metrics);
         Gauge.builder("nudge_changelog_undecodable", changelog, ChangelogReader::undecodableRecords).register(metrics);
-        this.http = Routes.create(new Routes.Services(store, associations, trending, catalogue, offers, rules, rulesWriter, forgottenWriter, outbox, changelog, collector,
+        this.http = Routes.create(new Routes.Services(store, associations, trending, catalogue, offers, rules, rulesWriter, forgottenWriter,
+                new AuditTrail(auditWriter, Clock.systemUTC()), outbox, changelog, collector,
                 NextBestOffers.from(config), adminKey, json, metrics, Clock.systemUTC()), config);
     }
 
@@ -137,5 +141,6 @@ public final class ServingApi implements AutoCloseable {
         offers.close();
         rulesWriter.close();
         forgottenWriter.close();
+        auditWriter.close();
     }
 }

@@ -11,6 +11,7 @@ import io.nudge.kafka.LocalKafkaBroker;
 import io.nudge.kafka.TopicSetup;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
+import io.nudge.schemas.AuditRecord;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
@@ -181,6 +182,46 @@ class ServingApiTest {
         JsonNode after = pollUntil("/v1/customers/reco-1/recommendations?limit=3", r -> r.get("personalized").asBoolean());
         assertEquals("toys", after.get("offers").get(0).get("category").asText());
         assertEquals(3, after.get("profileSequence").asLong());
+    }
+
+    @Test
+    void anAdminExportsAndForgetsACustomerAndEachActIsAudited() throws Exception {
+        CustomerProfile profile = new ProfileUpdater(ProfileSettings.defaults()).apply(null, InteractionEvent.newBuilder().setEventId("x1")
+                .setCustomerId("export-1").setType(EventType.PRODUCT_VIEW).setEventTime(Instant.now()).setItemId("garden-001")
+                .setCategory("garden").build());
+        publish(profile);
+        pollUntil("/v1/customers/export-1/recommendations", r -> r.get("personalized").asBoolean());
+
+        assertEquals(401, admin("GET", "/v1/admin/customers/export-1/export", null, null).statusCode());
+        assertEquals(403, admin("GET", "/v1/admin/customers/export-1/export", null, "not-the-key").statusCode());
+        assertEquals(404, admin("GET", "/v1/admin/customers/nobody-here/export", null, ADMIN_KEY).statusCode());
+
+        HttpResponse<String> exported = admin("GET", "/v1/admin/customers/export-1/export", null, ADMIN_KEY);
+        assertEquals(200, exported.statusCode(), exported.body());
+        JsonNode export = body(exported);
+        assertEquals("export-1", export.get("customerId").asText());
+        assertEquals("io.nudge.schemas.CustomerProfile", export.get("profileSchema").asText());
+        assertEquals("export-1", export.get("profile").get("profileKey").asText());
+        assertEquals("garden-001", export.get("profile").get("recentlyViewed").get(0).get("itemId").asText());
+        assertTrue(export.get("outreach").isArray());
+
+        assertEquals(202, admin("DELETE", "/v1/admin/customers/export-1", null, ADMIN_KEY).statusCode());
+
+        String fingerprint = "admin-key:" + java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(ADMIN_KEY.getBytes(StandardCharsets.UTF_8)), 0, 6);
+        for (String action : List.of("export", "forget")) {
+            ConsumerRecord<byte[], byte[]> record = firstRecord(config.get(NudgeConfig.TOPIC_AUDIT), r -> {
+                try {
+                    return Codecs.AUDIT.decode(r.value()).getAction().equals(action);
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            AuditRecord audited = Codecs.AUDIT.decode(record.value());
+            assertEquals("export-1", audited.getCustomerId());
+            assertEquals(fingerprint, audited.getActor(), "who: the key's fingerprint, not the key");
+            assertFalse(new String(record.value(), StandardCharsets.ISO_8859_1).contains(ADMIN_KEY), "the key itself is never written");
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.javalin.http.Handler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import org.jetbrains.annotations.NotNull;
 
@@ -14,10 +15,23 @@ import org.jetbrains.annotations.NotNull;
  */
 final class AdminAuth implements Handler {
 
+    private static final String ACTOR = "nudge.actor";
+
     private final byte[] keyHash;
+    private final String actor;
 
     private AdminAuth(byte[] keyHash) {
         this.keyHash = keyHash;
+        this.actor = "admin-key:" + HexFormat.of().formatHex(keyHash, 0, 6);
+    }
+
+    /** Which credential the request was let in with, for the audit trail: a fingerprint of the key, never the key. */
+    static String actor(Context ctx) {
+        String actor = ctx.attribute(ACTOR);
+        if (actor == null) {
+            throw new IllegalStateException(ctx.path() + " is not behind AdminAuth");
+        }
+        return actor;
     }
 
     static AdminAuth forKey(String key) {
@@ -34,6 +48,7 @@ final class AdminAuth implements Handler {
         if (!MessageDigest.isEqual(keyHash, sha256(header.substring("Bearer ".length()).strip()))) {
             throw new ApiException(403, "the key is not an admin key", List.of());
         }
+        ctx.attribute(ACTOR, actor);
     }
 
     private static byte[] sha256(String text) {

@@ -1,13 +1,18 @@
 package io.nudge.serving.http;
 
 import io.javalin.http.Context;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.OutreachAction;
+import io.nudge.serving.audit.AuditTrail;
 import io.nudge.serving.events.EventCollector;
 import io.nudge.serving.kafka.AcknowledgedWriter;
 import io.nudge.serving.outreach.Outbox;
 import io.nudge.serving.store.ProfileStore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -17,12 +22,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.JsonEncoder;
+import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
- * Customers for admins: {@code DELETE /v1/admin/customers/{id}} forgets one. The id (and the anonymous ids
- * linked to it) go to the compacted forgotten topic, which replays skip; a forget event goes through the events
- * topic to the job, which drops the customer's state, tombstones their profile records and sends them nothing
- * more; this replica stops serving them at once.
+ * Customers for admins. {@code GET /v1/admin/customers/{id}/export} gives everything this replica holds about
+ * one: the profile (Avro JSON of the {@code CustomerProfile} schema) and the outreach recorded for them.
+ * {@code DELETE /v1/admin/customers/{id}} forgets one: the id (and the anonymous ids linked to it) go to the
+ * compacted forgotten topic, which replays skip; a forget event goes through the events topic to the job, which
+ * drops the customer's state, tombstones their profile records and sends them nothing more; this replica stops
+ * serving them at once. Both are recorded in the audit trail first.
  */
 final class CustomersHandler {
 
@@ -30,14 +40,45 @@ final class CustomersHandler {
     private final Outbox outbox;
     private final EventCollector collector;
     private final AcknowledgedWriter forgottenWriter;
+    private final AuditTrail audit;
+    private final ObjectMapper json;
     private final Clock clock;
 
-    CustomersHandler(ProfileStore profiles, Outbox outbox, EventCollector collector, AcknowledgedWriter forgottenWriter, Clock clock) {
+    CustomersHandler(ProfileStore profiles, Outbox outbox, EventCollector collector, AcknowledgedWriter forgottenWriter, AuditTrail audit,
+                     ObjectMapper json, Clock clock) {
         this.profiles = profiles;
         this.outbox = outbox;
         this.collector = collector;
         this.forgottenWriter = forgottenWriter;
+        this.audit = audit;
+        this.json = json;
         this.clock = clock;
+    }
+
+    void export(Context ctx) throws Exception {
+        String customerId = Requests.id(ctx.pathParam("customerId"), "customerId");
+        CustomerProfile profile = profiles.get(customerId).orElse(null);
+        List<OutreachAction> actions = outbox.recent(action -> customerId.equals(action.getCustomerId()), Integer.MAX_VALUE);
+        if (profile == null && actions.isEmpty()) {
+            throw new ApiException(404, "nothing is held about customer " + customerId, List.of());
+        }
+        audit.record(AdminAuth.actor(ctx), AuditTrail.Action.EXPORT, customerId, null);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("customerId", customerId);
+        body.put("exportedAt", clock.instant().toString());
+        body.put("profileSchema", CustomerProfile.SCHEMA$.getFullName());
+        body.put("profile", profile == null ? null : json.readTree(avroJson(profile)));
+        body.put("outreach", actions.stream().map(OutreachHandler::render).toList());
+        ctx.json(body);
+    }
+
+    /** The profile in Avro's JSON encoding: every field, named as in the schema the export points to. */
+    private static String avroJson(CustomerProfile profile) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        JsonEncoder encoder = EncoderFactory.get().jsonEncoder(CustomerProfile.SCHEMA$, out);
+        new SpecificDatumWriter<>(CustomerProfile.class).write(profile, encoder);
+        encoder.flush();
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     void forget(Context ctx) throws Exception {
@@ -45,6 +86,7 @@ final class CustomersHandler {
         Set<String> ids = new LinkedHashSet<>();
         ids.add(customerId);
         profiles.get(customerId).map(CustomerProfile::getLinkedIds).ifPresent(ids::addAll);
+        audit.record(AdminAuth.actor(ctx), AuditTrail.Action.FORGET, customerId, ids.size() > 1 ? "with linked ids " + String.join(",", ids) : null);
         for (String id : ids) {
             forgottenWriter.write(id, clock.instant().toString().getBytes(StandardCharsets.UTF_8));
         }

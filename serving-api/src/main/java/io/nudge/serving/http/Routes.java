@@ -17,6 +17,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nudge.config.NudgeConfig;
 import io.nudge.events.FieldError;
 import io.nudge.offers.NextBestOffers;
+import io.nudge.serving.audit.AuditTrail;
 import io.nudge.serving.events.EventCollector;
 import io.nudge.serving.offers.OfferCatalogue;
 import io.nudge.serving.offers.OfferPublisher;
@@ -46,7 +47,7 @@ public final class Routes {
 
     /** What the handlers need. */
     public record Services(ProfileStore store, AssociationStore associations, TrendingStore trending, OfferCatalogue catalogue,
-                           OfferPublisher offers, RuleBook rules, AcknowledgedWriter rulesWriter, AcknowledgedWriter forgottenWriter, Outbox outbox, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
+                           OfferPublisher offers, RuleBook rules, AcknowledgedWriter rulesWriter, AcknowledgedWriter forgottenWriter, AuditTrail audit, Outbox outbox, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
                            String adminKey, ObjectMapper json, PrometheusMeterRegistry metrics, Clock clock) {}
 
     private Routes() {}
@@ -60,7 +61,7 @@ public final class Routes {
         RulesHandler rules = new RulesHandler(services.rules(), services.rulesWriter(), services.json(), services.clock());
         OutreachHandler outreach = new OutreachHandler(services.outbox());
         CustomersHandler customers = new CustomersHandler(services.store(), services.outbox(), services.collector(),
-                services.forgottenWriter(), services.clock());
+                services.forgottenWriter(), services.audit(), services.json(), services.clock());
         AdminAuth admin = AdminAuth.forKey(services.adminKey());
 
         Javalin app = Javalin.create(javalin -> {
@@ -91,6 +92,7 @@ public final class Routes {
                         post("/rules/{ruleId}/pause", rules::pause);
                         post("/rules/{ruleId}/resume", rules::resume);
                         get("/outreach", outreach::list);
+                        get("/customers/{customerId}/export", customers::export);
                         delete("/customers/{customerId}", customers::forget);
                     });
                 });

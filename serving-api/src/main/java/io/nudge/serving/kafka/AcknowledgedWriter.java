@@ -9,7 +9,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Writes keyed records to one compacted topic and returns only once Kafka has them; a null value deletes the key. */
+/** Writes keyed records to one topic and returns only once Kafka has them; in a compacted topic a null value deletes the key. */
 public final class AcknowledgedWriter implements AutoCloseable {
 
     /** Kafka did not take a write in time; the caller may retry. */
