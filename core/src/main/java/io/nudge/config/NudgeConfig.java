@@ -154,6 +154,17 @@ public final class NudgeConfig {
             "Port of the serving API.", text -> portNumber(text));
     public static final Setting<String> API_ADMIN_KEY = define("api.admin.key", "",
             "Key for the admin endpoints (Authorization: Bearer <key>); empty generates one at start and logs it.", text -> text);
+    public static final Setting<Map<String, String>> API_SITE_KEYS = define("api.site.keys", "",
+            "Keys of the sites that call the public endpoints (events, recommendations) as site=key pairs, comma-separated (web=k1,app=k2); "
+                    + "safe to embed in a page, they grant nothing else. Empty generates one for site 'default' at start and logs it.",
+            NudgeConfig::sitePairs);
+    public static final Setting<Map<String, String>> API_SITE_ORIGINS = define("api.site.origins", "",
+            "Browser origins each site's pages are served from, as site=origin|origin pairs (web=https://shop.example|https://www.shop.example); "
+                    + "cross-origin calls with that site's key are allowed only from these. Empty: no cross-origin calls.",
+            NudgeConfig::sitePairs);
+    public static final Setting<Integer> API_RATE_LIMIT = define("api.rate.limit", "1000",
+            "Requests per second each key (site or admin) may make, with bursts of up to one second's worth; beyond it 429 with Retry-After.",
+            text -> positiveInt(text));
     public static final Setting<Integer> HTTP_MAX_BODY_BYTES = define("http.max.body.bytes", "65536",
             "Largest request body the API accepts.", text -> positiveInt(text));
     public static final Setting<Integer> EVENTS_MAX_BATCH = define("events.max.batch", "500",
@@ -242,6 +253,25 @@ public final class NudgeConfig {
         Setting<T> setting = new Setting<>(key, defaultValue, doc, parser);
         SETTINGS.put(key, setting);
         return setting;
+    }
+
+    /** {@code name=value} pairs separated by commas, names unique; empty text is no pairs. */
+    private static Map<String, String> sitePairs(String text) {
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (String entry : text.split(",")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int equals = entry.indexOf('=');
+            if (equals <= 0 || equals == entry.length() - 1) {
+                throw new IllegalArgumentException("'" + entry.strip() + "' is not a site=value pair");
+            }
+            String site = entry.substring(0, equals).strip();
+            if (pairs.put(site, entry.substring(equals + 1).strip()) != null) {
+                throw new IllegalArgumentException("site '" + site + "' is given twice");
+            }
+        }
+        return Collections.unmodifiableMap(pairs);
     }
 
     private static String nonBlank(String text) {

@@ -1,6 +1,7 @@
 package io.nudge.cli;
 
 import io.nudge.config.NudgeConfig;
+import io.nudge.serving.ServingApi;
 import io.nudge.traffic.ClickstreamGenerator;
 import io.nudge.traffic.KafkaTrafficSender;
 import java.io.IOException;
@@ -60,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
         }, "demo-stop"));
         try (LocalStack stack = LocalStack.start(workDir, config);
              KafkaTrafficSender traffic = new KafkaTrafficSender(stack.config(), new ClickstreamGenerator(seed, customers), rate).start()) {
-            printWelcome(stack.api().port(), stack.api().adminKey(), Duration.ofNanos(System.nanoTime() - started));
+            printWelcome(stack.api(), Duration.ofNanos(System.nanoTime() - started));
             while (!stopRequested.await(15, TimeUnit.SECONDS)) {
                 System.out.printf("[demo] %,d events sent, %,d profiles served, job %s%n",
                         traffic.sent(), stack.api().store().size(), stack.jobStatus());
@@ -71,42 +72,48 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printWelcome(int apiPort, String adminKey, Duration startup) {
-        String base = "http://localhost:" + apiPort;
+    private void printWelcome(ServingApi api, Duration startup) {
         String customer = ClickstreamGenerator.customerId(0);
         System.out.printf("""
 
                 Nudge is running (started in %.1f s): %d synthetic shoppers, %.0f events/s.
 
+                  The API and this run's keys (a site key for pages and apps, the admin key for everything;
+                  set api.site.keys and api.admin.key to choose your own):
+                    export NUDGE=http://localhost:%d SITE_KEY=%s ADMIN_KEY=%s
+
                   Recommendations for a busy shopper (favourite category: %s), and why:
-                    curl -s '%s/v1/customers/%s/recommendations?limit=3&explain=true'
+                    curl -s -H "Authorization: Bearer $SITE_KEY" "$NUDGE/v1/customers/%s/recommendations?limit=3&explain=true"
 
                   The same shopper on a kitchen page:
-                    curl -s '%s/v1/customers/%s/recommendations?limit=3&page=category&category=kitchen'
+                    curl -s -H "Authorization: Bearer $SITE_KEY" "$NUDGE/v1/customers/%s/recommendations?limit=3&page=category&category=kitchen"
 
                   Be a new shopper: look at lighting three times; a moment later your recommendations lead with lighting:
-                    for i in 1 2 3; do curl -s -X POST %s/v1/events -H 'Content-Type: application/json' \\
+                    for i in 1 2 3; do curl -s -X POST "$NUDGE/v1/events" -H "Authorization: Bearer $SITE_KEY" -H 'Content-Type: application/json' \\
                       -d '{"type":"product_view","customerId":"me","itemId":"lighting-00'$i'","category":"lighting"}'; echo; done
-                    curl -s '%s/v1/customers/me/recommendations?limit=3'
+                    curl -s -H "Authorization: Bearer $SITE_KEY" "$NUDGE/v1/customers/me/recommendations?limit=3"
 
                   A bad event gets a clear error:
-                    curl -s -X POST %s/v1/events -H 'Content-Type: application/json' -d '{"type":"teleport"}'
+                    curl -s -X POST "$NUDGE/v1/events" -H "Authorization: Bearer $SITE_KEY" -H 'Content-Type: application/json' -d '{"type":"teleport"}'
 
-                  The offers catalogue (admin key of this run):
-                    curl -s -H 'Authorization: Bearer %s' %s/v1/admin/offers
+                  The offers catalogue:
+                    curl -s -H "Authorization: Bearer $ADMIN_KEY" "$NUDGE/v1/admin/offers"
 
                   A trigger rule, live without a restart: a tip on the site whenever a cart gets a kitchen item;
                   then what the reference dispatcher would have sent:
-                    curl -s -X POST %s/v1/admin/rules -H 'Authorization: Bearer %s' -H 'Content-Type: application/json' \\
+                    curl -s -X POST "$NUDGE/v1/admin/rules" -H "Authorization: Bearer $ADMIN_KEY" -H 'Content-Type: application/json' \\
                       -d '{"ruleId":"kitchen-tip","name":"Kitchen tip","when":{"kind":"event","event":{"type":"add_to_cart","where":{"category":"kitchen"}}},"then":{"channel":"web","templateId":"kitchen-tip","attachOffer":true}}'
-                    curl -s -H 'Authorization: Bearer %s' '%s/v1/admin/outreach?limit=3'
+                    curl -s -H "Authorization: Bearer $ADMIN_KEY" "$NUDGE/v1/admin/outreach?limit=3"
+
+                  Everything held about a customer (recorded in the audit topic):
+                    curl -s -H "Authorization: Bearer $ADMIN_KEY" "$NUDGE/v1/admin/customers/%s/export"
 
                   Health, metrics, API description:
-                    curl -s %s/health ; curl -s %s/metrics | grep '^nudge_' ; curl -s %s/openapi.json
+                    curl -s "$NUDGE/health" ; curl -s "$NUDGE/metrics" | grep '^nudge_' ; curl -s "$NUDGE/openapi.json"
 
                 Press Ctrl-C to stop.
-                """, startup.toMillis() / 1000.0, customers, rate, ClickstreamGenerator.favouriteCategory(0),
-                base, customer, base, customer, base, base, base, adminKey, base, base, adminKey, adminKey, base, base, base, base);
+                """, startup.toMillis() / 1000.0, customers, rate, api.port(), api.siteKey(), api.adminKey(),
+                ClickstreamGenerator.favouriteCategory(0), customer, customer, customer);
     }
 
     private static void awaitQuietly(CountDownLatch latch, Duration timeout) {

@@ -361,14 +361,20 @@ class EndToEndTest {
 
     private static void postEvent(String body) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/v1/events"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + siteKey()).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(202, response.statusCode(), response.body());
     }
 
     private static JsonNode get(String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + siteKey()).build(),
+                HttpResponse.BodyHandlers.ofString());
         return json.readTree(response.body());
+    }
+
+    /** The key the stack generated for its site (none is configured here). */
+    private static String siteKey() {
+        return stack.api().siteKey();
     }
 
     private static URI uri(String path) {

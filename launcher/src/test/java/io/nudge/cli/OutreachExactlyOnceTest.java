@@ -63,7 +63,7 @@ class OutreachExactlyOnceTest {
             shoppers.scheduleAtFixedRate(() -> {
                 int i = sent.get();
                 if (i < CUSTOMERS) {
-                    send(base + "/v1/events", null, "{\"type\":\"add_to_cart\",\"customerId\":\"shopper-" + i
+                    send(base + "/v1/events", stack.api().siteKey(), "{\"type\":\"add_to_cart\",\"customerId\":\"shopper-" + i
                             + "\",\"itemId\":\"lamp\",\"quantity\":1}", 202);
                     sent.incrementAndGet();
                 }
@@ -94,7 +94,7 @@ class OutreachExactlyOnceTest {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         for (int warmUp = 0; stack.api().outbox().recent(action -> action.getCustomerId().startsWith("warm-up-"), 1).isEmpty(); warmUp++) {
             assertTrue(System.nanoTime() < deadline, "the rule never fired within " + DEADLINE);
-            send(base + "/v1/events", null, "{\"type\":\"add_to_cart\",\"customerId\":\"warm-up-" + warmUp
+            send(base + "/v1/events", stack.api().siteKey(), "{\"type\":\"add_to_cart\",\"customerId\":\"warm-up-" + warmUp
                     + "\",\"itemId\":\"lamp\",\"quantity\":1}", 202);
             Thread.sleep(200);
         }
@@ -178,13 +178,11 @@ class OutreachExactlyOnceTest {
         }
     }
 
-    private void send(String url, String adminKey, String body, int expectedStatus) {
+    private void send(String url, String key, String body, int expectedStatus) {
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body));
-            if (adminKey != null) {
-                request.header("Authorization", "Bearer " + adminKey);
-            }
+            request.header("Authorization", "Bearer " + key);
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(expectedStatus, response.statusCode(), response.body());
         } catch (Exception e) {

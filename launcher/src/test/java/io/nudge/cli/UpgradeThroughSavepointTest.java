@@ -27,6 +27,8 @@ class UpgradeThroughSavepointTest {
 
     private static final int CUSTOMERS = 25;
     private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final String SITE_KEY = "upgrade-test-site-key";
+
     private final HttpClient http = HttpClient.newHttpClient();
     private final ObjectMapper json = new ObjectMapper();
 
@@ -36,7 +38,7 @@ class UpgradeThroughSavepointTest {
     @Test
     void everyProfileCarriesOnAfterStopWithSavepointAndRestart() throws Exception {
         try (LocalStack stack = LocalStack.start(workDir, NudgeConfig.defaults().with(NudgeConfig.HTTP_PORT, 0)
-                .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s"))) {
+                .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s").with(NudgeConfig.API_SITE_KEYS, "shop=" + SITE_KEY))) {
             String base = "http://127.0.0.1:" + stack.api().port();
             for (int view = 0; view < 2; view++) {
                 for (int i = 0; i < CUSTOMERS; i++) {
@@ -59,7 +61,7 @@ class UpgradeThroughSavepointTest {
 
     private void postView(String base, int customer, String item) throws Exception {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/events"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + SITE_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"product_view\",\"customerId\":\"upgrader-" + customer
                         + "\",\"itemId\":\"" + item + "\",\"category\":\"lighting\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(202, response.statusCode(), response.body());
@@ -73,7 +75,7 @@ class UpgradeThroughSavepointTest {
             behind = new ArrayList<>();
             for (int i = 0; i < CUSTOMERS; i++) {
                 JsonNode answer = json.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/customers/upgrader-" + i
-                        + "/recommendations?limit=1")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                        + "/recommendations?limit=1")).header("Authorization", "Bearer " + SITE_KEY).build(), HttpResponse.BodyHandlers.ofString()).body());
                 if (answer.get("profileSequence").asLong() != sequence) {
                     behind.add("upgrader-" + i + "@" + answer.get("profileSequence"));
                 }

@@ -10,6 +10,8 @@ import java.util.function.LongFunction;
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.api.Request;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.client.api.Result;
 import org.eclipse.jetty.client.util.BufferingResponseListener;
 
@@ -33,11 +35,22 @@ public final class OpenLoad {
     private static final long HIGHEST_MICROS = TimeUnit.MINUTES.toMicros(1);
     private final HttpClient client;
     private final LongFunction<URI> requests;
+    private final String authorization;
 
-    /** @param requests the i-th request's URI */
-    OpenLoad(HttpClient client, LongFunction<URI> requests) {
+    /**
+     * @param requests the i-th request's URI
+     * @param authorization the {@code Authorization} header every request carries, or null
+     */
+    OpenLoad(HttpClient client, LongFunction<URI> requests, String authorization) {
         this.client = client;
         this.requests = requests;
+        this.authorization = authorization;
+    }
+
+    /** A request for {@code uri} as this load sends it. */
+    static Request request(HttpClient client, URI uri, String authorization) {
+        Request request = client.newRequest(uri);
+        return authorization == null ? request : request.headers(headers -> headers.put(HttpHeader.AUTHORIZATION, authorization));
     }
 
     /** {@code ratePerSecond} requests a second for {@code duration}, each timed from its scheduled start. */
@@ -83,7 +96,7 @@ public final class OpenLoad {
     }
 
     private void send(long index, long scheduled, Histogram latencies, AtomicLong errors, Semaphore inFlight) {
-        client.newRequest(requests.apply(index)).send(new BufferingResponseListener(64 * 1024) {
+        request(client, requests.apply(index), authorization).send(new BufferingResponseListener(64 * 1024) {
             @Override
             public void onComplete(Result result) {
                 latencies.recordValue(Math.min(HIGHEST_MICROS, (System.nanoTime() - scheduled) / 1000));

@@ -68,12 +68,17 @@ public final class ServingBenchmark {
     public static final String NUDGE = "recommendations";
     public static final String BARE = "bare Javalin";
     private static final String PATH = "/v1/customers/%s/recommendations";
+    private static final String SITE_KEY = "bench-site-key";
+    private static final String AUTHORIZATION = "Bearer " + SITE_KEY;
 
     private ServingBenchmark() {}
 
     public static Result run(NudgeConfig config, int profiles, int offers, List<Integer> rates, Duration phase, long seed,
                              PrintWriter progress) throws Exception {
-        NudgeConfig bench = BenchData.benchTopics(config).with(NudgeConfig.HTTP_PORT, 0);
+        // The key is checked on every request, as in production; the rate limit is lifted, since the bench is the
+        // one caller and measures what the API can serve.
+        NudgeConfig bench = BenchData.benchTopics(config).with(NudgeConfig.HTTP_PORT, 0)
+                .with(NudgeConfig.API_SITE_KEYS, "bench=" + SITE_KEY).with(NudgeConfig.API_RATE_LIMIT, Integer.MAX_VALUE);
         TopicSetup.ensureTopics(bench);
         BenchData.writeOffers(bench, offers, seed);
         BenchData.writeProfiles(bench, profiles, seed, progress);
@@ -88,13 +93,14 @@ public final class ServingBenchmark {
             progress.printf("serving API ready with %,d profiles and %,d offers%n", api.store().size(), api.catalogue().size()).flush();
             String nudgeBase = "http://127.0.0.1:" + api.port();
             int bodyBytes = typicalBodyBytes(client, nudgeBase, profiles, seed);
+            // Both endpoints get the same requests, key included.
             Javalin bare = bareEndpoint(bodyBytes);
             try {
                 String bareBase = "http://127.0.0.1:" + bare.port();
                 List<Phase> phases = new ArrayList<>();
                 for (int rate : withMax(rates)) {
                     for (String endpoint : List.of(BARE, NUDGE)) {
-                        OpenLoad load = new OpenLoad(client, requests(endpoint.equals(BARE) ? bareBase : nudgeBase, profiles, seed));
+                        OpenLoad load = new OpenLoad(client, requests(endpoint.equals(BARE) ? bareBase : nudgeBase, profiles, seed), AUTHORIZATION);
                         if (phases.size() < 2) {
                             load.maxThroughput(CONCURRENCY, Duration.ofSeconds(3)); // warm-up: JIT, connections
                         }
@@ -145,7 +151,7 @@ public final class ServingBenchmark {
         long total = 0;
         int count = 200;
         for (int i = 0; i < count; i++) {
-            ContentResponse response = client.GET(sample.apply(i));
+            ContentResponse response = OpenLoad.request(client, sample.apply(i), AUTHORIZATION).send();
             if (response.getStatus() != 200) {
                 throw new IllegalStateException("recommendations answered " + response.getStatus() + ": " + response.getContentAsString());
             }

@@ -44,7 +44,7 @@ class OpenLoadTest {
 
     private OpenLoad load(String path) {
         URI uri = URI.create("http://127.0.0.1:" + server.port() + path);
-        return new OpenLoad(client, index -> uri);
+        return new OpenLoad(client, index -> uri, null);
     }
 
     @Test

@@ -50,7 +50,11 @@ public final class ServingApi implements AutoCloseable {
     private final OutreachDispatcher dispatcher;
     private final ChangelogReader changelog;
     private final EventCollector collector;
+    /** The site whose key is generated when none is configured. */
+    public static final String DEFAULT_SITE = "default";
+
     private final String adminKey;
+    private final Map<String, String> siteKeys;
     private final Javalin http;
 
     private ServingApi(NudgeConfig config) {
@@ -71,20 +75,22 @@ public final class ServingApi implements AutoCloseable {
                 config.get(NudgeConfig.TOPIC_FORGOTTEN), outbox::applyForgotten),
                 () -> seed(seedFile, json));
         this.collector = new EventCollector(config);
-        this.adminKey = config.get(NudgeConfig.API_ADMIN_KEY).isBlank() ? generatedKey() : config.get(NudgeConfig.API_ADMIN_KEY);
+        this.adminKey = config.get(NudgeConfig.API_ADMIN_KEY).isBlank() ? generatedKey("api.admin.key") : config.get(NudgeConfig.API_ADMIN_KEY);
+        this.siteKeys = config.get(NudgeConfig.API_SITE_KEYS).isEmpty()
+                ? Map.of(DEFAULT_SITE, generatedKey("api.site.keys (site '" + DEFAULT_SITE + "')")) : config.get(NudgeConfig.API_SITE_KEYS);
         Gauge.builder("nudge_profiles_stored", store, ProfileStore::size).register(metrics);
         Gauge.builder("nudge_offers_stored", catalogue, OfferCatalogue::size).register(metrics);
         Gauge.builder("nudge_changelog_undecodable", changelog, ChangelogReader::undecodableRecords).register(metrics);
         this.http = Routes.create(new Routes.Services(store, associations, trending, catalogue, offers, rules, rulesWriter, forgottenWriter,
                 new AuditTrail(auditWriter, Clock.systemUTC()), outbox, changelog, collector,
-                NextBestOffers.from(config), adminKey, json, metrics, Clock.systemUTC()), config);
+                NextBestOffers.from(config), adminKey, siteKeys, json, metrics, Clock.systemUTC()), config);
     }
 
-    private static String generatedKey() {
+    private static String generatedKey(String setting) {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         String key = HexFormat.of().formatHex(bytes);
-        LOG.warn("No api.admin.key configured; generated one for this run: {}", key);
+        LOG.warn("No {} configured; generated one for this run: {}", setting, key);
         return key;
     }
 
@@ -130,6 +136,11 @@ public final class ServingApi implements AutoCloseable {
     /** The key the admin endpoints take: the configured one, or the one generated at start. */
     public String adminKey() {
         return adminKey;
+    }
+
+    /** The first site's key: the one generated for {@value #DEFAULT_SITE} when no site keys are configured. */
+    public String siteKey() {
+        return siteKeys.values().iterator().next();
     }
 
     @Override

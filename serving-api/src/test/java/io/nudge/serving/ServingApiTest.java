@@ -56,6 +56,8 @@ class ServingApiTest {
     static final HttpClient http = HttpClient.newHttpClient();
     static final ObjectMapper json = new ObjectMapper();
     static final String ADMIN_KEY = "test-admin-key";
+    static final String SITE_KEY = "test-site-key";
+    static final String SHOP = "https://shop.example";
 
     @BeforeAll
     static void start() throws Exception {
@@ -64,7 +66,9 @@ class ServingApiTest {
                 .with(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers())
                 .with(NudgeConfig.HTTP_PORT, 0)
                 .with(NudgeConfig.HTTP_MAX_BODY_BYTES, 4096)
-                .with(NudgeConfig.API_ADMIN_KEY, ADMIN_KEY);
+                .with(NudgeConfig.API_ADMIN_KEY, ADMIN_KEY)
+                .with(NudgeConfig.API_SITE_KEYS, "web=" + SITE_KEY + ", partner=partner-key")
+                .with(NudgeConfig.API_SITE_ORIGINS, "web=" + SHOP + "|https://www.shop.example, partner=https://partner.example");
         TopicSetup.ensureTopics(config);
         api = ServingApi.start(config);
         pollUntil("/health", h -> h.get("status").asText().equals("UP")); // UP once the seed catalogue is in
@@ -78,7 +82,7 @@ class ServingApiTest {
 
     static HttpResponse<String> post(String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + SITE_KEY).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -93,8 +97,8 @@ class ServingApiTest {
     }
 
     static HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + path))
+                .header("Authorization", "Bearer " + SITE_KEY).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static JsonNode body(HttpResponse<String> response) throws Exception {
@@ -225,6 +229,66 @@ class ServingApiTest {
     }
 
     @Test
+    void aSiteKeyReachesOnlyThePublicEndpointsAndTheAdminKeyReachesAll() throws Exception {
+        String recommendations = "/v1/customers/keys-1/recommendations";
+        assertError(admin("GET", recommendations, null, null), 401, null);
+        assertEquals("Bearer", admin("GET", recommendations, null, null).headers().firstValue("WWW-Authenticate").orElse(null));
+        assertError(admin("GET", recommendations, null, "guessed-key"), 403, null);
+        assertEquals(200, admin("GET", recommendations, null, "partner-key").statusCode());
+        assertEquals(200, admin("GET", recommendations, null, ADMIN_KEY).statusCode());
+        assertError(admin("POST", "/v1/events", "{\"type\": \"page_view\", \"customerId\": \"keys-1\"}", null), 401, null);
+
+        HttpResponse<String> siteOnAdmin = admin("GET", "/v1/admin/offers", null, SITE_KEY);
+        assertError(siteOnAdmin, 403, null);
+        assertTrue(body(siteOnAdmin).get("error").asText().contains("site key"), siteOnAdmin.body());
+    }
+
+    @Test
+    void browsersMayCallFromTheOriginsOfTheSiteWhoseKeyTheyPresent() throws Exception {
+        HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/v1/events"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", SHOP)
+                .header("Access-Control-Request-Method", "POST").header("Access-Control-Request-Headers", "authorization, content-type").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, preflight.statusCode(), preflight.body());
+        assertEquals(SHOP, preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertTrue(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse("").contains("Authorization"));
+
+        assertEquals(SHOP, fromOrigin(SHOP, SITE_KEY).headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        HttpResponse<String> otherSitesOrigin = fromOrigin("https://partner.example", SITE_KEY);
+        assertError(otherSitesOrigin, 403, null);
+        assertTrue(otherSitesOrigin.headers().firstValue("Access-Control-Allow-Origin").isEmpty());
+        assertError(fromOrigin("https://evil.example", SITE_KEY), 403, null);
+        assertEquals(403, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/v1/events"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://evil.example").build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(200, get("/v1/customers/cors-1/recommendations").statusCode(), "server-side calls carry no Origin");
+    }
+
+    private static HttpResponse<String> fromOrigin(String origin, String key) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/v1/customers/cors-1/recommendations"))
+                .header("Origin", origin).header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aKeyOverItsRateIsToldWhenToRetryAndOthersAreNotAffected() throws Exception {
+        try (ServingApi limited = ServingApi.start(config.with(NudgeConfig.API_RATE_LIMIT, 5))) {
+            URI uri = URI.create("http://127.0.0.1:" + limited.port() + "/v1/customers/rate-1/recommendations");
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                answers.add(http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + SITE_KEY).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            HttpResponse<String> refused = answers.stream().filter(a -> a.statusCode() == 429).findFirst()
+                    .orElseThrow(() -> new AssertionError("20 requests at once passed a limit of 5 per second"));
+            assertTrue(answers.stream().filter(a -> a.statusCode() == 200).count() >= 5, "the burst of one second's worth passes");
+            assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
+            assertTrue(body(refused).get("error").asText().contains("site:web"), refused.body());
+            assertEquals(200, http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer partner-key").build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode(), "another key has its own budget");
+        }
+    }
+
+    @Test
     void thePageAndExplainShapeTheAnswer() throws Exception {
         JsonNode onKitchenPage = body(get("/v1/customers/visitor-x/recommendations?limit=2&page=category&category=kitchen&explain=true"));
         JsonNode top = onKitchenPage.get("offers").get(0);
@@ -346,10 +410,15 @@ class ServingApiTest {
         assertTrue(openApi.get("paths").has("/v1/customers/{id}/recommendations"));
     }
 
+    /** @param field the field the error must name, or null for an error about the request as a whole */
     static void assertError(HttpResponse<String> response, int status, String field) throws Exception {
         assertEquals(status, response.statusCode(), response.body());
         JsonNode error = body(response);
         assertEquals(status, error.get("status").asInt());
+        if (field == null) {
+            assertTrue(error.get("error").asText().length() > 0, response.body());
+            return;
+        }
         List<String> fields = new ArrayList<>();
         error.path("fields").forEach(f -> fields.add(f.get("field").asText()));
         assertTrue(fields.contains(field), "expected an error on '" + field + "' in " + response.body());

@@ -62,7 +62,7 @@ final class CustomersHandler {
         if (profile == null && actions.isEmpty()) {
             throw new ApiException(404, "nothing is held about customer " + customerId, List.of());
         }
-        audit.record(AdminAuth.actor(ctx), AuditTrail.Action.EXPORT, customerId, null);
+        audit.record(KeyAuth.actor(ctx), AuditTrail.Action.EXPORT, customerId, null);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("customerId", customerId);
         body.put("exportedAt", clock.instant().toString());
@@ -86,7 +86,7 @@ final class CustomersHandler {
         Set<String> ids = new LinkedHashSet<>();
         ids.add(customerId);
         profiles.get(customerId).map(CustomerProfile::getLinkedIds).ifPresent(ids::addAll);
-        audit.record(AdminAuth.actor(ctx), AuditTrail.Action.FORGET, customerId, ids.size() > 1 ? "with linked ids " + String.join(",", ids) : null);
+        audit.record(KeyAuth.actor(ctx), AuditTrail.Action.FORGET, customerId, ids.size() > 1 ? "with linked ids " + String.join(",", ids) : null);
         for (String id : ids) {
             forgottenWriter.write(id, clock.instant().toString().getBytes(StandardCharsets.UTF_8));
         }

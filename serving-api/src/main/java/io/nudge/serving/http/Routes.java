@@ -10,6 +10,7 @@ import static io.javalin.apibuilder.ApiBuilder.put;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
@@ -48,7 +49,10 @@ public final class Routes {
     /** What the handlers need. */
     public record Services(ProfileStore store, AssociationStore associations, TrendingStore trending, OfferCatalogue catalogue,
                            OfferPublisher offers, RuleBook rules, AcknowledgedWriter rulesWriter, AcknowledgedWriter forgottenWriter, AuditTrail audit, Outbox outbox, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
-                           String adminKey, ObjectMapper json, PrometheusMeterRegistry metrics, Clock clock) {}
+                           String adminKey, Map<String, String> siteKeys, ObjectMapper json, PrometheusMeterRegistry metrics, Clock clock) {}
+
+    /** Under /v1: what a site key reaches. */
+    private static final List<String> SITE_PATHS = List.of("/events", "/customers/{id}/recommendations");
 
     private Routes() {}
 
@@ -62,22 +66,34 @@ public final class Routes {
         OutreachHandler outreach = new OutreachHandler(services.outbox());
         CustomersHandler customers = new CustomersHandler(services.store(), services.outbox(), services.collector(),
                 services.forgottenWriter(), services.audit(), services.json(), services.clock());
-        AdminAuth admin = AdminAuth.forKey(services.adminKey());
+        KeyAuth.Keys keys = new KeyAuth.Keys(services.adminKey(), services.siteKeys());
+        KeyAuth site = new KeyAuth(keys, KeyAuth.Scope.SITE);
+        KeyAuth admin = new KeyAuth(keys, KeyAuth.Scope.ADMIN);
+        Cors cors = new Cors(config.get(NudgeConfig.API_SITE_ORIGINS));
+        RateLimit rateLimit = new RateLimit(config.get(NudgeConfig.API_RATE_LIMIT), System::nanoTime, services.metrics());
 
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
             javalin.http.maxRequestSize = config.get(NudgeConfig.HTTP_MAX_BODY_BYTES);
             javalin.jsonMapper(new JavalinJackson(services.json(), false));
             javalin.requestLogger.http((ctx, millis) -> timer(services.metrics(), ctx).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS));
+            javalin.router.mount(routing -> SITE_PATHS.forEach(sitePath ->
+                    routing.addHttpHandler(HandlerType.OPTIONS, "/v1" + sitePath, cors::preflight)));
             javalin.router.apiBuilder(() -> {
                 get("/health", ctx -> health(ctx, services));
                 get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(services.metrics().scrape()));
                 get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
                 path("/v1", () -> {
+                    for (String sitePath : SITE_PATHS) {
+                        before(sitePath, site);
+                        before(sitePath, cors);
+                        before(sitePath, rateLimit);
+                    }
                     post("/events", events);
                     get("/customers/{id}/recommendations", recommendations);
                     path("/admin", () -> {
                         before("/*", admin);
+                        before("/*", rateLimit);
                         get("/offers", offers::list);
                         post("/offers", offers::create);
                         get("/offers/{offerId}", offers::get);
