@@ -34,7 +34,7 @@ public final class LocalStack implements AutoCloseable {
     private final LocalKafkaBroker broker;
     private final NudgeConfig config;
     private JobClient job;
-    private final ServingApi api;
+    private volatile ServingApi api;
 
     private LocalStack(LocalKafkaBroker broker, NudgeConfig config, JobClient job, ServingApi api) {
         this.broker = broker;
@@ -132,6 +132,20 @@ public final class LocalStack implements AutoCloseable {
                     .max(Comparator.comparingLong(dir -> Long.parseLong(dir.getFileName().toString().substring(4))))
                     .orElseThrow(() -> new IllegalStateException("no completed checkpoint under " + jobDir));
         }
+    }
+
+    /**
+     * Stops the serving API and starts a new one, as a redeploy does: it rebuilds its stores from the changelogs
+     * before it reports ready. Keys stay the same only when configured.
+     *
+     * @return how long the new API took to be ready
+     */
+    public Duration restartApi() throws InterruptedException {
+        api.close();
+        long started = System.nanoTime();
+        api = ServingApi.start(config);
+        awaitReady(api);
+        return Duration.ofNanos(System.nanoTime() - started);
     }
 
     public JobStatus jobStatus() throws Exception {

@@ -32,11 +32,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The job is killed mid-stream, after some outreach actions were committed, and restored from its last
- * checkpoint while events keep arriving. A read_committed reader must then see every expected action exactly
- * once: none lost with the killed job, none repeated by the replay after the restore.
+ * Faults under load, on the real broker and MiniCluster. The job killed mid-stream and restored from its last
+ * checkpoint; the Kafka broker stopped and restarted; the serving API restarted. Afterwards a read_committed
+ * reader must see every expected outreach action exactly once (none lost, none repeated by a replay), and every
+ * event a client was told was accepted must be in its customer's profile exactly once.
  */
-class OutreachExactlyOnceTest {
+class FaultToleranceTest {
 
     private static final int CUSTOMERS = 600;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
@@ -83,6 +84,134 @@ class OutreachExactlyOnceTest {
             Map<String, Integer> committed = awaitCommitted(stack, CUSTOMERS, true);
             assertEquals(CUSTOMERS, committed.size());
             committed.forEach((actionId, copies) -> assertEquals(1, copies, actionId + " committed " + copies + " times"));
+        }
+    }
+
+    @Test
+    void everyEventAndActionCountsOnceAcrossABrokerRestartAndAnApiRestart() throws Exception {
+        int customers = 300;
+        try (LocalStack stack = LocalStack.start(workDir, NudgeConfig.defaults()
+                .with(NudgeConfig.HTTP_PORT, 0)
+                .with(NudgeConfig.API_ADMIN_KEY, "fault-admin-key")
+                .with(NudgeConfig.API_SITE_KEYS, "shop=fault-site-key")
+                .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s")
+                .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s"))) {
+            send("http://127.0.0.1:" + stack.api().port() + "/v1/admin/rules", stack.api().adminKey(), """
+                    {"ruleId": "cart-tip", "name": "Tip on every cart", "when": {"kind": "event", "event": {"type": "add_to_cart"}},
+                     "then": {"channel": "web", "templateId": "tip"}}
+                    """, 201);
+            awaitRuleLive(stack, "http://127.0.0.1:" + stack.api().port());
+
+            // A well-behaved client: each shopper views a lamp and puts it in the cart; a 503 or a refused
+            // connection is retried after Retry-After, so every event is eventually accepted once.
+            AtomicInteger shoppersDone = new AtomicInteger();
+            AtomicInteger retries = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<Throwable> trafficFailure = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread traffic = new Thread(() -> {
+                for (int i = 0; i < customers; i++) {
+                    String customer = "\"customerId\":\"shopper-" + i + "\"";
+                    postUntilAccepted(stack, "{\"type\":\"product_view\"," + customer + ",\"itemId\":\"lamp\"}", retries);
+                    postUntilAccepted(stack, "{\"type\":\"add_to_cart\"," + customer + ",\"itemId\":\"lamp\",\"quantity\":1}", retries);
+                    shoppersDone.incrementAndGet();
+                    pause(Duration.ofMillis(20));
+                }
+            }, "shoppers");
+            traffic.setUncaughtExceptionHandler((thread, failure) -> trafficFailure.set(failure));
+            traffic.start();
+
+            awaitAtLeast(shoppersDone, customers / 3);
+            stack.broker().kill();
+            long down = System.nanoTime();
+            int doneWhenDown = shoppersDone.get();
+            pause(Duration.ofSeconds(5));
+            stack.broker().restart();
+            long up = System.nanoTime();
+            awaitAtLeast(shoppersDone, doneWhenDown + 1);
+            long firstAcceptedAfter = System.nanoTime();
+
+            awaitAtLeast(shoppersDone, 2 * customers / 3);
+            Duration apiRestart = stack.restartApi();
+            traffic.join(DEADLINE.toMillis());
+            if (trafficFailure.get() != null) {
+                throw new AssertionError("the shoppers' client failed", trafficFailure.get());
+            }
+            assertEquals(customers, shoppersDone.get(), "every shopper's events accepted");
+
+            Map<String, Integer> committed = awaitCommitted(stack, customers, true);
+            committed.forEach((actionId, copies) -> assertEquals(1, copies, actionId + " committed " + copies + " times"));
+            long allVisible = awaitProfiles(stack, customers, 2);
+            assertEquals(org.apache.flink.api.common.JobStatus.RUNNING, stack.jobStatus(), "the job rode out the broker's absence");
+            System.out.printf("[measured] broker killed, restarted and ready after %d ms; first event accepted %d ms after its restart; %d requests retried; "
+                            + "API restart to ready %d ms; all %d profiles exact %d ms after the broker restart%n",
+                    (up - down) / 1_000_000, (firstAcceptedAfter - up) / 1_000_000, retries.get(), apiRestart.toMillis(),
+                    customers, (allVisible - up) / 1_000_000);
+        }
+    }
+
+    private void postUntilAccepted(LocalStack stack, String body, AtomicInteger retries) {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (System.nanoTime() < deadline) {
+            int port = stack.api().port();
+            if (port <= 0) { // the API is being restarted: no port until the new one listens
+                pause(Duration.ofMillis(200));
+                continue;
+            }
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + stack.api().siteKey())
+                        .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 202) {
+                    return;
+                }
+                assertEquals(503, response.statusCode(), "only 'retry later' may refuse a valid event: " + response.body());
+                pause(Duration.ofSeconds(Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow())));
+            } catch (java.io.IOException apiRestarting) {
+                pause(Duration.ofMillis(200));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            retries.incrementAndGet();
+        }
+        throw new AssertionError("not accepted within " + DEADLINE + ": " + body);
+    }
+
+    /** Polls the API until every shopper's profile has exactly {@code events} events; returns when. */
+    private long awaitProfiles(LocalStack stack, int customers, int events) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        List<String> off;
+        do {
+            off = new java.util.ArrayList<>();
+            for (int i = 0; i < customers; i++) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.api().port()
+                        + "/v1/customers/shopper-" + i + "/recommendations?limit=1")).header("Authorization", "Bearer " + stack.api().siteKey()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                long sequence = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("profileSequence").asLong(0);
+                if (sequence != events) {
+                    off.add("shopper-" + i + "=" + sequence);
+                }
+            }
+            if (off.isEmpty()) {
+                return System.nanoTime();
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(off.size() + " profiles without exactly " + events + " events: " + off.subList(0, Math.min(20, off.size())));
+    }
+
+    private static void awaitAtLeast(AtomicInteger counter, int value) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (counter.get() < value) {
+            assertTrue(System.nanoTime() < deadline, "stuck at " + counter.get() + " of " + value);
+            Thread.sleep(20);
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
