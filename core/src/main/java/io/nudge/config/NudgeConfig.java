@@ -152,9 +152,9 @@ public final class NudgeConfig {
 
     public static final Setting<Integer> HTTP_PORT = define("http.port", "8080",
             "Port of the serving API.", text -> portNumber(text));
-    public static final Setting<String> API_ADMIN_KEY = define("api.admin.key", "",
+    public static final Setting<String> API_ADMIN_KEY = defineSecret("api.admin.key", "",
             "Key for the admin endpoints (Authorization: Bearer <key>); empty generates one at start and logs it.", text -> text);
-    public static final Setting<Map<String, String>> API_SITE_KEYS = define("api.site.keys", "",
+    public static final Setting<Map<String, String>> API_SITE_KEYS = defineSecret("api.site.keys", "",
             "Keys of the sites that call the public endpoints (events, recommendations) as site=key pairs, comma-separated (web=k1,app=k2); "
                     + "safe to embed in a page, they grant nothing else. Empty generates one for site 'default' at start and logs it.",
             NudgeConfig::sitePairs);
@@ -162,6 +162,9 @@ public final class NudgeConfig {
             "Browser origins each site's pages are served from, as site=origin|origin pairs (web=https://shop.example|https://www.shop.example); "
                     + "cross-origin calls with that site's key are allowed only from these. Empty: no cross-origin calls.",
             NudgeConfig::sitePairs);
+    public static final Setting<String> API_PSEUDONYMISE_KEY = defineSecret("api.pseudonymise.key", "",
+            "Secret for pseudonymising customer and anonymous ids at the API: when set, they are replaced by an HMAC-SHA256 of the id before anything is stored, "
+                    + "and callers keep using their own ids. Empty: ids are kept as sent.", text -> text);
     public static final Setting<Integer> API_RATE_LIMIT = define("api.rate.limit", "1000",
             "Requests per second each key (site or admin) may make, with bursts of up to one second's worth; beyond it 429 with Retry-After.",
             text -> positiveInt(text));
@@ -250,7 +253,17 @@ public final class NudgeConfig {
     }
 
     private static <T> Setting<T> define(String key, String defaultValue, String doc, java.util.function.Function<String, T> parser) {
-        Setting<T> setting = new Setting<>(key, defaultValue, doc, parser);
+        return define(key, defaultValue, doc, parser, false);
+    }
+
+    /** A setting holding keys or other secrets: never shown in listings or error messages. */
+    private static <T> Setting<T> defineSecret(String key, String defaultValue, String doc, java.util.function.Function<String, T> parser) {
+        return define(key, defaultValue, doc, parser, true);
+    }
+
+    private static <T> Setting<T> define(String key, String defaultValue, String doc, java.util.function.Function<String, T> parser,
+                                         boolean secret) {
+        Setting<T> setting = new Setting<>(key, defaultValue, doc, parser, secret);
         SETTINGS.put(key, setting);
         return setting;
     }

@@ -13,12 +13,19 @@ public final class Setting<T> {
     private final String defaultValue;
     private final String doc;
     private final Function<String, T> parser;
+    private final boolean secret;
 
-    Setting(String key, String defaultValue, String doc, Function<String, T> parser) {
+    Setting(String key, String defaultValue, String doc, Function<String, T> parser, boolean secret) {
         this.key = Objects.requireNonNull(key);
         this.defaultValue = Objects.requireNonNull(defaultValue);
         this.doc = Objects.requireNonNull(doc);
         this.parser = Objects.requireNonNull(parser);
+        this.secret = secret;
+    }
+
+    /** How a value of this setting may be shown (in listings, errors): a secret's only as set or empty. */
+    public String shown(String value) {
+        return secret && !value.isEmpty() ? "(secret, set)" : value;
     }
 
     public String key() {
@@ -38,7 +45,8 @@ public final class Setting<T> {
         try {
             return parser.apply(text.strip());
         } catch (RuntimeException e) {
-            throw new ConfigException("Invalid value '" + text + "' for setting '" + key + "': " + e.getMessage());
+            throw new ConfigException("Invalid value '" + shown(text) + "' for setting '" + key + "': "
+                    + (secret ? "not in the expected form" : e.getMessage()));
         }
     }
 

@@ -25,7 +25,7 @@ final class ConfigCommand implements Callable<Integer> {
         NudgeConfig config = options.load();
         PrintWriter out = spec.commandLine().getOut();
         for (Setting<?> setting : NudgeConfig.settings()) {
-            out.printf("%-32s = %s%n    %s (default %s; env %s)%n", setting.key(), config.overrides().getOrDefault(setting.key(), setting.defaultValue()), setting.doc(),
+            out.printf("%-32s = %s%n    %s (default %s; env %s)%n", setting.key(), setting.shown(config.overrides().getOrDefault(setting.key(), setting.defaultValue())), setting.doc(),
                     setting.defaultValue().isEmpty() ? "empty" : setting.defaultValue(), NudgeConfig.environmentName(setting.key()));
         }
         return 0;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nudge.config.NudgeConfig;
+import io.nudge.events.Pseudonyms;
 import io.nudge.kafka.LocalKafkaBroker;
 import io.nudge.kafka.TopicSetup;
 import io.nudge.profile.ProfileSettings;
@@ -106,10 +107,15 @@ class ServingApiTest {
     }
 
     static JsonNode pollUntil(String path, Predicate<JsonNode> condition) throws Exception {
+        return pollUntil(api, path, condition);
+    }
+
+    static JsonNode pollUntil(ServingApi target, String path, Predicate<JsonNode> condition) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = get(path);
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + path))
+                    .header("Authorization", "Bearer " + SITE_KEY).build(), HttpResponse.BodyHandlers.ofString());
             last = body(response);
             if (condition.test(last)) {
                 return last;
@@ -285,6 +291,38 @@ class ServingApiTest {
             assertTrue(body(refused).get("error").asText().contains("site:web"), refused.body());
             assertEquals(200, http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer partner-key").build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode(), "another key has its own budget");
+        }
+    }
+
+    @Test
+    void withPseudonymsNoShopIdIsStoredYetCallersKeepUsingTheirIds() throws Exception {
+        Pseudonyms pseudonyms = Pseudonyms.withSecret("test-pseudonym-secret");
+        try (ServingApi pseudonymising = ServingApi.start(config.with(NudgeConfig.API_PSEUDONYMISE_KEY, "test-pseudonym-secret"))) {
+            String base = "http://127.0.0.1:" + pseudonymising.port();
+            HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/events"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + SITE_KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"type\": \"page_view\", \"customerId\": \"pseudo-alice\", \"page\": \"home\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, accepted.statusCode(), accepted.body());
+            String eventId = body(accepted).get("eventId").asText();
+
+            ConsumerRecord<byte[], byte[]> record = readEvents(r -> {
+                try {
+                    return Codecs.EVENTS.decode(r.value()).getEventId().equals(eventId);
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            String pseudonym = pseudonyms.of("pseudo-alice");
+            assertEquals(pseudonym, Codecs.EVENTS.decode(record.value()).getCustomerId());
+            assertEquals(pseudonym, new String(record.key(), StandardCharsets.UTF_8));
+            assertFalse(new String(record.value(), StandardCharsets.ISO_8859_1).contains("pseudo-alice"), "the shop's id is not stored");
+
+            CustomerProfile profile = new ProfileUpdater(ProfileSettings.defaults()).apply(null, Codecs.EVENTS.decode(record.value()));
+            publish(profile);
+            JsonNode answer = pollUntil(pseudonymising, "/v1/customers/pseudo-alice/recommendations", r -> r.get("personalized").asBoolean());
+            assertEquals("pseudo-alice", answer.get("customerId").asText());
+            assertEquals(pseudonym, answer.get("profileKey").asText());
         }
     }
 

@@ -2,6 +2,7 @@ package io.nudge.serving.http;
 
 import io.javalin.http.Context;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nudge.events.Pseudonyms;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.InteractionEvent;
@@ -41,11 +42,13 @@ final class CustomersHandler {
     private final EventCollector collector;
     private final AcknowledgedWriter forgottenWriter;
     private final AuditTrail audit;
+    private final Pseudonyms pseudonyms;
     private final ObjectMapper json;
     private final Clock clock;
 
     CustomersHandler(ProfileStore profiles, Outbox outbox, EventCollector collector, AcknowledgedWriter forgottenWriter, AuditTrail audit,
-                     ObjectMapper json, Clock clock) {
+                     Pseudonyms pseudonyms, ObjectMapper json, Clock clock) {
+        this.pseudonyms = pseudonyms;
         this.profiles = profiles;
         this.outbox = outbox;
         this.collector = collector;
@@ -57,12 +60,13 @@ final class CustomersHandler {
 
     void export(Context ctx) throws Exception {
         String customerId = Requests.id(ctx.pathParam("customerId"), "customerId");
-        CustomerProfile profile = profiles.get(customerId).orElse(null);
-        List<OutreachAction> actions = outbox.recent(action -> customerId.equals(action.getCustomerId()), Integer.MAX_VALUE);
+        String key = pseudonyms.of(customerId);
+        CustomerProfile profile = profiles.get(key).orElse(null);
+        List<OutreachAction> actions = outbox.recent(action -> key.equals(action.getCustomerId()), Integer.MAX_VALUE);
         if (profile == null && actions.isEmpty()) {
             throw new ApiException(404, "nothing is held about customer " + customerId, List.of());
         }
-        audit.record(KeyAuth.actor(ctx), AuditTrail.Action.EXPORT, customerId, null);
+        audit.record(KeyAuth.actor(ctx), AuditTrail.Action.EXPORT, key, null);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("customerId", customerId);
         body.put("exportedAt", clock.instant().toString());
@@ -83,15 +87,16 @@ final class CustomersHandler {
 
     void forget(Context ctx) throws Exception {
         String customerId = Requests.id(ctx.pathParam("customerId"), "customerId");
+        String key = pseudonyms.of(customerId);
         Set<String> ids = new LinkedHashSet<>();
-        ids.add(customerId);
-        profiles.get(customerId).map(CustomerProfile::getLinkedIds).ifPresent(ids::addAll);
-        audit.record(KeyAuth.actor(ctx), AuditTrail.Action.FORGET, customerId, ids.size() > 1 ? "with linked ids " + String.join(",", ids) : null);
+        ids.add(key);
+        profiles.get(key).map(CustomerProfile::getLinkedIds).ifPresent(ids::addAll);
+        audit.record(KeyAuth.actor(ctx), AuditTrail.Action.FORGET, key, ids.size() > 1 ? "with linked ids " + String.join(",", ids) : null);
         for (String id : ids) {
             forgottenWriter.write(id, clock.instant().toString().getBytes(StandardCharsets.UTF_8));
         }
         try {
-            collector.send(List.of(InteractionEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setCustomerId(customerId)
+            collector.send(List.of(InteractionEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setCustomerId(key)
                     .setType(EventType.FORGET).setEventTime(clock.instant()).build()));
         } catch (EventCollector.EventsUnavailableException e) {
             throw new ApiException(503, "the forget request cannot be stored right now; retry later (" + e.getMessage() + ")", List.of());

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.nudge.config.NudgeConfig;
 import io.nudge.events.EventValidator;
 import io.nudge.events.FieldError;
+import io.nudge.events.Pseudonyms;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.serving.events.EventCollector;
 import io.nudge.serving.events.EventJson;
@@ -28,6 +29,7 @@ import org.jetbrains.annotations.NotNull;
 final class EventsHandler implements Handler {
 
     private final EventCollector collector;
+    private final Pseudonyms pseudonyms;
     private final ObjectMapper json;
     private final Clock clock;
     private final Duration maxClockSkew;
@@ -36,8 +38,9 @@ final class EventsHandler implements Handler {
     private final Counter accepted;
     private final Counter rejected;
 
-    EventsHandler(EventCollector collector, ObjectMapper json, Clock clock, NudgeConfig config, MeterRegistry metrics) {
+    EventsHandler(EventCollector collector, Pseudonyms pseudonyms, ObjectMapper json, Clock clock, NudgeConfig config, MeterRegistry metrics) {
         this.collector = collector;
+        this.pseudonyms = pseudonyms;
         this.json = json;
         this.clock = clock;
         this.maxClockSkew = config.get(NudgeConfig.EVENTS_MAX_CLOCK_SKEW);
@@ -106,7 +109,8 @@ final class EventsHandler implements Handler {
         }
         List<FieldError> errors = new ArrayList<>(EventValidator.validate(parsed.event()));
         errors.addAll(EventValidator.validateTiming(parsed.event(), now, maxClockSkew, maxAge));
-        return errors.isEmpty() ? parsed : new EventJson.Parsed(null, errors);
+        // Validated as sent (so errors name the caller's values), stored under pseudonyms when configured.
+        return errors.isEmpty() ? new EventJson.Parsed(pseudonyms.apply(parsed.event()), errors) : new EventJson.Parsed(null, errors);
     }
 
     private void send(List<InteractionEvent> events) throws Exception {

@@ -1,6 +1,7 @@
 package io.nudge.serving.http;
 
 import io.javalin.http.Context;
+import io.nudge.events.Pseudonyms;
 import io.nudge.schemas.OutreachAction;
 import io.nudge.serving.outreach.Outbox;
 import java.util.LinkedHashMap;
@@ -16,13 +17,15 @@ import java.util.function.Predicate;
 final class OutreachHandler {
 
     private final Outbox outbox;
+    private final Pseudonyms pseudonyms;
 
-    OutreachHandler(Outbox outbox) {
+    OutreachHandler(Outbox outbox, Pseudonyms pseudonyms) {
         this.outbox = outbox;
+        this.pseudonyms = pseudonyms;
     }
 
     void list(Context ctx) {
-        String customerId = Requests.optionalId(ctx, "customerId");
+        String customerId = pseudonyms.of(Requests.optionalId(ctx, "customerId"));
         String ruleId = Requests.optionalId(ctx, "ruleId");
         String status = lower(ctx.queryParam("status"));
         String channel = lower(ctx.queryParam("channel"));

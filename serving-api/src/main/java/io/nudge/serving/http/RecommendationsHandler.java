@@ -2,6 +2,7 @@ package io.nudge.serving.http;
 
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.nudge.events.Pseudonyms;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.offers.RecommendationContext;
 import io.nudge.offers.RecommendedItem;
@@ -38,10 +39,12 @@ final class RecommendationsHandler implements Handler {
     private final AssociationStore associations;
     private final TrendingStore trending;
     private final NextBestOffers nextBestOffers;
+    private final Pseudonyms pseudonyms;
     private final Clock clock;
 
     RecommendationsHandler(ProfileStore profiles, OfferCatalogue catalogue, AssociationStore associations, TrendingStore trending,
-                           NextBestOffers nextBestOffers, Clock clock) {
+                           NextBestOffers nextBestOffers, Pseudonyms pseudonyms, Clock clock) {
+        this.pseudonyms = pseudonyms;
         this.profiles = profiles;
         this.catalogue = catalogue;
         this.associations = associations;
@@ -62,11 +65,12 @@ final class RecommendationsHandler implements Handler {
         RecommendationContext context = new RecommendationContext(Requests.optionalId(ctx, "page"),
                 Requests.optionalId(ctx, "category"), Requests.optionalId(ctx, "item"), Requests.idList(ctx, "cart", MAX_CART_ITEMS));
         Instant now = clock.instant();
-        CustomerProfile profile = profiles.get(visitorId).orElse(null);
+        String profileKey = pseudonyms.of(visitorId);
+        CustomerProfile profile = profiles.get(profileKey).orElse(null);
         String scope = context.category() != null && !trending.items(context.category()).isEmpty() ? context.category() : TrendingStore.WHOLE_SHOP;
         NextBestOffers.Market market = new NextBestOffers.Market(catalogue.offers(), associations, trending.categoryShares(),
                 trending.items(scope));
-        NextBestOffers.Result result = nextBestOffers.recommend(visitorId, profile, context, channel, now, limit, market);
+        NextBestOffers.Result result = nextBestOffers.recommend(profileKey, profile, context, channel, now, limit, market);
 
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("customerId", visitorId);

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nudge.config.NudgeConfig;
 import io.nudge.events.FieldError;
+import io.nudge.events.Pseudonyms;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.serving.audit.AuditTrail;
 import io.nudge.serving.events.EventCollector;
@@ -58,14 +59,15 @@ public final class Routes {
 
     public static Javalin create(Services services, NudgeConfig config) {
         String openApi = resource("/io/nudge/serving/openapi.json");
-        EventsHandler events = new EventsHandler(services.collector(), services.json(), services.clock(), config, services.metrics());
+        Pseudonyms pseudonyms = Pseudonyms.withSecret(config.get(NudgeConfig.API_PSEUDONYMISE_KEY));
+        EventsHandler events = new EventsHandler(services.collector(), pseudonyms, services.json(), services.clock(), config, services.metrics());
         RecommendationsHandler recommendations = new RecommendationsHandler(services.store(), services.catalogue(),
-                services.associations(), services.trending(), services.nextBestOffers(), services.clock());
+                services.associations(), services.trending(), services.nextBestOffers(), pseudonyms, services.clock());
         OffersHandler offers = new OffersHandler(services.catalogue(), services.offers(), services.json());
         RulesHandler rules = new RulesHandler(services.rules(), services.rulesWriter(), services.json(), services.clock());
-        OutreachHandler outreach = new OutreachHandler(services.outbox());
+        OutreachHandler outreach = new OutreachHandler(services.outbox(), pseudonyms);
         CustomersHandler customers = new CustomersHandler(services.store(), services.outbox(), services.collector(),
-                services.forgottenWriter(), services.audit(), services.json(), services.clock());
+                services.forgottenWriter(), services.audit(), pseudonyms, services.json(), services.clock());
         KeyAuth.Keys keys = new KeyAuth.Keys(services.adminKey(), services.siteKeys());
         KeyAuth site = new KeyAuth(keys, KeyAuth.Scope.SITE);
         KeyAuth admin = new KeyAuth(keys, KeyAuth.Scope.ADMIN);
@@ -120,7 +122,8 @@ public final class Routes {
                 error(ctx, 503, "the change cannot be stored right now; retry later (" + e.getMessage() + ")", List.of()));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage(), List.of()));
         app.exception(Exception.class, (e, ctx) -> {
-            LOG.error("Unhandled error on {} {}", ctx.method(), ctx.path(), e);
+            // The route template, not the path: paths carry customer ids, which stay out of logs.
+            LOG.error("Unhandled error on {} {}", ctx.method(), route(ctx), e);
             error(ctx, 500, "internal error", List.of());
         });
         return app;
