@@ -152,6 +152,11 @@ public final class NudgeConfig {
 
     public static final Setting<Integer> HTTP_PORT = define("http.port", "8080",
             "Port of the serving API.", text -> portNumber(text));
+    public static final Setting<String> HTTP_TLS_KEYSTORE = define("http.tls.keystore", "",
+            "PKCS12 keystore with the API's private key and certificate chain; when set the API speaks only HTTPS on http.port. Empty: plain HTTP (behind a TLS-terminating proxy).",
+            text -> text);
+    public static final Setting<String> HTTP_TLS_KEYSTORE_PASSWORD = defineSecret("http.tls.keystore.password", "",
+            "Password of http.tls.keystore (and of its key).", text -> text);
     public static final Setting<String> API_ADMIN_KEY = defineSecret("api.admin.key", "",
             "Key for the admin endpoints (Authorization: Bearer <key>); empty generates one at start and logs it.", text -> text);
     public static final Setting<Map<String, String>> API_SITE_KEYS = defineSecret("api.site.keys", "",

@@ -2,6 +2,7 @@ package io.nudge.serving;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -323,6 +324,36 @@ class ServingApiTest {
             JsonNode answer = pollUntil(pseudonymising, "/v1/customers/pseudo-alice/recommendations", r -> r.get("personalized").asBoolean());
             assertEquals("pseudo-alice", answer.get("customerId").asText());
             assertEquals(pseudonym, answer.get("profileKey").asText());
+        }
+    }
+
+    @Test
+    void withAKeystoreTheApiSpeaksOnlyHttps() throws Exception {
+        Path keystore = dir.resolve("api.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(), "-genkeypair",
+                "-alias", "nudge", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
+                "-validity", "2", "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", "test-pass", "-keypass", "test-pass")
+                .redirectErrorStream(true).start();
+        assertEquals(0, keytool.waitFor(), new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+
+        try (ServingApi tls = ServingApi.start(config.with(NudgeConfig.HTTP_TLS_KEYSTORE, keystore.toString())
+                .with(NudgeConfig.HTTP_TLS_KEYSTORE_PASSWORD, "test-pass"))) {
+            java.security.KeyStore trusted = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = java.nio.file.Files.newInputStream(keystore)) {
+                trusted.load(in, "test-pass".toCharArray());
+            }
+            javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            HttpClient https = HttpClient.newBuilder().sslContext(context).build();
+
+            HttpResponse<String> recommendations = https.send(HttpRequest.newBuilder(URI.create("https://localhost:" + tls.port()
+                    + "/v1/customers/tls-1/recommendations")).header("Authorization", "Bearer " + SITE_KEY).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, recommendations.statusCode(), recommendations.body());
+            assertEquals("tls-1", body(recommendations).get("customerId").asText());
+            assertThrows(java.io.IOException.class, () -> http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + tls.port() + "/health"))
+                    .build(), HttpResponse.BodyHandlers.ofString()), "no plain HTTP on the TLS port");
         }
     }
 

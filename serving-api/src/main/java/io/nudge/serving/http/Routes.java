@@ -39,6 +39,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +82,12 @@ public final class Routes {
 
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
+            String keystore = config.get(NudgeConfig.HTTP_TLS_KEYSTORE);
+            if (!keystore.isBlank()) {
+                // With a connector of its own, Javalin opens no plain HTTP one.
+                javalin.jetty.addConnector((server, http) -> tlsConnector(server, http, keystore,
+                        config.get(NudgeConfig.HTTP_TLS_KEYSTORE_PASSWORD), config.get(NudgeConfig.HTTP_PORT)));
+            }
             javalin.http.maxRequestSize = config.get(NudgeConfig.HTTP_MAX_BODY_BYTES);
             javalin.jsonMapper(new JavalinJackson(services.json(), false));
             javalin.requestLogger.http((ctx, millis) -> timer(services.metrics(), ctx).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS));
@@ -127,6 +139,18 @@ public final class Routes {
             error(ctx, 500, "internal error", List.of());
         });
         return app;
+    }
+
+    private static ServerConnector tlsConnector(Server server, HttpConfiguration http, String keystore, String password, int port) {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(keystore);
+        tls.setKeyStoreType("PKCS12");
+        tls.setKeyStorePassword(password);
+        // Marks requests secure (scheme https); no SNI host check, so clients may call by address as well as by name.
+        http.addCustomizer(new SecureRequestCustomizer(false));
+        ServerConnector connector = new ServerConnector(server, tls, new HttpConnectionFactory(http));
+        connector.setPort(port);
+        return connector;
     }
 
     private static void health(Context ctx, Services services) {
