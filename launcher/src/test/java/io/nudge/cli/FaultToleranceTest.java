@@ -42,6 +42,7 @@ class FaultToleranceTest {
     private static final int CUSTOMERS = 600;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private final HttpClient http = HttpClient.newHttpClient();
+    private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @TempDir
     Path workDir;
@@ -186,7 +187,7 @@ class FaultToleranceTest {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.api().port()
                         + "/v1/customers/shopper-" + i + "/recommendations?limit=1")).header("Authorization", "Bearer " + stack.api().siteKey()).build(),
                         HttpResponse.BodyHandlers.ofString());
-                long sequence = new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).path("profileSequence").asLong(0);
+                long sequence = json.readTree(response.body()).path("profileSequence").asLong(0);
                 if (sequence != events) {
                     off.add("shopper-" + i + "=" + sequence);
                 }
