@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalKafkaBroker implements AutoCloseable {
 
+    private static final Duration REAPER_GRACE = Duration.ofSeconds(10);
+
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -146,7 +148,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectErrorStream(true)
                 .start();
-        Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "kafka-broker-reaper"));
+        // Never leave an orphaned broker behind. Shutdown hooks run together, so the reaper first gives an
+        // orderly close (the demo's own hook: API, job, then broker) time to finish with the broker still up.
+        Process broker = process;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                broker.waitFor(REAPER_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            broker.destroyForcibly();
+        }, "kafka-broker-reaper"));
         awaitReady(log);
         LOG.info("Kafka broker (KRaft) ready at {} (data {})", bootstrapServers(), dataDir);
     }
