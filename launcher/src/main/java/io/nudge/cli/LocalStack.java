@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -33,12 +34,14 @@ public final class LocalStack implements AutoCloseable {
 
     private final LocalKafkaBroker broker;
     private final NudgeConfig config;
+    private final Function<NudgeConfig, PersonalizationJob> jobs;
     private JobClient job;
     private volatile ServingApi api;
 
-    private LocalStack(LocalKafkaBroker broker, NudgeConfig config, JobClient job, ServingApi api) {
+    private LocalStack(LocalKafkaBroker broker, NudgeConfig config, Function<NudgeConfig, PersonalizationJob> jobs, JobClient job, ServingApi api) {
         this.broker = broker;
         this.config = config;
+        this.jobs = jobs;
         this.job = job;
         this.api = api;
     }
@@ -48,6 +51,11 @@ public final class LocalStack implements AutoCloseable {
      * and checkpoint directory in {@code config} are replaced by the local ones.
      */
     public static LocalStack start(Path workDir, NudgeConfig config) throws Exception {
+        return start(workDir, config, PersonalizationJob::onKafka);
+    }
+
+    /** @param jobs the personalization job for a configuration (tests put faults into its sinks) */
+    public static LocalStack start(Path workDir, NudgeConfig config, Function<NudgeConfig, PersonalizationJob> jobs) throws Exception {
         LocalKafkaBroker broker = LocalKafkaBroker.start(workDir.resolve("kafka"));
         try {
             NudgeConfig local = config
@@ -56,12 +64,12 @@ public final class LocalStack implements AutoCloseable {
                     .with(NudgeConfig.ARCHIVE_DIR, config.get(NudgeConfig.ARCHIVE_DIR).isBlank()
                             ? workDir.resolve("archive").toUri().toString() : config.get(NudgeConfig.ARCHIVE_DIR));
             TopicSetup.ensureTopics(local);
-            JobClient job = PersonalizationJob.onKafka(local).start(FlinkEnvironment.create(local));
+            JobClient job = jobs.apply(local).start(FlinkEnvironment.create(local));
             awaitRunning(job);
             LOG.info("Personalization job {} running on a Flink MiniCluster", job.getJobID());
             ServingApi api = ServingApi.start(local);
             awaitReady(api);
-            return new LocalStack(broker, local, job, api);
+            return new LocalStack(broker, local, jobs, job, api);
         } catch (Exception e) {
             broker.close();
             throw e;
@@ -90,7 +98,7 @@ public final class LocalStack implements AutoCloseable {
         job.cancel().get(30, TimeUnit.SECONDS);
         awaitGone(job);
         Path checkpoint = latestCheckpoint(Path.of(URI.create(config.get(NudgeConfig.JOB_CHECKPOINT_DIR))).resolve(job.getJobID().toString()));
-        job = PersonalizationJob.onKafka(config).start(FlinkEnvironment.restoring(config, checkpoint.toUri().toString()));
+        job = jobs.apply(config).start(FlinkEnvironment.restoring(config, checkpoint.toUri().toString()));
         awaitRunning(job);
         LOG.info("Personalization job {} restored from {}", job.getJobID(), checkpoint);
         return checkpoint;
@@ -106,7 +114,7 @@ public final class LocalStack implements AutoCloseable {
         URI savepoints = Path.of(URI.create(config.get(NudgeConfig.JOB_CHECKPOINT_DIR))).resolveSibling("savepoints").toUri();
         String savepoint = job.stopWithSavepoint(false, savepoints.toString(), SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
         awaitGone(job);
-        job = PersonalizationJob.onKafka(config).start(FlinkEnvironment.restoring(config, savepoint));
+        job = jobs.apply(config).start(FlinkEnvironment.restoring(config, savepoint));
         awaitRunning(job);
         LOG.info("Personalization job {} started from savepoint {}", job.getJobID(), savepoint);
         return Path.of(URI.create(savepoint));

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nudge.config.NudgeConfig;
+import io.nudge.job.KafkaEndpoints;
+import io.nudge.job.PersonalizationJob;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.OutreachAction;
 import io.nudge.schemas.OutreachStatus;
@@ -89,36 +91,83 @@ class FaultToleranceTest {
     }
 
     @Test
-    void everyEventAndActionCountsOnceAcrossABrokerRestartAndAnApiRestart() throws Exception {
-        int customers = 300;
-        try (LocalStack stack = LocalStack.start(workDir, NudgeConfig.defaults()
+    void everyEventAndActionCountsOnceAcrossATaskFailure() throws Exception {
+        int customers = 200;
+        try (LocalStack stack = stackWithCartRule(FaultToleranceTest::failingOnceAfter150Profiles)) {
+
+            AtomicInteger shoppersDone = new AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<Throwable> trafficFailure = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread traffic = shoppers(stack, customers, shoppersDone, new AtomicInteger(), trafficFailure);
+            traffic.join(DEADLINE.toMillis());
+            if (trafficFailure.get() != null) {
+                throw new AssertionError("the shoppers' client failed", trafficFailure.get());
+            }
+            assertTrue(FailingOnceSink.FAILED_AT.get() != 0, "the task failure was injected");
+
+            Map<String, Integer> committed = awaitCommitted(stack, customers, true);
+            committed.forEach((actionId, copies) -> assertEquals(1, copies, actionId + " committed " + copies + " times"));
+            long allVisible = awaitProfiles(stack, customers, 2);
+            assertEquals(org.apache.flink.api.common.JobStatus.RUNNING, stack.jobStatus(), "Flink restarted the job by itself");
+            System.out.printf("[measured] task failure injected; all %d profiles exact %d ms later, every action once%n", customers,
+                    (allVisible - FailingOnceSink.FAILED_AT.get()) / 1_000_000);
+        }
+    }
+
+    /** The local stack with fixed keys and a rule sending a tip on every cart, once the rule is live. */
+    private LocalStack stackWithCartRule(java.util.function.Function<NudgeConfig, PersonalizationJob> jobs) throws Exception {
+        LocalStack stack = LocalStack.start(workDir, NudgeConfig.defaults()
                 .with(NudgeConfig.HTTP_PORT, 0)
                 .with(NudgeConfig.API_ADMIN_KEY, "fault-admin-key")
                 .with(NudgeConfig.API_SITE_KEYS, "shop=fault-site-key")
                 .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s")
-                .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s"))) {
+                .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s"), jobs);
+        try {
             send("http://127.0.0.1:" + stack.api().port() + "/v1/admin/rules", stack.api().adminKey(), """
                     {"ruleId": "cart-tip", "name": "Tip on every cart", "when": {"kind": "event", "event": {"type": "add_to_cart"}},
                      "then": {"channel": "web", "templateId": "tip"}}
                     """, 201);
             awaitRuleLive(stack, "http://127.0.0.1:" + stack.api().port());
+            return stack;
+        } catch (Exception | AssertionError e) {
+            stack.close();
+            throw e;
+        }
+    }
 
-            // A well-behaved client: each shopper views a lamp and puts it in the cart; a 503 or a refused
-            // connection is retried after Retry-After, so every event is eventually accepted once.
+    /** The job as it runs, but its profiles sink throws once, after 150 records (warm-up included). */
+    private static PersonalizationJob failingOnceAfter150Profiles(NudgeConfig config) {
+        PersonalizationJob.Sinks sinks = KafkaEndpoints.sinks(config);
+        return new PersonalizationJob(KafkaEndpoints.eventSource(config), KafkaEndpoints.catalogueSource(config),
+                new PersonalizationJob.Sinks(new FailingOnceSink<>(sinks.profiles(), 150), sinks.associations(), sinks.trending(),
+                        sinks.outreach(), sinks.deadLetters()), config);
+    }
+
+    /** A well-behaved client: each shopper views a lamp and puts it in the cart, retrying 503s and refused connections. */
+    private Thread shoppers(LocalStack stack, int customers, AtomicInteger done, AtomicInteger retries,
+                            java.util.concurrent.atomic.AtomicReference<Throwable> failure) {
+        Thread traffic = new Thread(() -> {
+            for (int i = 0; i < customers; i++) {
+                String customer = "\"customerId\":\"shopper-" + i + "\"";
+                postUntilAccepted(stack, "{\"type\":\"product_view\"," + customer + ",\"itemId\":\"lamp\"}", retries);
+                postUntilAccepted(stack, "{\"type\":\"add_to_cart\"," + customer + ",\"itemId\":\"lamp\",\"quantity\":1}", retries);
+                done.incrementAndGet();
+                pause(Duration.ofMillis(20));
+            }
+        }, "shoppers");
+        traffic.setUncaughtExceptionHandler((thread, error) -> failure.set(error));
+        traffic.start();
+        return traffic;
+    }
+
+    @Test
+    void everyEventAndActionCountsOnceAcrossABrokerRestartAndAnApiRestart() throws Exception {
+        int customers = 300;
+        try (LocalStack stack = stackWithCartRule(PersonalizationJob::onKafka)) {
+
             AtomicInteger shoppersDone = new AtomicInteger();
             AtomicInteger retries = new AtomicInteger();
             java.util.concurrent.atomic.AtomicReference<Throwable> trafficFailure = new java.util.concurrent.atomic.AtomicReference<>();
-            Thread traffic = new Thread(() -> {
-                for (int i = 0; i < customers; i++) {
-                    String customer = "\"customerId\":\"shopper-" + i + "\"";
-                    postUntilAccepted(stack, "{\"type\":\"product_view\"," + customer + ",\"itemId\":\"lamp\"}", retries);
-                    postUntilAccepted(stack, "{\"type\":\"add_to_cart\"," + customer + ",\"itemId\":\"lamp\",\"quantity\":1}", retries);
-                    shoppersDone.incrementAndGet();
-                    pause(Duration.ofMillis(20));
-                }
-            }, "shoppers");
-            traffic.setUncaughtExceptionHandler((thread, failure) -> trafficFailure.set(failure));
-            traffic.start();
+            Thread traffic = shoppers(stack, customers, shoppersDone, retries, trafficFailure);
 
             awaitAtLeast(shoppersDone, customers / 3);
             stack.broker().kill();
