@@ -278,7 +278,8 @@ class ServingApiTest {
 
     @Test
     void aKeyOverItsRateIsToldWhenToRetryAndOthersAreNotAffected() throws Exception {
-        try (ServingApi limited = ServingApi.start(config.with(NudgeConfig.API_RATE_LIMIT, 5))) {
+        // Two per second: twenty requests would need nine seconds to pass, so some must be refused however slow the machine.
+        try (ServingApi limited = ServingApi.start(config.with(NudgeConfig.API_RATE_LIMIT, 2))) {
             URI uri = URI.create("http://127.0.0.1:" + limited.port() + "/v1/customers/rate-1/recommendations");
             List<HttpResponse<String>> answers = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -286,8 +287,8 @@ class ServingApiTest {
                         HttpResponse.BodyHandlers.ofString()));
             }
             HttpResponse<String> refused = answers.stream().filter(a -> a.statusCode() == 429).findFirst()
-                    .orElseThrow(() -> new AssertionError("20 requests at once passed a limit of 5 per second"));
-            assertTrue(answers.stream().filter(a -> a.statusCode() == 200).count() >= 5, "the burst of one second's worth passes");
+                    .orElseThrow(() -> new AssertionError("20 requests at once passed a limit of 2 per second"));
+            assertTrue(answers.stream().filter(a -> a.statusCode() == 200).count() >= 2, "the burst of one second's worth passes");
             assertEquals("1", refused.headers().firstValue("Retry-After").orElse(null));
             assertTrue(body(refused).get("error").asText().contains("site:web"), refused.body());
             assertEquals(200, http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer partner-key").build(),
