@@ -25,6 +25,7 @@ import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -108,12 +109,14 @@ public final class PipelineBenchmark {
         int restPort = freePort();
         Configuration flink = FlinkEnvironment.configuration(jobConfig);
         flink.set(RestOptions.BIND_PORT, String.valueOf(restPort));
-        JobClient[] job = new JobClient[1];
+        AtomicReference<JobClient> job = new AtomicReference<>();
         List<CheckpointWatch.Sample> samples;
         Duration personalization;
-        try (CheckpointWatch watch = new CheckpointWatch(jobConfig, restPort, () -> job[0])) {
-            personalization = timed(() -> job[0] = Replay.fromKafka(jobConfig, Instant.EPOCH, until)
-                    .start(StreamExecutionEnvironment.getExecutionEnvironment(flink)));
+        try (CheckpointWatch watch = new CheckpointWatch(jobConfig, restPort, job::get)) {
+            personalization = timed(() -> {
+                job.set(Replay.fromKafka(jobConfig, Instant.EPOCH, until).start(StreamExecutionEnvironment.getExecutionEnvironment(flink)));
+                return job.get();
+            });
             samples = watch.samples();
         }
         List<Checkpoint> checkpoints = new ArrayList<>();
