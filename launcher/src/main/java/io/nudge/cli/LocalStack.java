@@ -111,12 +111,27 @@ public final class LocalStack implements AutoCloseable {
      * @return the savepoint restored from
      */
     public Path upgradeJobThroughSavepoint() throws Exception {
+        return restartThroughSavepoint(config);
+    }
+
+    /**
+     * Stops the job with a savepoint and starts it from there with another parallelism: keyed state is
+     * redistributed by key group, the Kafka source's partitions among the new readers.
+     *
+     * @return the savepoint restored from
+     */
+    public Path rescaleJobThroughSavepoint(int parallelism) throws Exception {
+        return restartThroughSavepoint(config.with(NudgeConfig.JOB_PARALLELISM, parallelism));
+    }
+
+    private Path restartThroughSavepoint(NudgeConfig next) throws Exception {
         URI savepoints = Path.of(URI.create(config.get(NudgeConfig.JOB_CHECKPOINT_DIR))).resolveSibling("savepoints").toUri();
         String savepoint = job.stopWithSavepoint(false, savepoints.toString(), SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
         awaitGone(job);
-        job = jobs.apply(config).start(FlinkEnvironment.restoring(config, savepoint));
+        job = jobs.apply(next).start(FlinkEnvironment.restoring(next, savepoint));
         awaitRunning(job);
-        LOG.info("Personalization job {} started from savepoint {}", job.getJobID(), savepoint);
+        LOG.info("Personalization job {} started from savepoint {} at parallelism {}", job.getJobID(), savepoint,
+                next.get(NudgeConfig.JOB_PARALLELISM));
         return Path.of(URI.create(savepoint));
     }
 

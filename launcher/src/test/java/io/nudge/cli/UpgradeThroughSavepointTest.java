@@ -37,8 +37,25 @@ class UpgradeThroughSavepointTest {
 
     @Test
     void everyProfileCarriesOnAfterStopWithSavepointAndRestart() throws Exception {
+        carriesOnThroughASavepoint(1, LocalStack::upgradeJobThroughSavepoint);
+    }
+
+    @Test
+    void everyProfileCarriesOnWhenTheJobIsRescaledFromTwoToFour() throws Exception {
+        carriesOnThroughASavepoint(2, stack -> stack.rescaleJobThroughSavepoint(4));
+    }
+
+    @FunctionalInterface
+    private interface Restart {
+        Path restart(LocalStack stack) throws Exception;
+    }
+
+    /** Two views per customer, a stop with savepoint and a restart as {@code restart} does it, a third view each. */
+    private void carriesOnThroughASavepoint(int parallelism, Restart restart) throws Exception {
         try (LocalStack stack = LocalStack.start(workDir, NudgeConfig.defaults().with(NudgeConfig.HTTP_PORT, 0)
-                .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s").with(NudgeConfig.API_SITE_KEYS, "shop=" + SITE_KEY))) {
+                .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s").with(NudgeConfig.API_SITE_KEYS, "shop=" + SITE_KEY)
+                .with(NudgeConfig.JOB_PARALLELISM, parallelism).with(NudgeConfig.TOPIC_PARTITIONS, 4)
+                .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s"))) {
             String base = "http://127.0.0.1:" + stack.api().port();
             for (int view = 0; view < 2; view++) {
                 for (int i = 0; i < CUSTOMERS; i++) {
@@ -48,8 +65,9 @@ class UpgradeThroughSavepointTest {
             awaitSequences(base, 2);
 
             long stopped = System.nanoTime();
-            Path savepoint = stack.upgradeJobThroughSavepoint();
-            System.out.printf("[measured] stop with savepoint + restart: %d ms%n", (System.nanoTime() - stopped) / 1_000_000);
+            Path savepoint = restart.restart(stack);
+            System.out.printf("[measured] stop with savepoint + restart (parallelism %d before): %d ms%n", parallelism,
+                    (System.nanoTime() - stopped) / 1_000_000);
             assertTrue(Files.exists(savepoint.resolve("_metadata")), "a complete savepoint at " + savepoint);
 
             for (int i = 0; i < CUSTOMERS; i++) {
