@@ -44,7 +44,6 @@ class FaultToleranceTest {
     private static final int CUSTOMERS = 600;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private final HttpClient http = HttpClient.newHttpClient();
-    private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @TempDir
     Path workDir;
@@ -106,7 +105,8 @@ class FaultToleranceTest {
 
             Map<String, Integer> committed = awaitCommitted(stack, customers, true);
             committed.forEach((actionId, copies) -> assertEquals(1, copies, actionId + " committed " + copies + " times"));
-            long allVisible = awaitProfiles(stack, customers, 2);
+            long allVisible = ServedProfiles.awaitSequences(() -> "http://127.0.0.1:" + stack.api().port(), stack.api().siteKey(),
+                    IntStream.range(0, customers).boxed().collect(Collectors.toMap(i -> "shopper-" + i, i -> 2L)), DEADLINE);
             assertEquals(org.apache.flink.api.common.JobStatus.RUNNING, stack.jobStatus(), "Flink restarted the job by itself");
             System.out.printf("[measured] task failure injected; all %d profiles exact %d ms later, every action once%n", customers,
                     (allVisible - FailingOnceSink.FAILED_AT.get()) / 1_000_000);
@@ -189,7 +189,8 @@ class FaultToleranceTest {
 
             Map<String, Integer> committed = awaitCommitted(stack, customers, true);
             committed.forEach((actionId, copies) -> assertEquals(1, copies, actionId + " committed " + copies + " times"));
-            long allVisible = awaitProfiles(stack, customers, 2);
+            long allVisible = ServedProfiles.awaitSequences(() -> "http://127.0.0.1:" + stack.api().port(), stack.api().siteKey(),
+                    IntStream.range(0, customers).boxed().collect(Collectors.toMap(i -> "shopper-" + i, i -> 2L)), DEADLINE);
             assertEquals(org.apache.flink.api.common.JobStatus.RUNNING, stack.jobStatus(), "the job rode out the broker's absence");
             System.out.printf("[measured] broker killed, restarted and ready after %d ms; first event accepted %d ms after its restart; %d requests retried; "
                             + "API restart to ready %d ms; all %d profiles exact %d ms after the broker restart%n",
@@ -224,29 +225,6 @@ class FaultToleranceTest {
             retries.incrementAndGet();
         }
         throw new AssertionError("not accepted within " + DEADLINE + ": " + body);
-    }
-
-    /** Polls the API until every shopper's profile has exactly {@code events} events; returns when. */
-    private long awaitProfiles(LocalStack stack, int customers, int events) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        List<String> off;
-        do {
-            off = new java.util.ArrayList<>();
-            for (int i = 0; i < customers; i++) {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + stack.api().port()
-                        + "/v1/customers/shopper-" + i + "/recommendations?limit=1")).header("Authorization", "Bearer " + stack.api().siteKey()).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                long sequence = json.readTree(response.body()).path("profileSequence").asLong(0);
-                if (sequence != events) {
-                    off.add("shopper-" + i + "=" + sequence);
-                }
-            }
-            if (off.isEmpty()) {
-                return System.nanoTime();
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError(off.size() + " profiles without exactly " + events + " events: " + off.subList(0, Math.min(20, off.size())));
     }
 
     private static void awaitAtLeast(AtomicInteger counter, int value) throws InterruptedException {

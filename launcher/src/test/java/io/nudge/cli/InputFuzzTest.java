@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.config.NudgeConfig;
 import io.nudge.schemas.Codecs;
@@ -30,6 +29,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -87,7 +87,8 @@ class InputFuzzTest {
 
             assertEquals(0, outcomes[4], "no request may fail with a server error");
             assertEveryBadRecordIsADeadLetter(stack.config(), deadLetters);
-            assertEveryValidEventIsInItsProfile(base, key);
+            ServedProfiles.awaitSequences(() -> base, key, expected.entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, customer -> (long) customer.getValue())), DEADLINE);
             assertEquals(JobStatus.RUNNING, stack.jobStatus());
         }
     }
@@ -338,29 +339,6 @@ class InputFuzzTest {
                 assertArrayEquals(sent, payload, "the dead letter keeps the bytes as read");
             }
         }
-    }
-
-    private void assertEveryValidEventIsInItsProfile(String base, String key) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        Map<String, Long> behind;
-        do {
-            behind = new TreeMap<>();
-            for (Map.Entry<String, Integer> customer : expected.entrySet()) {
-                String id = java.net.URLEncoder.encode(customer.getKey(), StandardCharsets.UTF_8).replace("+", "%20");
-                JsonNode answer = json.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/customers/" + id + "/recommendations?limit=1"))
-                        .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString()).body());
-                long sequence = answer.path("profileSequence").asLong(0);
-                if (sequence != customer.getValue()) {
-                    behind.put(customer.getKey(), sequence);
-                }
-            }
-            if (behind.isEmpty()) {
-                return;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("profiles whose event count is not the number of valid events sent (id=seen): " + behind
-                + "; expected " + expected);
     }
 
     private static byte[] toArray(java.nio.ByteBuffer buffer) {

@@ -3,8 +3,6 @@ package io.nudge.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nudge.config.NudgeConfig;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,8 +11,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +28,6 @@ class UpgradeThroughSavepointTest {
     private static final String SITE_KEY = "upgrade-test-site-key";
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private final ObjectMapper json = new ObjectMapper();
 
     @TempDir
     Path workDir;
@@ -86,23 +83,8 @@ class UpgradeThroughSavepointTest {
     }
 
     /** Polls until every customer's served profile has {@code sequence}; fails naming those that do not. */
-    private void awaitSequences(String base, long sequence) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        List<String> behind;
-        do {
-            behind = new ArrayList<>();
-            for (int i = 0; i < CUSTOMERS; i++) {
-                JsonNode answer = json.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/customers/upgrader-" + i
-                        + "/recommendations?limit=1")).header("Authorization", "Bearer " + SITE_KEY).build(), HttpResponse.BodyHandlers.ofString()).body());
-                if (answer.get("profileSequence").asLong() != sequence) {
-                    behind.add("upgrader-" + i + "@" + answer.get("profileSequence"));
-                }
-            }
-            if (behind.isEmpty()) {
-                return;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("profiles not at sequence " + sequence + " within " + DEADLINE + ": " + behind);
+    private static void awaitSequences(String base, long sequence) throws Exception {
+        ServedProfiles.awaitSequences(() -> base, SITE_KEY,
+                IntStream.range(0, CUSTOMERS).boxed().collect(Collectors.toMap(i -> "upgrader-" + i, i -> sequence)), DEADLINE);
     }
 }

@@ -1,0 +1,52 @@
+package io.nudge.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/** What the serving API shows of profiles, polled until it is as a test expects. */
+final class ServedProfiles {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ServedProfiles() {}
+
+    /**
+     * Polls until every customer's served profile has the expected sequence (the number of events applied to it).
+     *
+     * @param base the API's base URL, asked again on every round (the API may be restarted meanwhile)
+     * @return when they all had it ({@link System#nanoTime()})
+     * @throws AssertionError naming the customers still off (id=sequence seen) when {@code deadline} passes
+     */
+    static long awaitSequences(Supplier<String> base, String siteKey, Map<String, Long> expected, Duration deadline) throws Exception {
+        long end = System.nanoTime() + deadline.toNanos();
+        Map<String, Long> off;
+        do {
+            off = new TreeMap<>();
+            for (Map.Entry<String, Long> customer : expected.entrySet()) {
+                String id = URLEncoder.encode(customer.getKey(), StandardCharsets.UTF_8).replace("+", "%20");
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base.get() + "/v1/customers/" + id
+                        + "/recommendations?limit=1")).header("Authorization", "Bearer " + siteKey).build(), HttpResponse.BodyHandlers.ofString());
+                long sequence = response.statusCode() == 200 ? JSON.readTree(response.body()).path("profileSequence").asLong(0) : -1;
+                if (sequence != customer.getValue()) {
+                    off.put(customer.getKey(), sequence);
+                }
+            }
+            if (off.isEmpty()) {
+                return System.nanoTime();
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < end);
+        throw new AssertionError(off.size() + " profiles not at the expected sequence within " + deadline + " (id=seen): " + off
+                + "; expected " + expected);
+    }
+}
