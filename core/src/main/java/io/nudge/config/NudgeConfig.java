@@ -257,6 +257,13 @@ public final class NudgeConfig {
         return Collections.unmodifiableMap(values);
     }
 
+    /** The overrides that may travel in the open, e.g. as a Flink job's program arguments (shown in its web UI). */
+    public Map<String, String> overridesWithoutSecrets() {
+        Map<String, String> open = new LinkedHashMap<>(values);
+        open.keySet().removeIf(key -> SETTINGS.get(key).secret());
+        return Collections.unmodifiableMap(open);
+    }
+
     private static <T> Setting<T> define(String key, String defaultValue, String doc, java.util.function.Function<String, T> parser) {
         return define(key, defaultValue, doc, parser, false);
     }

@@ -32,6 +32,10 @@ public final class Setting<T> {
         return key;
     }
 
+    public boolean secret() {
+        return secret;
+    }
+
     public String defaultValue() {
         return defaultValue;
     }

@@ -1,25 +1,37 @@
 package io.nudge.job;
 
 import io.nudge.config.ConfigException;
+import io.nudge.config.NudgeConfig;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads {@code key=value} settings given to the job's main method by a Flink cluster (which passes program
- * arguments as plain strings; the user-facing commands use the ./nudge launcher instead).
+ * Reads the program arguments a Flink cluster passes to the job's main method: an optional
+ * {@code --config <properties file>} (the same file ./nudge takes), then {@code key=value} settings that override
+ * it. Settings missing from both come from {@code NUDGE_*} environment variables, then the documented defaults.
  */
 final class JobArguments {
     private JobArguments() {}
 
-    static Map<String, String> overrides(String[] args) {
+    static NudgeConfig config(String[] args, Map<String, String> environment) {
+        Path file = null;
         Map<String, String> overrides = new LinkedHashMap<>();
-        for (String arg : args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--config")) {
+                if (i + 1 == args.length) {
+                    throw new ConfigException("--config needs a file: --config /path/to/nudge.properties");
+                }
+                file = Path.of(args[++i]);
+                continue;
+            }
             int eq = arg.indexOf('=');
             if (eq <= 0) {
-                throw new ConfigException("Job arguments are key=value settings; got '" + arg + "'");
+                throw new ConfigException("Job arguments are [--config file] key=value ...; got '" + arg + "'");
             }
             overrides.put(arg.substring(0, eq), arg.substring(eq + 1));
         }
-        return overrides;
+        return NudgeConfig.load(file, environment, overrides);
     }
 }

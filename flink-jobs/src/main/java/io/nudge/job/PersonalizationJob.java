@@ -217,9 +217,12 @@ public final class PersonalizationJob {
         return env.executeAsync(NAME);
     }
 
-    /** Entry point for a Flink cluster: {@code --set key=value} pairs override the defaults. */
+    /**
+     * Entry point on a Flink cluster ({@code flink run nudge-job.jar [--config file] [key=value ...]}): the
+     * cluster provides the environment, the settings choose topics, parallelism and checkpoint storage.
+     */
     public static void main(String[] args) throws Exception {
-        NudgeConfig config = NudgeConfig.load(null, System.getenv(), JobArguments.overrides(args));
+        NudgeConfig config = JobArguments.config(args, System.getenv());
         StreamExecutionEnvironment env = FlinkEnvironment.create(config);
         onKafka(config).build(env);
         env.execute(NAME);

@@ -1,6 +1,8 @@
 package io.nudge.cli;
 
+import io.nudge.cluster.JobLauncher;
 import io.nudge.config.NudgeConfig;
+import io.nudge.job.PersonalizationJob;
 import io.nudge.serving.ServingApi;
 import io.nudge.traffic.ClickstreamGenerator;
 import io.nudge.traffic.KafkaTrafficSender;
@@ -17,11 +19,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Starts the local stack with synthetic shoppers and prints commands to try. */
+/** Starts the local stack with synthetic shoppers and prints commands to try. ({@link ClusterCommand} runs the job elsewhere.) */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run Nudge on this machine: a Kafka broker (KRaft), the personalization job on a Flink MiniCluster, "
                 + "the serving API and synthetic shoppers. Stop with Ctrl-C.")
-final class DemoCommand implements Callable<Integer> {
+class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--port", defaultValue = "8080", description = "HTTP port of the API (default: ${DEFAULT-VALUE}).")
     int port;
@@ -35,8 +37,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic traffic (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--work-dir", defaultValue = ".nudge/demo",
-            description = "Broker data and checkpoints; wiped at start (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--work-dir", description = "Broker data and checkpoints; wiped at start (default: .nudge/${COMMAND-NAME}).")
     Path workDir;
 
     @Mixin
@@ -45,7 +46,8 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        NudgeConfig config = options.load().with(NudgeConfig.HTTP_PORT, port);
+        NudgeConfig config = configure(options.load().with(NudgeConfig.HTTP_PORT, port));
+        Path workDir = this.workDir != null ? this.workDir : Path.of(".nudge", name());
         wipe(workDir);
         System.out.println("Starting Kafka (KRaft), the Flink job and the API in " + workDir.toAbsolutePath() + " ...");
 
@@ -59,9 +61,9 @@ final class DemoCommand implements Callable<Integer> {
             awaitQuietly(closed, Duration.ofSeconds(60));
             System.out.println("Stopped.");
         }, "demo-stop"));
-        try (LocalStack stack = LocalStack.start(workDir, config);
+        try (LocalStack stack = LocalStack.start(workDir, config, jobLauncher(workDir));
              KafkaTrafficSender traffic = new KafkaTrafficSender(stack.config(), new ClickstreamGenerator(seed, customers), rate).start()) {
-            printWelcome(stack.api(), Duration.ofNanos(System.nanoTime() - started));
+            printWelcome(stack, Duration.ofNanos(System.nanoTime() - started));
             while (!stopRequested.await(15, TimeUnit.SECONDS)) {
                 System.out.printf("[demo] %,d events sent, %,d profiles served, job %s%n",
                         traffic.sent(), stack.api().store().size(), stack.jobStatus());
@@ -72,7 +74,26 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void printWelcome(ServingApi api, Duration startup) {
+    String name() {
+        return "demo";
+    }
+
+    /** The configuration as this command runs it. */
+    NudgeConfig configure(NudgeConfig config) {
+        return config;
+    }
+
+    /** Where the job runs: here, a MiniCluster in this JVM. */
+    JobLauncher jobLauncher(Path workDir) throws Exception {
+        return JobLauncher.miniCluster(PersonalizationJob::onKafka);
+    }
+
+    String whereTheJobRuns(LocalStack stack) {
+        return "The job runs on a Flink MiniCluster in this JVM (./nudge cluster runs it on a standalone Flink cluster).";
+    }
+
+    private void printWelcome(LocalStack stack, Duration startup) {
+        ServingApi api = stack.api();
         String customer = ClickstreamGenerator.customerId(0);
         System.out.printf("""
 
@@ -111,9 +132,11 @@ final class DemoCommand implements Callable<Integer> {
                   Health, metrics, API description:
                     curl -s "$NUDGE/health" ; curl -s "$NUDGE/metrics" | grep '^nudge_' ; curl -s "$NUDGE/openapi.json"
 
+                %s
+
                 Press Ctrl-C to stop.
                 """, startup.toMillis() / 1000.0, customers, rate, api.port(), api.siteKey(), api.adminKey(),
-                ClickstreamGenerator.favouriteCategory(0), customer, customer, customer);
+                ClickstreamGenerator.favouriteCategory(0), customer, customer, customer, whereTheJobRuns(stack));
     }
 
     private static void awaitQuietly(CountDownLatch latch, Duration timeout) {

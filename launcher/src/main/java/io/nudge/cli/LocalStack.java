@@ -1,7 +1,7 @@
 package io.nudge.cli;
 
+import io.nudge.cluster.JobLauncher;
 import io.nudge.config.NudgeConfig;
-import io.nudge.job.FlinkEnvironment;
 import io.nudge.job.PersonalizationJob;
 import io.nudge.kafka.LocalKafkaBroker;
 import io.nudge.kafka.TopicSetup;
@@ -24,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The whole of Nudge on one machine: a real KRaft broker (child JVM), the personalization job on a Flink
- * MiniCluster (RocksDB state, checkpoints under the work directory) and the serving API. The demo and the
- * end-to-end tests start exactly this.
+ * The whole of Nudge on one machine: a real KRaft broker (child JVM), the personalization job (RocksDB state,
+ * checkpoints under the work directory) on a Flink MiniCluster or a standalone cluster, and the serving API. The
+ * demo and the end-to-end tests start exactly this.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -34,11 +34,11 @@ public final class LocalStack implements AutoCloseable {
 
     private final LocalKafkaBroker broker;
     private final NudgeConfig config;
-    private final Function<NudgeConfig, PersonalizationJob> jobs;
+    private final JobLauncher jobs;
     private JobClient job;
     private volatile ServingApi api;
 
-    private LocalStack(LocalKafkaBroker broker, NudgeConfig config, Function<NudgeConfig, PersonalizationJob> jobs, JobClient job, ServingApi api) {
+    private LocalStack(LocalKafkaBroker broker, NudgeConfig config, JobLauncher jobs, JobClient job, ServingApi api) {
         this.broker = broker;
         this.config = config;
         this.jobs = jobs;
@@ -56,6 +56,11 @@ public final class LocalStack implements AutoCloseable {
 
     /** @param jobs the personalization job for a configuration (tests put faults into its sinks) */
     public static LocalStack start(Path workDir, NudgeConfig config, Function<NudgeConfig, PersonalizationJob> jobs) throws Exception {
+        return start(workDir, config, JobLauncher.miniCluster(jobs));
+    }
+
+    /** @param jobs where the job runs; closed with the stack */
+    public static LocalStack start(Path workDir, NudgeConfig config, JobLauncher jobs) throws Exception {
         LocalKafkaBroker broker = LocalKafkaBroker.start(workDir.resolve("kafka"));
         try {
             NudgeConfig local = config
@@ -64,14 +69,18 @@ public final class LocalStack implements AutoCloseable {
                     .with(NudgeConfig.ARCHIVE_DIR, config.get(NudgeConfig.ARCHIVE_DIR).isBlank()
                             ? workDir.resolve("archive").toUri().toString() : config.get(NudgeConfig.ARCHIVE_DIR));
             TopicSetup.ensureTopics(local);
-            JobClient job = jobs.apply(local).start(FlinkEnvironment.create(local));
+            JobClient job = jobs.launch(local, null);
             awaitRunning(job);
-            LOG.info("Personalization job {} running on a Flink MiniCluster", job.getJobID());
+            LOG.info("Personalization job {} running", job.getJobID());
             ServingApi api = ServingApi.start(local);
             awaitReady(api);
             return new LocalStack(broker, local, jobs, job, api);
         } catch (Exception e) {
-            broker.close();
+            try {
+                jobs.close();
+            } finally {
+                broker.close();
+            }
             throw e;
         }
     }
@@ -98,7 +107,7 @@ public final class LocalStack implements AutoCloseable {
         job.cancel().get(30, TimeUnit.SECONDS);
         awaitGone(job);
         Path checkpoint = latestCheckpoint(Path.of(URI.create(config.get(NudgeConfig.JOB_CHECKPOINT_DIR))).resolve(job.getJobID().toString()));
-        job = jobs.apply(config).start(FlinkEnvironment.restoring(config, checkpoint.toUri().toString()));
+        job = jobs.launch(config, checkpoint.toUri().toString());
         awaitRunning(job);
         LOG.info("Personalization job {} restored from {}", job.getJobID(), checkpoint);
         return checkpoint;
@@ -128,7 +137,7 @@ public final class LocalStack implements AutoCloseable {
         URI savepoints = Path.of(URI.create(config.get(NudgeConfig.JOB_CHECKPOINT_DIR))).resolveSibling("savepoints").toUri();
         String savepoint = job.stopWithSavepoint(false, savepoints.toString(), SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
         awaitGone(job);
-        job = jobs.apply(next).start(FlinkEnvironment.restoring(next, savepoint));
+        job = jobs.launch(next, savepoint);
         awaitRunning(job);
         LOG.info("Personalization job {} started from savepoint {} at parallelism {}", job.getJobID(), savepoint,
                 next.get(NudgeConfig.JOB_PARALLELISM));
@@ -171,6 +180,10 @@ public final class LocalStack implements AutoCloseable {
         return Duration.ofNanos(System.nanoTime() - started);
     }
 
+    public org.apache.flink.api.common.JobID jobId() {
+        return job.getJobID();
+    }
+
     public JobStatus jobStatus() throws Exception {
         return job.getJobStatus().get(10, TimeUnit.SECONDS);
     }
@@ -210,7 +223,11 @@ public final class LocalStack implements AutoCloseable {
             } catch (Exception e) {
                 LOG.warn("Cancelling the job failed: {}", e.toString());
             } finally {
-                broker.close();
+                try {
+                    jobs.close();
+                } finally {
+                    broker.close();
+                }
             }
         }
     }

@@ -1,0 +1,70 @@
+package io.nudge.cli;
+
+import io.nudge.cluster.FlinkDistribution;
+import io.nudge.cluster.JobLauncher;
+import io.nudge.cluster.StandaloneFlinkCluster;
+import io.nudge.config.NudgeConfig;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The demo with the job where production runs it: on a Flink cluster, as the job jar. The cluster is a standalone
+ * one on this machine, its JobManager and TaskManagers separate JVMs on loopback.
+ */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = "Run Nudge with the job on a standalone Flink cluster on this machine: a Kafka broker (KRaft), "
+                + "one JobManager and --task-managers TaskManagers (each its own JVM, Flink from Maven Central), the job jar "
+                + "(flink-jobs/target/nudge-job.jar) submitted with flink run at --parallelism on as many topic partitions, "
+                + "the serving API and synthetic shoppers. Checkpoints go to <work-dir>/checkpoints. Stop with Ctrl-C.")
+final class ClusterCommand extends DemoCommand {
+
+    @Option(names = "--task-managers", defaultValue = "2", description = "TaskManager processes (default: ${DEFAULT-VALUE}).")
+    int taskManagers;
+
+    @Option(names = "--slots", defaultValue = "2", description = "Task slots per TaskManager (default: ${DEFAULT-VALUE}).")
+    int slots;
+
+    @Option(names = "--task-manager-memory", defaultValue = "1536m",
+            description = "Each TaskManager's process memory, Flink's taskmanager.memory.process.size (default: ${DEFAULT-VALUE}).")
+    String taskManagerMemory;
+
+    @Option(names = "--parallelism", defaultValue = "4",
+            description = "The job's parallelism; topics get at least as many partitions (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    private StandaloneFlinkCluster cluster;
+
+    @Override
+    String name() {
+        return "cluster";
+    }
+
+    @Override
+    NudgeConfig configure(NudgeConfig config) {
+        return config.with(NudgeConfig.JOB_PARALLELISM, parallelism)
+                .with(NudgeConfig.TOPIC_PARTITIONS, Math.max(parallelism, config.get(NudgeConfig.TOPIC_PARTITIONS)));
+    }
+
+    @Override
+    JobLauncher jobLauncher(Path workDir) throws Exception {
+        if (parallelism > taskManagers * slots) {
+            throw new IllegalArgumentException("--parallelism " + parallelism + " needs " + parallelism + " task slots; "
+                    + taskManagers + " TaskManagers x " + slots + " slots have " + taskManagers * slots);
+        }
+        System.out.printf("Starting a Flink cluster: 1 JobManager, %d TaskManagers x %d slots ...%n", taskManagers, slots);
+        cluster = StandaloneFlinkCluster.start(FlinkDistribution.builtIn(Path.of("")),
+                new StandaloneFlinkCluster.Layout(taskManagers, slots, taskManagerMemory), workDir.resolve("flink"),
+                workDir.toAbsolutePath().resolve("checkpoints").toUri());
+        return cluster;
+    }
+
+    @Override
+    String whereTheJobRuns(LocalStack stack) {
+        return String.format("""
+                The job runs on a standalone Flink cluster (1 JobManager, %d TaskManagers x %d slots, parallelism %d):
+                    curl -s %s/jobs/overview ; curl -s %s/taskmanagers
+                  Flink's logs: %s""", taskManagers, slots, parallelism, cluster.restAddress(), cluster.restAddress(),
+                cluster.logDirectory().toAbsolutePath());
+    }
+}
