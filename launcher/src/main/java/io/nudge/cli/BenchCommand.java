@@ -1,10 +1,12 @@
 package io.nudge.cli;
 
+import io.nudge.bench.ClusterBenchmark;
 import io.nudge.bench.FreshnessBenchmark;
 import io.nudge.bench.PipelineBenchmark;
 import io.nudge.bench.ServingBenchmark;
 import io.nudge.bench.ServingRebuildBenchmark;
 import io.nudge.config.NudgeConfig;
+import io.nudge.flink.StandaloneFlinkCluster;
 import io.nudge.kafka.LocalKafkaBroker;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -19,7 +21,7 @@ import picocli.CommandLine.Spec;
 /** Benchmarks that print figures; each compares Nudge with the ceiling measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks under load-tests/: each prints its figures and their ratio to a baseline measured in the same run.",
-        subcommands = {BenchCommand.All.class, BenchCommand.Serving.class, BenchCommand.Pipeline.class, BenchCommand.Freshness.class, BenchCommand.Rebuild.class,
+        subcommands = {BenchCommand.All.class, BenchCommand.Serving.class, BenchCommand.Pipeline.class, BenchCommand.Cluster.class, BenchCommand.Freshness.class, BenchCommand.Rebuild.class,
                 BenchCommand.Micro.class})
 final class BenchCommand implements Runnable {
 
@@ -169,6 +171,56 @@ final class BenchCommand implements Runnable {
             result.last().ifPresent(last -> out.printf("  RocksDB state               %,10.1f MB        at checkpoint %d, covering %,d profiles: "
                     + "%,d bytes per profile (so %,d MB per 1M)%n", last.stateBytes() / 1e6, last.id(), last.profiles(),
                     last.bytesPerProfile(), last.bytesPerProfile()));
+        }
+    }
+
+    @Command(name = "cluster", mixinStandardHelpOptions = true,
+            description = {"Events/s of the job jar on a standalone Flink cluster on this machine (JobManager and TaskManagers in "
+                    + "their own JVMs, checkpoints every 2 s, exactly-once outreach, two rules) at each --parallelisms, over the same "
+                    + "events in a topic with as many partitions as the highest; each against the lowest parallelism of the run."})
+    static final class Cluster implements Callable<Integer> {
+
+        @Option(names = "--events", defaultValue = "300000", description = "Events to push through at each parallelism (default: ${DEFAULT-VALUE}).")
+        long events;
+
+        @Option(names = "--customers", defaultValue = "100000", description = "Synthetic customers (default: ${DEFAULT-VALUE}).")
+        int customers;
+
+        @Option(names = "--parallelisms", split = ",", defaultValue = "1,2,4", description = "Parallelisms to run, lowest first (default: ${DEFAULT-VALUE}).")
+        List<Integer> parallelisms;
+
+        @Option(names = "--task-managers", defaultValue = "2", description = "TaskManager processes (default: ${DEFAULT-VALUE}).")
+        int taskManagers;
+
+        @Option(names = "--slots", defaultValue = "2", description = "Task slots per TaskManager (default: ${DEFAULT-VALUE}).")
+        int slots;
+
+        @Mixin
+        Setup setup;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (events < 1 || customers < 1 || taskManagers < 1 || slots < 1 || parallelisms.stream().anyMatch(p -> p < 1 || p > taskManagers * slots)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--events, --customers, --task-managers and --slots must be at least 1, "
+                        + "and every parallelism between 1 and the cluster's " + taskManagers * slots + " slots");
+            }
+            List<Integer> ascending = parallelisms.stream().sorted().toList();
+            StandaloneFlinkCluster.Layout layout = new StandaloneFlinkCluster.Layout(taskManagers, slots,
+                    StandaloneFlinkCluster.Layout.DEFAULT.taskManagerMemory());
+            ClusterBenchmark.Result result = setup.withKafka(config -> ClusterBenchmark.run(config, events, customers, ascending, layout,
+                    setup.seed, setup.broker.workDir.resolve("cluster"), spec.commandLine().getErr()));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%nJob jar on a standalone cluster (1 JobManager, %d TaskManagers x %d slots), %,d events from %,d customers and visitors; %s%n",
+                    taskManagers, slots, result.events(), result.profiles(), Machine.describe());
+            for (ClusterBenchmark.Run run : result.runs()) {
+                out.printf("  parallelism %d  %,10.0f events/s  (%.1f s)   %.2f x parallelism %d%n", run.parallelism(), run.perSecond(),
+                        run.elapsed().toMillis() / 1000.0, result.scaling(run), result.runs().get(0).parallelism());
+            }
+            out.flush();
+            return 0;
         }
     }
 

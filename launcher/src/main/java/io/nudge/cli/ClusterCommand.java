@@ -1,8 +1,7 @@
 package io.nudge.cli;
 
-import io.nudge.cluster.FlinkDistribution;
-import io.nudge.cluster.JobLauncher;
-import io.nudge.cluster.StandaloneFlinkCluster;
+import io.nudge.flink.FlinkDistribution;
+import io.nudge.flink.StandaloneFlinkCluster;
 import io.nudge.config.NudgeConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -56,7 +55,7 @@ final class ClusterCommand extends DemoCommand {
         cluster = StandaloneFlinkCluster.start(FlinkDistribution.builtIn(Path.of("")),
                 new StandaloneFlinkCluster.Layout(taskManagers, slots, taskManagerMemory), workDir.resolve("flink"),
                 workDir.toAbsolutePath().resolve("checkpoints").toUri());
-        return cluster;
+        return JobLauncher.standalone(cluster);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.nudge.cli;
 
-import io.nudge.cluster.JobLauncher;
 import io.nudge.config.NudgeConfig;
 import io.nudge.job.PersonalizationJob;
 import io.nudge.serving.ServingApi;

@@ -3,9 +3,8 @@ package io.nudge.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.nudge.cluster.FlinkDistribution;
-import io.nudge.cluster.JobLauncher;
-import io.nudge.cluster.StandaloneFlinkCluster;
+import io.nudge.flink.FlinkDistribution;
+import io.nudge.flink.StandaloneFlinkCluster;
 import io.nudge.config.NudgeConfig;
 import io.nudge.job.KafkaEndpoints;
 import io.nudge.job.PersonalizationJob;
@@ -127,7 +126,7 @@ class FaultToleranceTest {
         int customers = 300;
         StandaloneFlinkCluster cluster = StandaloneFlinkCluster.start(FlinkDistribution.builtIn(Path.of("")),
                 StandaloneFlinkCluster.Layout.DEFAULT, workDir.resolve("flink"), workDir.resolve("checkpoints").toUri());
-        try (LocalStack stack = stackWithCartRule(cluster, 4); KeptLogs logs = new KeptLogs(cluster.logDirectory(), "flink-cluster-logs")) {
+        try (LocalStack stack = stackWithCartRule(JobLauncher.standalone(cluster), 4); KeptLogs logs = new KeptLogs(cluster.logDirectory(), "flink-cluster-logs")) {
             AtomicInteger shoppersDone = new AtomicInteger();
             java.util.concurrent.atomic.AtomicReference<Throwable> trafficFailure = new java.util.concurrent.atomic.AtomicReference<>();
             Thread traffic = shoppers(stack, customers, shoppersDone, new AtomicInteger(), trafficFailure);

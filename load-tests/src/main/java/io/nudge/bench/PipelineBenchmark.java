@@ -130,7 +130,7 @@ public final class PipelineBenchmark {
     }
 
     /** The rules a shop would run: cart abandonment (event-time timers) and a browse tip (on events). */
-    private static void writeRules(NudgeConfig config) throws Exception {
+    static void writeRules(NudgeConfig config) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = BenchData.producer(config)) {
             for (TriggerRule rule : List.of(
                     new TriggerRule("cart-abandoned", 1, RuleStatus.ACTIVE, """
@@ -181,10 +181,10 @@ public final class PipelineBenchmark {
         }
     }
 
-    private record Written(Instant until, int profiles) {}
+    record Written(Instant until, int profiles) {}
 
     /** Seeded shoppers' sessions, one every 100 ms of event time, as fast as the broker takes them. */
-    private static Written writeEvents(NudgeConfig config, long count, int customers, long seed, PrintWriter progress) {
+    static Written writeEvents(NudgeConfig config, long count, int customers, long seed, PrintWriter progress) {
         ClickstreamGenerator shoppers = new ClickstreamGenerator(seed, customers);
         Instant latest = TRAFFIC_START;
         Set<String> profiles = new HashSet<>();

@@ -1,4 +1,4 @@
-package io.nudge.cluster;
+package io.nudge.flink;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -19,9 +19,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nudge.config.NudgeConfig;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.deployment.ClusterClientJobClientAdapter;
@@ -29,6 +26,8 @@ import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
+import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * {@code config.yaml}, then the entrypoint classes). Jobs are submitted with Flink's command-line client
  * ({@code flink run}), so the job jar meets exactly what a production cluster gives it.
  */
-public final class StandaloneFlinkCluster implements JobLauncher {
+public final class StandaloneFlinkCluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StandaloneFlinkCluster.class);
     private static final Duration STARTUP = Duration.ofSeconds(90);
@@ -123,7 +122,7 @@ public final class StandaloneFlinkCluster implements JobLauncher {
     /**
      * Submits the job jar with {@code flink run}, detached.
      *
-     * @param programArguments the job's own {@code key=value} settings
+     * @param programArguments the job's own settings, passed as {@code key=value}
      * @param restorePath a checkpoint or savepoint to start from, or null for a fresh start
      */
     public JobClient submit(int parallelism, Map<String, String> programArguments, String restorePath) throws Exception {
@@ -150,12 +149,6 @@ public final class StandaloneFlinkCluster implements JobLauncher {
         JobID job = JobID.fromHexString(submitted.group(1));
         LOG.info("Submitted {} as job {} at parallelism {}", distribution.jobJar().getFileName(), job, parallelism);
         return jobClient(job);
-    }
-
-    /** Submits the job with {@code config}'s settings as its program arguments (secrets left out: the job needs none). */
-    @Override
-    public JobClient launch(NudgeConfig config, String restorePath) throws Exception {
-        return submit(config.get(NudgeConfig.JOB_PARALLELISM), config.overridesWithoutSecrets(), restorePath);
     }
 
     /** A handle on a job of this cluster, through its REST API. */
@@ -261,7 +254,7 @@ public final class StandaloneFlinkCluster implements JobLauncher {
         settings.put("execution.checkpointing.dir", checkpoints.toString());
         settings.put("execution.checkpointing.savepoint-dir", checkpoints.resolve("savepoints").toString());
         settings.put("io.tmp.dirs", home.resolve("tmp").toString());
-        StringBuilder yaml = new StringBuilder("# Written by ./nudge cluster (io.nudge.cluster.StandaloneFlinkCluster)\n");
+        StringBuilder yaml = new StringBuilder("# Written by io.nudge.flink.StandaloneFlinkCluster\n");
         settings.forEach((key, value) -> yaml.append(key).append(": ").append(value).append('\n'));
         Files.writeString(home.resolve("conf").resolve("config.yaml"), yaml);
         Files.writeString(home.resolve("conf").resolve("log4j.properties"), """

@@ -1,11 +1,11 @@
-package io.nudge.cluster;
+package io.nudge.flink;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What a standalone cluster is made of: the Flink runtime's classpath (module flink-cluster, Maven Central
+ * What a standalone cluster is made of: the Flink runtime's classpath (this module's dependencies, Maven Central
  * artifacts only) and the job jar (module flink-jobs, Flink provided). Both are built by {@code mvn package}.
  *
  * @param classpath the JobManager's and TaskManagers' classpath: Flink and log4j, nothing of Nudge
@@ -13,7 +13,7 @@ import java.nio.file.Path;
  */
 public record FlinkDistribution(String classpath, Path jobJar) {
 
-    static final String CLASSPATH_FILE = "flink-cluster/target/flink-cluster.classpath";
+    static final String CLASSPATH_FILE = "flink-local/target/flink-cluster.classpath";
     static final String JOB_JAR = "flink-jobs/target/nudge-job.jar";
 
     /** The distribution built in the repository at or above {@code start} (the repo root, or a module's directory). */
