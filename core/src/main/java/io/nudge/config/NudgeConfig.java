@@ -170,6 +170,9 @@ public final class NudgeConfig {
     public static final Setting<String> API_PSEUDONYMISE_KEY = defineSecret("api.pseudonymise.key", "",
             "Secret for pseudonymising customer and anonymous ids at the API: when set, they are replaced by an HMAC-SHA256 of the id before anything is stored, "
                     + "and callers keep using their own ids. Empty: ids are kept as sent.", text -> text);
+    public static final Setting<Boolean> API_DEMO_SHOP = define("api.demo.shop", "false",
+            "Serve the demo shop at /shop, a page using the website snippet with the first site key in it. ./nudge demo turns it on; keep it off in production.",
+            text -> bool(text));
     public static final Setting<Integer> API_RATE_LIMIT = define("api.rate.limit", "1000",
             "Requests per second each key (site or admin) may make, with bursts of up to one second's worth; beyond it 429 with Retry-After.",
             text -> positiveInt(text));

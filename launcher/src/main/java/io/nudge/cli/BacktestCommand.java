@@ -6,13 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nudge.backtest.Backtest;
 import io.nudge.backtest.History;
 import io.nudge.config.NudgeConfig;
-import io.nudge.profile.CustomerMetrics;
-import io.nudge.profile.ProfileSettings;
-import io.nudge.profile.ProfileUpdater;
-import io.nudge.triggers.DeliveryPolicy;
 import io.nudge.triggers.Rule;
 import io.nudge.triggers.RuleJson;
-import io.nudge.triggers.Triggers;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,9 +70,7 @@ final class BacktestCommand implements Callable<Integer> {
                 : History.fromKafka(config, source.kafka.from, source.kafka.until, n -> progress.printf("\rread %,d events", n).flush());
         progress.printf("\rread %,d events (%,d left out as invalid)%n", history.events().size(), history.rejected()).flush();
 
-        Backtest backtest = new Backtest(new ProfileUpdater(ProfileSettings.from(config)),
-                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)));
-        Backtest.Result result = backtest.run(rule, history.events());
+        Backtest.Result result = Backtest.withSettingsOf(config).run(rule, history.events());
 
         out.printf("%nRule %s (%s) over %,d events%n", rule.ruleId(), rule.name(), history.events().size());
         out.println("| day (UTC) | customers contacted | sent | suppressed | deferred |");

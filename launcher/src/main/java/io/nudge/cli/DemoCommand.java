@@ -45,7 +45,11 @@ class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
-        NudgeConfig config = configure(options.load().with(NudgeConfig.HTTP_PORT, port));
+        NudgeConfig loaded = options.load().with(NudgeConfig.HTTP_PORT, port);
+        if (!loaded.overrides().containsKey(NudgeConfig.API_DEMO_SHOP.key())) {
+            loaded = loaded.with(NudgeConfig.API_DEMO_SHOP, true);
+        }
+        NudgeConfig config = configure(loaded);
         Path workDir = this.workDir != null ? this.workDir : Path.of(".nudge", name());
         wipe(workDir);
         System.out.println("Starting Kafka (KRaft), the Flink job and the API in " + workDir.toAbsolutePath() + " ...");
@@ -98,6 +102,10 @@ class DemoCommand implements Callable<Integer> {
 
                 Nudge is running (started in %.1f s): %d synthetic shoppers, %.0f events/s.
 
+                  In a browser: the demo shop (recommendations by the website snippet, /nudge.js) and the
+                  marketer console (it asks for the admin key below):
+                    http://localhost:%d/shop    http://localhost:%d/console/
+
                   The API and this run's keys (a site key for pages and apps, the admin key for everything;
                   set api.site.keys and api.admin.key to choose your own):
                     export NUDGE=http://localhost:%d SITE_KEY=%s ADMIN_KEY=%s
@@ -134,7 +142,7 @@ class DemoCommand implements Callable<Integer> {
                 %s
 
                 Press Ctrl-C to stop.
-                """, startup.toMillis() / 1000.0, customers, rate, api.port(), api.siteKey(), api.adminKey(),
+                """, startup.toMillis() / 1000.0, customers, rate, api.port(), api.port(), api.port(), api.siteKey(), api.adminKey(),
                 ClickstreamGenerator.favouriteCategory(0), customer, customer, customer, whereTheJobRuns(stack));
     }
 

@@ -12,16 +12,28 @@ import java.util.function.Predicate;
 
 /**
  * {@code GET /v1/admin/outreach?customerId=&ruleId=&status=&channel=&limit=}: what the reference dispatcher
- * recorded (sent, suppressed, deferred), newest first, and counts per rule and status.
+ * recorded (sent, suppressed, deferred), newest first, and counts per rule and status; and recent activity per rule.
  */
 final class OutreachHandler {
 
     private final Outbox outbox;
     private final Pseudonyms pseudonyms;
+    private final java.time.Clock clock;
 
-    OutreachHandler(Outbox outbox, Pseudonyms pseudonyms) {
+    OutreachHandler(Outbox outbox, Pseudonyms pseudonyms, java.time.Clock clock) {
         this.outbox = outbox;
         this.pseudonyms = pseudonyms;
+        this.clock = clock;
+    }
+
+    /**
+     * {@code GET /v1/admin/outreach/activity}: per rule, actions sent, suppressed and deferred in the last hour and
+     * the last day, by decision time (the console's live counts). As recorded by this replica's dispatcher.
+     */
+    void activity(Context ctx) {
+        java.time.Instant now = clock.instant();
+        ctx.json(Map.of("lastHour", outbox.activity(now, java.time.Duration.ofHours(1)),
+                "lastDay", outbox.activity(now, java.time.Duration.ofDays(1))));
     }
 
     void list(Context ctx) {

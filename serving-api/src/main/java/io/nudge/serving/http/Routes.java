@@ -12,6 +12,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -71,7 +72,8 @@ public final class Routes {
                 services.associations(), services.trending(), services.nextBestOffers(), pseudonyms, services.clock());
         OffersHandler offers = new OffersHandler(services.catalogue(), services.offers(), services.json());
         RulesHandler rules = new RulesHandler(services.rules(), services.rulesWriter(), services.json(), services.clock());
-        OutreachHandler outreach = new OutreachHandler(services.outbox(), pseudonyms);
+        OutreachHandler outreach = new OutreachHandler(services.outbox(), pseudonyms, services.clock());
+        BacktestHandler backtest = new BacktestHandler(config, services.json(), services.clock());
         CustomersHandler customers = new CustomersHandler(services.store(), services.outbox(), services.collector(),
                 services.forgottenWriter(), services.audit(), pseudonyms, services.json(), services.clock());
         KeyAuth.Keys keys = new KeyAuth.Keys(services.adminKey(), services.siteKeys());
@@ -91,12 +93,24 @@ public final class Routes {
             javalin.http.maxRequestSize = config.get(NudgeConfig.HTTP_MAX_BODY_BYTES);
             javalin.jsonMapper(new JavalinJackson(services.json(), false));
             javalin.requestLogger.http((ctx, millis) -> timer(services.metrics(), ctx).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS));
+            // The website snippet (/nudge.js) and the marketer console (/console/): static, public files; the
+            // console asks for the admin key and calls the admin API with it.
+            javalin.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/web";
+                files.location = Location.CLASSPATH;
+            });
             javalin.router.mount(routing -> SITE_PATHS.forEach(sitePath ->
                     routing.addHttpHandler(HandlerType.OPTIONS, "/v1" + sitePath, cors::preflight)));
             javalin.router.apiBuilder(() -> {
                 get("/health", ctx -> health(ctx, services));
                 get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(services.metrics().scrape()));
                 get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+                if (config.get(NudgeConfig.API_DEMO_SHOP)) {
+                    // A site key is public by design (every page of a shop carries it), so the demo page may too.
+                    String shop = resource("/io/nudge/serving/shop.html").replace("{{SITE_KEY}}", services.siteKeys().values().iterator().next());
+                    get("/shop", ctx -> ctx.html(shop));
+                }
                 path("/v1", () -> {
                     for (String sitePath : SITE_PATHS) {
                         before(sitePath, site);
@@ -121,7 +135,9 @@ public final class Routes {
                         get("/rules/{ruleId}/versions", rules::versions);
                         post("/rules/{ruleId}/pause", rules::pause);
                         post("/rules/{ruleId}/resume", rules::resume);
+                        post("/backtest", backtest);
                         get("/outreach", outreach::list);
+                        get("/outreach/activity", outreach::activity);
                         get("/customers/{customerId}/export", customers::export);
                         delete("/customers/{customerId}", customers::forget);
                     });

@@ -21,10 +21,13 @@ import java.util.function.Predicate;
 public final class Outbox {
 
     static final int KEPT = 10_000;
+    private static final long DAY_MINUTES = 24 * 60;
 
     private final Deque<OutreachAction> recent = new ArrayDeque<>();
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
     private final Set<String> forgotten = ConcurrentHashMap.newKeySet();
+    /** Per "ruleId/status": actions per minute of decision time, for the last day. */
+    private final Map<String, java.util.TreeMap<Long, Long>> perMinute = new java.util.HashMap<>();
 
     public synchronized void record(OutreachAction action) {
         if (forgotten.contains(action.getCustomerId())) {
@@ -35,8 +38,28 @@ public final class Outbox {
         while (recent.size() > KEPT) {
             recent.removeLast();
         }
-        counts.computeIfAbsent(action.getRuleId() + "/" + action.getStatus().name().toLowerCase(java.util.Locale.ROOT), k -> new AtomicLong())
-                .incrementAndGet();
+        String key = action.getRuleId() + "/" + action.getStatus().name().toLowerCase(java.util.Locale.ROOT);
+        counts.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+        long minute = action.getDecidedAt().toEpochMilli() / 60_000;
+        java.util.TreeMap<Long, Long> minutes = perMinute.computeIfAbsent(key, k -> new java.util.TreeMap<>());
+        minutes.merge(minute, 1L, Long::sum);
+        minutes.headMap(minute - DAY_MINUTES).clear();
+    }
+
+    /**
+     * Per rule, per status ({@code send}, {@code suppressed}, {@code deferred}): actions decided within {@code window}
+     * before {@code now} (at most a day back; minute resolution).
+     */
+    public synchronized Map<String, Map<String, Long>> activity(java.time.Instant now, java.time.Duration window) {
+        long until = now.toEpochMilli() / 60_000;
+        long from = until - Math.min(window.toMinutes(), DAY_MINUTES);
+        Map<String, Map<String, Long>> byRule = new java.util.TreeMap<>();
+        perMinute.forEach((key, minutes) -> {
+            long count = minutes.subMap(from, false, until, true).values().stream().mapToLong(Long::longValue).sum();
+            int slash = key.lastIndexOf('/');
+            byRule.computeIfAbsent(key.substring(0, slash), rule -> new java.util.TreeMap<>()).merge(key.substring(slash + 1), count, Long::sum);
+        });
+        return byRule;
     }
 
     /** Drops every recorded action for these customers (they asked to be forgotten) and withholds later ones. */

@@ -1,5 +1,9 @@
 package io.nudge.backtest;
 
+import io.nudge.config.NudgeConfig;
+import io.nudge.profile.CustomerMetrics;
+import io.nudge.profile.ProfileSettings;
+import io.nudge.triggers.DeliveryPolicy;
 import io.nudge.events.ProfileKeys;
 import io.nudge.profile.ProfileUpdater;
 import io.nudge.schemas.CustomerProfile;
@@ -61,6 +65,12 @@ public final class Backtest {
     public Backtest(ProfileUpdater updater, Triggers triggers) {
         this.updater = updater;
         this.triggers = triggers;
+    }
+
+    /** With the profile, delivery and lifecycle settings the live job runs with. */
+    public static Backtest withSettingsOf(NudgeConfig config) {
+        return new Backtest(new ProfileUpdater(ProfileSettings.from(config)),
+                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)));
     }
 
     /** Outcomes per day, and every suppression reason with its count. */

@@ -1,0 +1,430 @@
+/*
+ * The marketer console: plain DOM and fetch against Nudge's admin API, no framework. Every change goes through
+ * the same endpoints (and so the same field-level validation) as any other client; the API's field errors are
+ * shown next to the form field they name.
+ */
+(function () {
+  'use strict';
+  var KEY = 'nudge-admin-key';
+  var $ = function (selector) { return document.querySelector(selector); };
+  var editing = null; // ruleId of the rule in the form, or null for a new one
+  var refreshTimer = null;
+
+  function key() { return sessionStorage.getItem(KEY); }
+
+  function notice(text, isError) {
+    var node = $('#notice');
+    node.textContent = text;
+    node.className = isError ? 'error' : '';
+  }
+
+  /** Calls the admin API; rejects with the API's JSON error (status, error, fields). */
+  function call(method, path, body) {
+    return fetch(path, {
+      method: method,
+      headers: Object.assign({'Authorization': 'Bearer ' + key()}, body === undefined ? {} : {'Content-Type': 'application/json'}),
+      body: body === undefined ? undefined : JSON.stringify(body)
+    }).then(function (response) {
+      if (response.status === 401 || response.status === 403) {
+        sessionStorage.removeItem(KEY);
+        showKeyForm('That key was refused: the console needs the admin key.');
+        return Promise.reject({status: response.status, error: 'refused', fields: []});
+      }
+      return response.text().then(function (text) {
+        var json = text ? JSON.parse(text) : {};
+        return response.ok ? json : Promise.reject(json);
+      });
+    });
+  }
+
+  function cell(row, content) {
+    var td = document.createElement('td');
+    if (content instanceof Node) { td.appendChild(content); } else { td.textContent = content === undefined || content === null ? '' : String(content); }
+    row.appendChild(td);
+    return td;
+  }
+
+  function button(label, onClick, className) {
+    var b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    if (className) { b.className = className; }
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  function clearErrors(form) {
+    form.querySelector('.errors').textContent = '';
+    form.querySelectorAll('[aria-invalid]').forEach(function (input) { input.removeAttribute('aria-invalid'); input.removeAttribute('aria-describedby'); });
+    form.querySelectorAll('.field-error').forEach(function (node) { node.remove(); });
+  }
+
+  /** Puts each field error next to the input whose data-path names it (prefix match); the rest in the list. */
+  function showErrors(form, error) {
+    clearErrors(form);
+    var list = form.querySelector('.errors');
+    var fields = (error && error.fields) || [];
+    if (fields.length === 0) {
+      var li = document.createElement('li');
+      li.textContent = (error && error.error) || 'The request failed.';
+      list.appendChild(li);
+    }
+    fields.forEach(function (field, index) {
+      var path = field.field.replace(/^rule\./, '');
+      var input = Array.from(form.querySelectorAll('[data-path]')).find(function (candidate) {
+        return candidate.dataset.path.split(' ').some(function (p) { return path === p || path.indexOf(p + '.') === 0; });
+      });
+      if (input) {
+        var message = document.createElement('span');
+        message.className = 'field-error';
+        message.id = form.id + '-error-' + index;
+        message.textContent = field.message;
+        input.setAttribute('aria-invalid', 'true');
+        input.setAttribute('aria-describedby', message.id);
+        input.parentNode.appendChild(message);
+      } else {
+        var item = document.createElement('li');
+        item.textContent = field.field + ': ' + field.message;
+        list.appendChild(item);
+      }
+    });
+    var first = form.querySelector('[aria-invalid="true"]');
+    (first || list).focus && (first || list).focus();
+  }
+
+  // ---- Rules ----------------------------------------------------------------------------------------------
+
+  function loadRules() {
+    return Promise.all([call('GET', '/v1/admin/rules'), call('GET', '/v1/admin/outreach/activity')]).then(function (results) {
+      var rules = results[0].rules, activity = results[1];
+      var body = $('#rules-table tbody');
+      body.textContent = '';
+      rules.forEach(function (rule) {
+        var hour = activity.lastHour[rule.ruleId] || {}, day = activity.lastDay[rule.ruleId] || {};
+        var row = document.createElement('tr');
+        row.dataset.ruleId = rule.ruleId;
+        cell(row, rule.definition.name + ' (' + rule.ruleId + ')');
+        cell(row, rule.status);
+        cell(row, rule.version);
+        cell(row, hour.send || 0).className = 'sent-hour';
+        cell(row, hour.suppressed || 0);
+        cell(row, hour.deferred || 0);
+        cell(row, day.send || 0).className = 'sent-day';
+        var actions = document.createElement('span');
+        actions.appendChild(button('Edit', function () { editRule(rule); }));
+        actions.appendChild(document.createTextNode(' '));
+        actions.appendChild(button(rule.status === 'active' ? 'Pause' : 'Resume', function () {
+          call('POST', '/v1/admin/rules/' + encodeURIComponent(rule.ruleId) + (rule.status === 'active' ? '/pause' : '/resume'))
+            .then(function () { notice('Rule ' + rule.ruleId + (rule.status === 'active' ? ' paused.' : ' resumed.')); return loadRules(); })
+            .catch(function (e) { notice(e.error || 'failed', true); });
+        }));
+        actions.appendChild(document.createTextNode(' '));
+        actions.appendChild(button('History', function () { showHistory(rule.ruleId); }));
+        actions.appendChild(document.createTextNode(' '));
+        actions.appendChild(button('Delete', function () {
+          if (confirm('Delete rule ' + rule.ruleId + '? Customers waiting on it will not be contacted.')) {
+            call('DELETE', '/v1/admin/rules/' + encodeURIComponent(rule.ruleId))
+              .then(function () { notice('Rule ' + rule.ruleId + ' deleted.'); return loadRules(); })
+              .catch(function (e) { notice(e.error || 'failed', true); });
+          }
+        }, 'danger'));
+        cell(row, actions);
+        body.appendChild(row);
+      });
+      if (rules.length === 0) {
+        var empty = document.createElement('tr');
+        cell(empty, 'No rules yet.').colSpan = 8;
+        body.appendChild(empty);
+      }
+    }).catch(function (e) { notice('Could not load the rules: ' + (e.error || e), true); });
+  }
+
+  function showRuleKind() {
+    var kind = $('#rule-form [name=kind]').value;
+    $('#rule-form').querySelectorAll('.fields label[class]').forEach(function (label) {
+      if (label.classList.contains('inline')) { return; }
+      label.hidden = !label.classList.contains('for-' + kind);
+    });
+  }
+
+  function match(type, category) {
+    var m = {type: type};
+    if (category) { m.where = {category: category}; }
+    return m;
+  }
+
+  /** The rule document the form describes, as POST /v1/admin/rules takes it. */
+  function ruleFromForm() {
+    var f = $('#rule-form').elements;
+    var kind = f.kind.value, when = {kind: kind};
+    if (kind === 'event') { when.event = match(f.firstType.value.trim(), f.category.value.trim()); }
+    if (kind === 'absence') { when.first = match(f.firstType.value.trim(), f.category.value.trim()); when.absent = match(f.secondType.value.trim()); when.within = f.within.value.trim(); }
+    if (kind === 'sequence') { when.first = match(f.firstType.value.trim(), f.category.value.trim()); when.then = match(f.secondType.value.trim()); when.within = f.within.value.trim(); }
+    if (kind === 'count') { when.event = match(f.firstType.value.trim(), f.category.value.trim()); when.atLeast = Number(f.atLeast.value); when.within = f.within.value.trim(); }
+    if (kind === 'inactivity') { when.noVisitFor = f.noVisitFor.value.trim(); }
+    var rule = {name: f.name.value.trim(), when: when, then: {channel: f.channel.value, templateId: f.templateId.value.trim(), attachOffer: f.attachOffer.checked}};
+    if (f.priority.value !== '') { rule.priority = Number(f.priority.value); }
+    return rule;
+  }
+
+  function newRule() {
+    editing = null;
+    var form = $('#rule-form');
+    form.reset();
+    clearErrors(form);
+    form.elements.ruleId.disabled = false;
+    $('#rule-form-title').textContent = 'New rule';
+    $('#backtest-result').hidden = true;
+    form.hidden = false;
+    showRuleKind();
+    form.elements.ruleId.focus();
+  }
+
+  function editRule(rule) {
+    newRule();
+    editing = rule.ruleId;
+    var f = $('#rule-form').elements, d = rule.definition, when = d.when || {};
+    $('#rule-form-title').textContent = 'Edit rule ' + rule.ruleId + ' (version ' + rule.version + ')';
+    f.ruleId.value = rule.ruleId;
+    f.ruleId.disabled = true;
+    f.name.value = d.name || '';
+    f.priority.value = d.priority === undefined ? '' : d.priority;
+    f.kind.value = when.kind || 'event';
+    var first = when.event || when.first || {};
+    f.firstType.value = first.type || '';
+    f.category.value = (first.where && first.where.category) || '';
+    f.secondType.value = ((when.absent || when.then) || {}).type || '';
+    f.within.value = when.within || '';
+    f.atLeast.value = when.atLeast || 3;
+    f.noVisitFor.value = when.noVisitFor || '';
+    f.channel.value = (d.then || {}).channel || 'web';
+    f.templateId.value = (d.then || {}).templateId || '';
+    f.attachOffer.checked = !!(d.then || {}).attachOffer;
+    showRuleKind();
+  }
+
+  function saveRule(event) {
+    event.preventDefault();
+    var form = $('#rule-form'), rule = ruleFromForm();
+    var request = editing
+      ? call('PUT', '/v1/admin/rules/' + encodeURIComponent(editing), rule)
+      : call('POST', '/v1/admin/rules', Object.assign({ruleId: form.elements.ruleId.value.trim()}, rule));
+    request.then(function (saved) {
+      clearErrors(form);
+      form.hidden = true;
+      notice('Rule ' + saved.ruleId + ' saved as version ' + saved.version + '; it is live within seconds.');
+      return loadRules();
+    }).catch(function (error) { showErrors(form, error); });
+  }
+
+  function backtest() {
+    var form = $('#rule-form');
+    notice('Backtesting on the last 7 days of events ...');
+    call('POST', '/v1/admin/backtest', {rule: ruleFromForm()}).then(function (result) {
+      clearErrors(form);
+      drawBacktest(result);
+      notice('Backtest done: ' + result.events.toLocaleString() + ' events.');
+    }).catch(function (error) { notice('The draft rule has problems.', true); showErrors(form, error); });
+  }
+
+  function drawBacktest(result) {
+    var svg = $('#backtest-chart'), ns = 'http://www.w3.org/2000/svg';
+    svg.textContent = '';
+    var days = result.days, max = Math.max.apply(null, [1].concat(days.map(function (d) { return d.customersContacted; })));
+    var width = 640, height = 180, bottom = 24, slot = days.length ? width / days.length : width;
+    days.forEach(function (day, i) {
+      var h = (height - bottom - 16) * day.customersContacted / max;
+      var rect = document.createElementNS(ns, 'rect');
+      rect.setAttribute('x', String(i * slot + slot * 0.15));
+      rect.setAttribute('y', String(height - bottom - h));
+      rect.setAttribute('width', String(slot * 0.7));
+      rect.setAttribute('height', String(h));
+      rect.setAttribute('data-day', day.day);
+      svg.appendChild(rect);
+      var value = document.createElementNS(ns, 'text');
+      value.setAttribute('x', String(i * slot + slot / 2));
+      value.setAttribute('y', String(height - bottom - h - 3));
+      value.setAttribute('text-anchor', 'middle');
+      value.textContent = String(day.customersContacted);
+      svg.appendChild(value);
+      var label = document.createElementNS(ns, 'text');
+      label.setAttribute('x', String(i * slot + slot / 2));
+      label.setAttribute('y', String(height - 6));
+      label.setAttribute('text-anchor', 'middle');
+      label.textContent = day.day.slice(5);
+      svg.appendChild(label);
+    });
+    var total = days.reduce(function (sum, d) { return sum + d.customersContacted; }, 0);
+    $('#backtest-caption').textContent = 'Would-be contacts per day after consent and caps, ' + result.from.slice(0, 10) + ' to '
+      + result.until.slice(0, 10) + ': ' + total + ' in all' + (days.length ? '' : ' (no events in the range)') + '.';
+    var body = $('#backtest-table tbody');
+    body.textContent = '';
+    days.forEach(function (day) {
+      var row = document.createElement('tr');
+      [day.day, day.customersContacted, day.sent, day.suppressed, day.deferred].forEach(function (v) { cell(row, v); });
+      body.appendChild(row);
+    });
+    $('#backtest-result').hidden = false;
+  }
+
+  function showHistory(ruleId) {
+    call('GET', '/v1/admin/rules/' + encodeURIComponent(ruleId) + '/versions').then(function (result) {
+      var list = $('#rule-history ol');
+      list.textContent = '';
+      result.versions.forEach(function (version) {
+        var item = document.createElement('li');
+        item.textContent = 'v' + version.version + ' ' + version.status + ' at ' + version.updatedAt + ': ' + JSON.stringify(version.definition);
+        list.appendChild(item);
+      });
+      $('#history-title').textContent = 'Version history of ' + ruleId;
+      $('#rule-history').hidden = false;
+    }).catch(function (e) { notice(e.error || 'failed', true); });
+  }
+
+  // ---- Offers ---------------------------------------------------------------------------------------------
+
+  function loadOffers() {
+    return call('GET', '/v1/admin/offers').then(function (result) {
+      var body = $('#offers-table tbody');
+      body.textContent = '';
+      result.offers.forEach(function (offer) {
+        var row = document.createElement('tr');
+        cell(row, offer.title + ' (' + offer.offerId + ')');
+        cell(row, offer.category);
+        cell(row, (offer.itemIds || []).join(', '));
+        cell(row, offer.businessValue);
+        cell(row, offer.validUntil || 'open');
+        var actions = document.createElement('span');
+        actions.appendChild(button('Edit', function () {
+          var f = $('#offer-form').elements;
+          f.offerId.value = offer.offerId; f.title.value = offer.title; f.category.value = offer.category || '';
+          f.itemIds.value = (offer.itemIds || []).join(', '); f.businessValue.value = offer.businessValue;
+          f.title.focus();
+        }));
+        actions.appendChild(document.createTextNode(' '));
+        actions.appendChild(button('Expire', function () {
+          call('POST', '/v1/admin/offers/' + encodeURIComponent(offer.offerId) + '/expire')
+            .then(function () { notice('Offer ' + offer.offerId + ' expired.'); return loadOffers(); })
+            .catch(function (e) { notice(e.error || 'failed', true); });
+        }, 'danger'));
+        cell(row, actions);
+        body.appendChild(row);
+      });
+    }).catch(function (e) { notice('Could not load the offers: ' + (e.error || e), true); });
+  }
+
+  function saveOffer(event) {
+    event.preventDefault();
+    var form = $('#offer-form'), f = form.elements, id = f.offerId.value.trim();
+    var offer = {title: f.title.value.trim(), itemIds: f.itemIds.value.split(',').map(function (s) { return s.trim(); }).filter(Boolean),
+      businessValue: Number(f.businessValue.value)};
+    if (f.category.value.trim()) { offer.category = f.category.value.trim(); }
+    var exists = Array.from(document.querySelectorAll('#offers-table td:first-child')).some(function (td) { return td.textContent.endsWith('(' + id + ')'); });
+    (exists ? call('PUT', '/v1/admin/offers/' + encodeURIComponent(id), offer) : call('POST', '/v1/admin/offers', Object.assign({offerId: id}, offer)))
+      .then(function () { clearErrors(form); form.reset(); notice('Offer ' + id + ' saved.'); return loadOffers(); })
+      .catch(function (error) { showErrors(form, error); });
+  }
+
+  // ---- Customers ------------------------------------------------------------------------------------------
+
+  var shownCustomer = null;
+
+  function lookUp(event) {
+    event.preventDefault();
+    var id = $('#customer-id').value.trim();
+    var path = encodeURIComponent(id);
+    Promise.all([
+      call('GET', '/v1/admin/customers/' + path + '/export').catch(function (e) { return e.status === 404 ? null : Promise.reject(e); }),
+      call('GET', '/v1/customers/' + path + '/recommendations?limit=5&explain=true')
+    ]).then(function (results) {
+      var exported = results[0], recommendations = results[1];
+      shownCustomer = {id: id, exported: exported};
+      var summary = $('#customer-summary');
+      summary.textContent = '';
+      var profile = exported && exported.profile;
+      var facts = [['Customer', id], ['Known', profile ? 'yes' : 'no profile yet (new or anonymous)'],
+        ['Lifecycle', recommendations.lifecycleStage || '-'], ['Events applied', recommendations.profileSequence || 0],
+        ['Personalised', recommendations.personalized ? 'yes' : 'no (' + recommendations.group + ')']];
+      facts.forEach(function (fact) {
+        var dt = document.createElement('dt'); dt.textContent = fact[0];
+        var dd = document.createElement('dd'); dd.textContent = String(fact[1]);
+        summary.appendChild(dt); summary.appendChild(dd);
+      });
+      $('#customer-profile').textContent = JSON.stringify(profile, null, 2);
+      var recBody = $('#customer-recommendations tbody');
+      recBody.textContent = '';
+      recommendations.offers.forEach(function (offer) {
+        var row = document.createElement('tr');
+        cell(row, offer.title + ' (' + offer.offerId + ')');
+        cell(row, offer.score);
+        cell(row, Object.keys(offer.explain || {}).map(function (k) { return k + ' ' + offer.explain[k]; }).join(', '));
+        recBody.appendChild(row);
+      });
+      var outBody = $('#customer-outreach tbody');
+      outBody.textContent = '';
+      ((exported && exported.outreach) || []).forEach(function (action) {
+        var row = document.createElement('tr');
+        [action.decidedAt, action.ruleId + ' v' + action.ruleVersion, action.channel, action.status, action.reason].forEach(function (v) { cell(row, v); });
+        outBody.appendChild(row);
+      });
+      $('#customer').hidden = false;
+      notice('');
+    }).catch(function (e) { notice('Lookup failed: ' + (e.error || e), true); });
+  }
+
+  function exportCustomer() {
+    if (!shownCustomer) { return; }
+    var blob = new Blob([JSON.stringify(shownCustomer.exported, null, 2)], {type: 'application/json'});
+    var link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = 'nudge-export-' + shownCustomer.id + '.json';
+    link.click();
+  }
+
+  function forgetCustomer() {
+    if (!shownCustomer || !confirm('Forget ' + shownCustomer.id + '? Their profile, trigger progress and outreach are erased everywhere.')) { return; }
+    call('DELETE', '/v1/admin/customers/' + encodeURIComponent(shownCustomer.id))
+      .then(function (result) { notice('Forgotten: ' + result.forgottenIds.join(', ')); $('#customer').hidden = true; })
+      .catch(function (e) { notice('Forget failed: ' + (e.error || e), true); });
+  }
+
+  // ---- Navigation -----------------------------------------------------------------------------------------
+
+  function show(view) {
+    document.querySelectorAll('.tab').forEach(function (tab) {
+      if (tab.dataset.view === view) { tab.setAttribute('aria-current', 'page'); } else { tab.removeAttribute('aria-current'); }
+    });
+    document.querySelectorAll('.view').forEach(function (section) { section.hidden = section.id !== view; });
+    clearInterval(refreshTimer);
+    if (view === 'rules') { loadRules(); refreshTimer = setInterval(loadRules, 5000); }
+    if (view === 'offers') { loadOffers(); }
+  }
+
+  function showKeyForm(message) {
+    document.querySelectorAll('.view').forEach(function (section) { section.hidden = true; });
+    $('#key-form').hidden = false;
+    notice(message || '', !!message);
+    $('#admin-key').focus();
+  }
+
+  $('#key-form').addEventListener('submit', function (event) {
+    event.preventDefault();
+    sessionStorage.setItem(KEY, $('#admin-key').value.trim());
+    $('#key-form').hidden = true;
+    notice('');
+    show('rules');
+  });
+  $('#sign-out').addEventListener('click', function () { sessionStorage.removeItem(KEY); showKeyForm(); });
+  document.querySelectorAll('.tab').forEach(function (tab) { tab.addEventListener('click', function () { if (key()) { show(tab.dataset.view); } }); });
+  $('#new-rule').addEventListener('click', newRule);
+  $('#rule-form [name=kind]').addEventListener('change', showRuleKind);
+  $('#rule-form').addEventListener('submit', saveRule);
+  $('#cancel-rule').addEventListener('click', function () { $('#rule-form').hidden = true; });
+  $('#backtest').addEventListener('click', backtest);
+  $('#offer-form').addEventListener('submit', saveOffer);
+  $('#customer-form').addEventListener('submit', lookUp);
+  $('#export').addEventListener('click', exportCustomer);
+  $('#forget').addEventListener('click', forgetCustomer);
+
+  if (key()) { show('rules'); } else { showKeyForm(); }
+})();

@@ -1,0 +1,142 @@
+/*
+ * Nudge website snippet. Include it once per page with the shop's site key:
+ *
+ *   <div id="nudge-recommendations"></div>
+ *   <script src="https://nudge.example.com/nudge.js" data-site-key="SITE_KEY"
+ *           data-page="product" data-item="kitchen-004" data-category="kitchen"></script>
+ *
+ * On each page view it sends the page event, fetches the visitor's recommendations for this page and renders
+ * them into the element named by data-target (default #nudge-recommendations), then reports which offers were
+ * shown (offer_impression) and clicked (offer_click). Anonymous visitors get an id in a first-party cookie
+ * (nudge_aid, one year); after login call Nudge.identify(customerId) and the same visitor carries on as the
+ * customer. A shop that renders pages itself calls Nudge.page({page, category, item}) instead of reloading.
+ * No dependencies, no other cookies; failures are logged to the console and never break the page.
+ */
+(function () {
+  'use strict';
+  var script = document.currentScript;
+  var api = (script.dataset.api || new URL(script.src, location.href).origin).replace(/\/$/, '');
+  var siteKey = script.dataset.siteKey;
+  var target = script.dataset.target || '#nudge-recommendations';
+  var limit = parseInt(script.dataset.limit || '3', 10);
+  var COOKIE = 'nudge_aid';
+  var customerId = script.dataset.customerId || null;
+
+  function anonymousId() {
+    var match = document.cookie.match(/(?:^|;\s*)nudge_aid=([^;]+)/);
+    if (match) {
+      return decodeURIComponent(match[1]);
+    }
+    var id = 'a-' + (window.crypto && crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2));
+    document.cookie = COOKIE + '=' + encodeURIComponent(id) + '; max-age=31536000; path=/; SameSite=Lax';
+    return id;
+  }
+
+  function visitor() {
+    return customerId || anonymousId();
+  }
+
+  function headers() {
+    return {'Authorization': 'Bearer ' + siteKey, 'Content-Type': 'application/json'};
+  }
+
+  /** Sends one event or a batch; the visitor's ids are added to each. */
+  function track(events) {
+    var batch = (Array.isArray(events) ? events : [events]).map(function (event) {
+      var withIds = Object.assign({anonymousId: anonymousId()}, event);
+      if (customerId) {
+        withIds.customerId = customerId;
+      }
+      return withIds;
+    });
+    return fetch(api + '/v1/events', {method: 'POST', headers: headers(), body: JSON.stringify(batch.length === 1 ? batch[0] : batch), keepalive: true})
+      .then(function (response) {
+        if (!response.ok) {
+          return response.text().then(function (body) { console.warn('nudge: event refused', response.status, body); });
+        }
+      })
+      .catch(function (error) { console.warn('nudge: event not sent', error); });
+  }
+
+  function pageEvent(context) {
+    if (context.page === 'product' && context.item) {
+      return {type: 'product_view', itemId: context.item, category: context.category, page: 'product'};
+    }
+    return {type: 'page_view', page: context.page || 'home', category: context.category};
+  }
+
+  function recommendationsUrl(context) {
+    var query = new URLSearchParams({limit: String(limit)});
+    ['page', 'category', 'item'].forEach(function (name) {
+      if (context[name]) {
+        query.set(name, context[name]);
+      }
+    });
+    return api + '/v1/customers/' + encodeURIComponent(visitor()) + '/recommendations?' + query;
+  }
+
+  function render(element, recommendations, context) {
+    element.textContent = '';
+    var list = document.createElement('ul');
+    list.className = 'nudge-offers';
+    recommendations.offers.forEach(function (offer) {
+      var item = document.createElement('li');
+      item.className = 'nudge-offer';
+      item.dataset.offerId = offer.offerId;
+      var title = document.createElement('span');
+      title.className = 'nudge-offer-title';
+      title.textContent = offer.title;
+      var button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'nudge-offer-open';
+      button.textContent = 'Show me';
+      button.setAttribute('aria-label', 'Show me: ' + offer.title);
+      button.addEventListener('click', function () {
+        track({type: 'offer_click', offerId: offer.offerId, page: context.page || 'home', channel: 'web'});
+        element.dispatchEvent(new CustomEvent('nudge:offer-click', {bubbles: true, detail: offer}));
+      });
+      item.appendChild(title);
+      item.appendChild(button);
+      list.appendChild(item);
+    });
+    element.appendChild(list);
+    element.dataset.personalized = String(recommendations.personalized);
+    if (recommendations.offers.length > 0) {
+      track(recommendations.offers.map(function (offer) {
+        return {type: 'offer_impression', offerId: offer.offerId, page: context.page || 'home', channel: 'web'};
+      }));
+    }
+    element.dispatchEvent(new CustomEvent('nudge:rendered', {bubbles: true, detail: recommendations}));
+  }
+
+  var current = {page: script.dataset.page || 'home', category: script.dataset.category, item: script.dataset.item};
+
+  /** Fetches and renders recommendations for the current page (after an event, they follow within a second). */
+  function refresh() {
+    var element = document.querySelector(target);
+    if (!element) {
+      return Promise.resolve(null);
+    }
+    return fetch(recommendationsUrl(current), {headers: headers()})
+      .then(function (response) { return response.ok ? response.json() : Promise.reject(new Error('HTTP ' + response.status)); })
+      .then(function (recommendations) { render(element, recommendations, current); return recommendations; })
+      .catch(function (error) { console.warn('nudge: no recommendations', error); return null; });
+  }
+
+  /** A page view: sends its event, then shows the page's recommendations. */
+  function page(context) {
+    current = Object.assign({page: 'home'}, context || {});
+    return track(pageEvent(current)).then(refresh);
+  }
+
+  /** The visitor logged in: links the anonymous id to the customer, whose profile carries on from here. */
+  function identify(id) {
+    customerId = id;
+    return track({type: 'identify'}).then(refresh);
+  }
+
+  window.Nudge = {page: page, refresh: refresh, identify: identify, track: track, visitorId: visitor};
+  if (script.dataset.manual !== 'true') {
+    page(current);
+  }
+})();
