@@ -283,17 +283,33 @@
 
   // ---- Offers ---------------------------------------------------------------------------------------------
 
+  function percent(rate) { return rate === null || rate === undefined ? '-' : (100 * rate).toFixed(1) + ' %'; }
+
+  function showUplift(report) {
+    var t = report.treatment, c = report.control, u = report.uplift;
+    $('#uplift').textContent = 'Personalised (treatment): ' + t.customers + ' customers, ' + percent(t.purchaseRate) + ' bought. '
+      + 'Control: ' + c.customers + ' customers, ' + percent(c.purchaseRate) + ' bought. Uplift in purchase rate: '
+      + (u.purchaseRate === null ? 'not yet measurable (no control buyers)' : percent(u.purchaseRate)) + '.';
+  }
+
   function loadOffers() {
-    return call('GET', '/v1/admin/offers').then(function (result) {
+    return Promise.all([call('GET', '/v1/admin/offers'), call('GET', '/v1/admin/reports/offers')]).then(function (results) {
+      var result = results[0], report = results[1], stats = {};
+      report.offers.forEach(function (offer) { stats[offer.offerId] = offer; });
+      showUplift(report);
       var body = $('#offers-table tbody');
       body.textContent = '';
       result.offers.forEach(function (offer) {
-        var row = document.createElement('tr');
+        var row = document.createElement('tr'), s = stats[offer.offerId] || {impressions: 0, clicks: 0, conversions: 0, clickThroughRate: null};
+        row.dataset.offerId = offer.offerId;
         cell(row, offer.title + ' (' + offer.offerId + ')');
         cell(row, offer.category);
-        cell(row, (offer.itemIds || []).join(', '));
         cell(row, offer.businessValue);
         cell(row, offer.validUntil || 'open');
+        cell(row, s.impressions).className = 'impressions';
+        cell(row, s.clicks).className = 'clicks';
+        cell(row, percent(s.clickThroughRate));
+        cell(row, s.conversions);
         var actions = document.createElement('span');
         actions.appendChild(button('Edit', function () {
           var f = $('#offer-form').elements;

@@ -74,6 +74,7 @@ public final class Routes {
         RulesHandler rules = new RulesHandler(services.rules(), services.rulesWriter(), services.json(), services.clock());
         OutreachHandler outreach = new OutreachHandler(services.outbox(), pseudonyms, services.clock());
         BacktestHandler backtest = new BacktestHandler(config, services.json(), services.clock());
+        ReportsHandler reports = new ReportsHandler(services.store(), services.nextBestOffers(), services.clock());
         CustomersHandler customers = new CustomersHandler(services.store(), services.outbox(), services.collector(),
                 services.forgottenWriter(), services.audit(), pseudonyms, services.json(), services.clock());
         KeyAuth.Keys keys = new KeyAuth.Keys(services.adminKey(), services.siteKeys());
@@ -136,6 +137,7 @@ public final class Routes {
                         post("/rules/{ruleId}/pause", rules::pause);
                         post("/rules/{ruleId}/resume", rules::resume);
                         post("/backtest", backtest);
+                        get("/reports/offers", reports::offers);
                         get("/outreach", outreach::list);
                         get("/outreach/activity", outreach::activity);
                         get("/customers/{customerId}/export", customers::export);

@@ -72,6 +72,16 @@ public final class ProfileStore {
         return profiles.size();
     }
 
+    /** Each stored profile, decoded; pointers of visitors merged into a customer are skipped (their customer counts). */
+    public void forEach(java.util.function.Consumer<CustomerProfile> action) {
+        profiles.values().forEach(stored -> {
+            CustomerProfile profile = decoded(stored);
+            if (profile != null && profile.getMergedInto() == null) {
+                action.accept(profile);
+            }
+        });
+    }
+
     private static CustomerProfile decoded(Stored stored) {
         if (stored == null) {
             return null;

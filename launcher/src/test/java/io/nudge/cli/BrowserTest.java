@@ -1,0 +1,249 @@
+package io.nudge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nudge.config.NudgeConfig;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The marketer console and the website snippet in a real browser: Debian's headless Chromium driven through
+ * ChromeDriver (WebDriver), against the whole local stack. A marketer creates a rule (meeting a field error
+ * first), backtests it on history and saves it; a shopper browses the demo shop until the recommendations
+ * change, clicks an offer, and the console shows the rule firing. Screenshots go to target/screenshots/.
+ */
+class BrowserTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(90);
+    private static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    private static final String ADMIN_KEY = "browser-admin-key";
+    private static final String SITE_KEY = "browser-site-key";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path workDir;
+
+    private WebDriver browser;
+
+    @BeforeEach
+    void startBrowser() throws IOException {
+        Chromium.ensureInstalled();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(Chromium.BROWSER);
+        // As root, in a sandbox with a closed network: no Chrome sandbox, no calls home (they would be refused).
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--window-size=1280,1000", "--user-data-dir=" + workDir.resolve("chromium"));
+        ChromeDriverService driver = new ChromeDriverService.Builder().usingDriverExecutable(new File(Chromium.DRIVER)).usingAnyFreePort().build();
+        browser = new ChromeDriver(driver, options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterEach
+    void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void aMarketerCreatesAndBacktestsARuleAndSeesItFireWhenAShopperClicksAnOffer() throws Exception {
+        try (LocalStack stack = LocalStack.start(workDir, NudgeConfig.defaults()
+                .with(NudgeConfig.HTTP_PORT, 0)
+                .with(NudgeConfig.API_DEMO_SHOP, true)
+                .with(NudgeConfig.API_ADMIN_KEY, ADMIN_KEY)
+                .with(NudgeConfig.API_SITE_KEYS, "shop=" + SITE_KEY)
+                .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s")
+                .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s"))) {
+            String base = "http://127.0.0.1:" + stack.api().port();
+            // History for the backtest: six customers clicked an offer earlier this week.
+            for (int i = 0; i < 6; i++) {
+                post(base + "/v1/events", SITE_KEY, "{\"type\":\"offer_click\",\"customerId\":\"earlier-" + i
+                        + "\",\"offerId\":\"kitchen-bundle\",\"channel\":\"web\"}", 202);
+            }
+
+            // The console: a rule with a missing name is refused field by field, as by the API.
+            browser.get(base + "/console/");
+            browser.findElement(By.id("admin-key")).sendKeys(ADMIN_KEY);
+            browser.findElement(By.cssSelector("#key-form button[type=submit]")).click();
+            await(() -> browser.findElement(By.id("rules")).isDisplayed(), "the rules view");
+            browser.findElement(By.id("new-rule")).click();
+            WebElement form = browser.findElement(By.id("rule-form"));
+            form.findElement(By.name("ruleId")).sendKeys("click-thanks");
+            form.findElement(By.name("firstType")).sendKeys("offer_click");
+            form.findElement(By.name("templateId")).sendKeys("thanks-for-looking");
+            browser.findElement(By.id("save-rule")).click();
+            WebElement name = form.findElement(By.name("name"));
+            await(() -> "true".equals(name.getAttribute("aria-invalid")), "the field error on the rule's name");
+            String nameError = form.findElement(By.cssSelector(".field-error")).getText();
+            assertTrue(nameError.contains("required"), nameError);
+            screenshot("console-rule-validation");
+
+            // Backtest the draft: a bar per day, six customers in all.
+            name.sendKeys("Thank offer clickers");
+            browser.findElement(By.id("backtest")).click();
+            await(() -> browser.findElement(By.id("backtest-result")).isDisplayed(), "the backtest chart");
+            List<WebElement> bars = browser.findElements(By.cssSelector("#backtest-chart rect"));
+            assertEquals(1, bars.size(), "one day of history, one bar");
+            String caption = browser.findElement(By.id("backtest-caption")).getText();
+            assertTrue(caption.contains(": 6 in all"), caption);
+            screenshot("console-backtest");
+
+            browser.findElement(By.id("save-rule")).click();
+            await(() -> !browser.findElements(By.cssSelector("#rules-table tr[data-rule-id='click-thanks']")).isEmpty(), "the saved rule in the list");
+            awaitRuleLive(base, stack);
+
+            // The demo shop: a shopper logs in and browses kitchen items until the recommendations change.
+            browser.get(base + "/shop");
+            List<String> first = awaitOffers();
+            browser.findElement(By.id("login-id")).sendKeys("browser-shopper");
+            browser.findElement(By.id("login")).click();
+            List<String> offers = first;
+            boolean personalized = false;
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            for (int step = 1; (offers.equals(first) || !personalized) && System.nanoTime() < deadline; step++) {
+                browser.get(base + "/shop#/product/kitchen-" + String.format("%03d", 1 + step % 12));
+                browser.navigate().refresh();
+                if (step % 3 == 0) {
+                    browser.findElement(By.id("add-to-cart")).click();
+                }
+                offers = awaitOffers();
+                personalized = "true".equals(browser.findElement(By.id("nudge-recommendations")).getAttribute("data-personalized"));
+            }
+            assertNotEquals(first, offers, "the recommendations changed as the shopper browsed");
+            assertTrue(personalized, "and they are personalised by the shopper's profile");
+            screenshot("shop-recommendations");
+
+            // The shopper clicks an offer; the rule fires for them and the console's live counts show it.
+            WebElement clicked = browser.findElement(By.cssSelector("#nudge-recommendations li.nudge-offer"));
+            String clickedOffer = clicked.getAttribute("data-offer-id");
+            clicked.findElement(By.cssSelector(".nudge-offer-open")).click();
+            await(() -> browser.findElement(By.id("message")).getText().startsWith("Offer opened"), "the shop's reaction to the click");
+            awaitAction(base, "browser-shopper", "click-thanks");
+
+            browser.get(base + "/console/");
+            await(() -> {
+                List<WebElement> sent = browser.findElements(By.cssSelector("#rules-table tr[data-rule-id='click-thanks'] .sent-hour"));
+                return !sent.isEmpty() && Integer.parseInt(sent.get(0).getText()) >= 1;
+            }, "the rule's sent count in the console");
+            screenshot("console-rules");
+
+            // The offers view: the clicked offer's impressions and clicks, summed over profiles.
+            browser.findElement(By.cssSelector("button.tab[data-view='offers']")).click();
+            await(() -> {
+                browser.findElement(By.cssSelector("button.tab[data-view='offers']")).click();
+                List<WebElement> clicks = browser.findElements(By.cssSelector("#offers-table tr[data-offer-id='" + clickedOffer + "'] .clicks"));
+                return !clicks.isEmpty() && Integer.parseInt(clicks.get(0).getText()) >= 1;
+            }, "the click on " + clickedOffer + " in the offers report");
+            int impressions = Integer.parseInt(browser.findElement(By.cssSelector("#offers-table tr[data-offer-id='" + clickedOffer + "'] .impressions")).getText());
+            assertTrue(impressions >= 1, "the snippet reported showing " + clickedOffer + ": " + impressions);
+            assertTrue(browser.findElement(By.id("uplift")).getText().contains("Personalised (treatment)"));
+            screenshot("console-offers");
+
+            // The customer lookup shows the shopper's profile, recommendations with their reasons, and the outreach.
+            browser.findElement(By.cssSelector("button.tab[data-view='customers']")).click();
+            browser.findElement(By.id("customer-id")).sendKeys("browser-shopper");
+            browser.findElement(By.cssSelector("#customer-form button")).click();
+            await(() -> browser.findElement(By.id("customer")).isDisplayed(), "the customer view");
+            await(() -> browser.findElement(By.cssSelector("#customer-outreach tbody")).getText().contains("click-thanks"), "the outreach history");
+            assertTrue(browser.findElement(By.cssSelector("#customer-recommendations tbody")).getText().contains("affinity")
+                    || !browser.findElements(By.cssSelector("#customer-recommendations tbody tr")).isEmpty(), "recommendations listed");
+            screenshot("console-customer");
+        }
+    }
+
+    /** The offers the snippet has rendered, once it has rendered some. */
+    private List<String> awaitOffers() throws InterruptedException {
+        await(() -> !browser.findElements(By.cssSelector("#nudge-recommendations li.nudge-offer")).isEmpty(), "recommendations on the page");
+        return browser.findElements(By.cssSelector("#nudge-recommendations li.nudge-offer")).stream()
+                .map(item -> item.getAttribute("data-offer-id")).toList();
+    }
+
+    /** A warm-up click until the job answers it: clicks before the job has the rule rightly get nothing. */
+    private void awaitRuleLive(String base, LocalStack stack) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        for (int i = 0; stack.api().outbox().recent(action -> action.getCustomerId().startsWith("warm-up-"), 1).isEmpty(); i++) {
+            assertTrue(System.nanoTime() < deadline, "the rule never fired");
+            post(base + "/v1/events", SITE_KEY, "{\"type\":\"offer_click\",\"customerId\":\"warm-up-" + i
+                    + "\",\"offerId\":\"kitchen-bundle\",\"channel\":\"web\"}", 202);
+            Thread.sleep(300);
+        }
+    }
+
+    private void awaitAction(String base, String customerId, String ruleId) throws Exception {
+        await(() -> {
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/admin/outreach?customerId=" + customerId
+                        + "&ruleId=" + ruleId)).header("Authorization", "Bearer " + ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString());
+                JsonNode actions = JSON.readTree(response.body()).path("actions");
+                return actions.size() > 0 && "send".equals(actions.get(0).path("status").asText());
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }, "the action for " + customerId);
+    }
+
+    private void screenshot(String name) throws IOException {
+        Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** Polls {@code condition} with a deadline; a page still rendering counts as not yet. */
+    private void await(Supplier<Boolean> condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        while (true) {
+            try {
+                if (condition.get()) {
+                    return;
+                }
+            } catch (org.openqa.selenium.WebDriverException | NumberFormatException notYet) {
+                // element not there yet, or being replaced by a re-render
+            }
+            if (System.nanoTime() > deadline) {
+                try {
+                    screenshot("failed-" + what.replaceAll("[^a-zA-Z0-9]+", "-"));
+                } catch (IOException ignored) {
+                    // the assertion below says what failed
+                }
+                throw new AssertionError("not seen within " + DEADLINE.toSeconds() + " s: " + what + "; page: "
+                        + ((JavascriptExecutor) browser).executeScript("return document.body.innerText"));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private void post(String url, String key, String body, int expected) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(expected, response.statusCode(), response.body());
+    }
+}
