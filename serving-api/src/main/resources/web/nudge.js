@@ -6,7 +6,8 @@
  *           data-page="product" data-item="kitchen-004" data-category="kitchen"></script>
  *
  * On each page view it sends the page event, fetches the visitor's recommendations for this page and renders
- * them into the element named by data-target (default #nudge-recommendations), then reports which offers were
+ * them into the element named by data-target (default #nudge-recommendations) — offers, and with data-item-url
+ * ("/products/{itemId}") recommended items as links — then reports which offers were
  * shown (offer_impression) and clicked (offer_click). Anonymous visitors get an id in a first-party cookie
  * (nudge_aid, one year); after login call Nudge.identify(customerId) and the same visitor carries on as the
  * customer. A shop that renders pages itself calls Nudge.page({page, category, item}) instead of reloading.
@@ -19,6 +20,7 @@
   var siteKey = script.dataset.siteKey;
   var target = script.dataset.target || '#nudge-recommendations';
   var limit = parseInt(script.dataset.limit || '3', 10);
+  var itemUrl = script.dataset.itemUrl || null; // e.g. "/products/{itemId}": recommended items become links
   var COOKIE = 'nudge_aid';
   var customerId = script.dataset.customerId || null;
 
@@ -100,6 +102,25 @@
       list.appendChild(item);
     });
     element.appendChild(list);
+    if (itemUrl && recommendations.items && recommendations.items.length > 0) {
+      var heading = document.createElement('p');
+      heading.className = 'nudge-items-title';
+      heading.textContent = 'You may also like';
+      var items = document.createElement('ul');
+      items.className = 'nudge-items';
+      recommendations.items.forEach(function (item) {
+        var entry = document.createElement('li');
+        entry.className = 'nudge-item';
+        entry.dataset.itemId = item.itemId;
+        var link = document.createElement('a');
+        link.href = itemUrl.replace('{itemId}', encodeURIComponent(item.itemId));
+        link.textContent = item.itemId;
+        entry.appendChild(link);
+        items.appendChild(entry);
+      });
+      element.appendChild(heading);
+      element.appendChild(items);
+    }
     element.dataset.personalized = String(recommendations.personalized);
     if (recommendations.offers.length > 0) {
       track(recommendations.offers.map(function (offer) {

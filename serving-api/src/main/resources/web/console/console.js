@@ -361,6 +361,9 @@
       var facts = [['Customer', id], ['Known', profile ? 'yes' : 'no profile yet (new or anonymous)'],
         ['Lifecycle', recommendations.lifecycleStage || '-'], ['Events applied', recommendations.profileSequence || 0],
         ['Personalised', recommendations.personalized ? 'yes' : 'no (' + recommendations.group + ')']];
+      if (profile) {
+        facts = facts.concat(profileFacts(profile));
+      }
       facts.forEach(function (fact) {
         var dt = document.createElement('dt'); dt.textContent = fact[0];
         var dd = document.createElement('dd'); dd.textContent = String(fact[1]);
@@ -386,6 +389,27 @@
       $('#customer').hidden = false;
       notice('');
     }).catch(function (e) { notice('Lookup failed: ' + (e.error || e), true); });
+  }
+
+  /** The profile's recent behaviour in a line each (the profile is in Avro's JSON encoding: unions are wrapped). */
+  function profileFacts(profile) {
+    var unwrap = function (v) { return v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 ? v[Object.keys(v)[0]] : v; };
+    var when = function (millis) { return millis ? new Date(millis).toISOString().replace('.000Z', 'Z') : '-'; };
+    var top = function (map, n) {
+      return Object.keys(map || {}).sort(function (a, b) { return map[b] - map[a]; }).slice(0, n)
+        .map(function (k) { return k + ' ' + Number(map[k]).toFixed(2); }).join(', ') || '-';
+    };
+    return [
+      ['First and last seen', when(profile.firstSeen) + ' / ' + when(profile.lastSeen)],
+      ['Events by type', Object.keys(profile.eventCounts || {}).map(function (k) { return k.toLowerCase() + ' ' + profile.eventCounts[k]; }).join(', ') || '-'],
+      ['Recently viewed', (profile.recentlyViewed || []).map(function (v) { return v.itemId; }).join(', ') || '-'],
+      ['Cart', (profile.cart || []).map(function (line) { return line.itemId + ' x' + line.quantity; }).join(', ') || 'empty'],
+      ['Top categories', top(profile.categoryAffinity, 3)],
+      ['Purchases', profile.purchaseCount + ', spent ' + Number(profile.totalSpend).toFixed(2)],
+      ['Consent', Object.keys(profile.consent || {}).map(function (k) { return k + ' ' + (profile.consent[k] ? 'yes' : 'no'); }).join(', ') || 'none recorded'],
+      ['Linked ids', (profile.linkedIds || []).join(', ') || '-'],
+      ['Time zone', unwrap(profile.timeZone) || '-']
+    ];
   }
 
   function exportCustomer() {

@@ -56,6 +56,10 @@ public final class ItemRecommender implements Serializable {
         related.forEach((item, s) -> factors.computeIfAbsent(item, k -> new LinkedHashMap<>()).put("crossSell", weights.crossSell() * s));
         popular.forEach((item, s) -> factors.computeIfAbsent(item, k -> new LinkedHashMap<>()).put("trending", weights.trending() * s));
 
+        if (context.item() != null) {
+            // The item on screen seeds cross-sell but is not recommended to the page showing it.
+            factors.remove(context.item());
+        }
         List<RecommendedItem> ranked = new ArrayList<>(factors.size());
         factors.forEach((item, parts) -> ranked.add(new RecommendedItem(item,
                 parts.values().stream().mapToDouble(Double::doubleValue).sum(), parts)));

@@ -56,6 +56,16 @@ class ItemRecommenderTest {
     }
 
     @Test
+    void theItemOnScreenIsNotRecommendedToItsOwnPageEvenWhenTheCustomerKeepsBuyingIt() {
+        CustomerProfile teaDrinker = bought("tea", "tea", "biscuits");
+        assertEquals("tea", recommender.recommend(teaDrinker, RecommendationContext.NONE, CROSS_SELL, TRENDING, 5).get(0).itemId());
+
+        List<String> onTeaPage = ids(recommender.recommend(teaDrinker, new RecommendationContext("product", null, "tea", List.of()),
+                CROSS_SELL, TRENDING, 5));
+        assertTrue(!onTeaPage.contains("tea") && onTeaPage.contains("biscuits"), onTeaPage.toString());
+    }
+
+    @Test
     void theItemOnScreenBringsItsCompanions() {
         RecommendationContext onLampPage = new RecommendationContext("product", null, "lamp", List.of());
         assertEquals("bulb", recommender.recommend(null, onLampPage, CROSS_SELL, TRENDING, 1).get(0).itemId());

@@ -120,26 +120,48 @@ class BrowserTest {
             await(() -> !browser.findElements(By.cssSelector("#rules-table tr[data-rule-id='click-thanks']")).isEmpty(), "the saved rule in the list");
             awaitRuleLive(base, stack);
 
-            // The demo shop: a shopper logs in and browses kitchen items until the recommendations change.
+            // The demo shop: an anonymous visitor (first-party cookie) browses kitchen items until the recommendations change.
             browser.get(base + "/shop");
             List<String> first = awaitOffers();
-            browser.findElement(By.id("login-id")).sendKeys("browser-shopper");
-            browser.findElement(By.id("login")).click();
+            String anonymousId = browser.manage().getCookieNamed("nudge_aid").getValue();
+            browser.navigate().refresh();
+            awaitOffers();
+            assertEquals(anonymousId, browser.manage().getCookieNamed("nudge_aid").getValue(), "the visitor keeps their id across page loads");
             List<String> offers = first;
             boolean personalized = false;
             long deadline = System.nanoTime() + DEADLINE.toNanos();
             for (int step = 1; (offers.equals(first) || !personalized) && System.nanoTime() < deadline; step++) {
-                browser.get(base + "/shop#/product/kitchen-" + String.format("%03d", 1 + step % 12));
-                browser.navigate().refresh();
-                if (step % 3 == 0) {
+                WebElement rendered = browser.findElement(By.cssSelector("#nudge-recommendations ul"));
+                browser.findElement(By.linkText("kitchen")).click();
+                awaitReplaced(rendered);
+                rendered = browser.findElement(By.cssSelector("#nudge-recommendations ul"));
+                browser.findElement(By.linkText("kitchen-" + String.format("%03d", 1 + step % 12))).click();
+                awaitReplaced(rendered);
+                if (step % 2 == 0) {
+                    rendered = browser.findElement(By.cssSelector("#nudge-recommendations ul"));
                     browser.findElement(By.id("add-to-cart")).click();
+                    awaitReplaced(rendered);
                 }
                 offers = awaitOffers();
                 personalized = "true".equals(browser.findElement(By.id("nudge-recommendations")).getAttribute("data-personalized"));
             }
-            assertNotEquals(first, offers, "the recommendations changed as the shopper browsed");
-            assertTrue(personalized, "and they are personalised by the shopper's profile");
+            assertNotEquals(first, offers, "the recommendations changed as the visitor browsed");
+            assertTrue(personalized, "and they are personalised by the visitor's own profile");
+            // On the category page the items the visitor looked at are recommended (the product view reaches the
+            // profile a moment after its page rendered; the shop may refresh the box).
+            browser.findElement(By.linkText("kitchen")).click();
+            await(() -> {
+                ((JavascriptExecutor) browser).executeScript("return Nudge.refresh()");
+                List<WebElement> items = browser.findElements(By.cssSelector("#nudge-recommendations li.nudge-item a"));
+                return !items.isEmpty() && items.get(0).getAttribute("href").contains("#/product/");
+            }, "recommended items linking to their pages");
             screenshot("shop-recommendations");
+
+            // Logging in links the visitor to the customer: the customer's profile carries the anonymous browsing.
+            browser.findElement(By.id("login-id")).sendKeys("browser-shopper");
+            browser.findElement(By.id("login")).click();
+            await(() -> exported(base, "browser-shopper").path("profile").path("linkedIds").toString().contains(anonymousId),
+                    "the customer's profile linked to the visitor " + anonymousId);
 
             // The shopper clicks an offer; the rule fires for them and the console's live counts show it.
             WebElement clicked = browser.findElement(By.cssSelector("#nudge-recommendations li.nudge-offer"));
@@ -167,6 +189,30 @@ class BrowserTest {
             assertTrue(browser.findElement(By.id("uplift")).getText().contains("Personalised (treatment)"));
             screenshot("console-offers");
 
+            // A new offer through the console's form: refused field by field first, then listed.
+            WebElement offerForm = browser.findElement(By.id("offer-form"));
+            offerForm.findElement(By.name("offerId")).sendKeys("browser-lamps");
+            offerForm.findElement(By.name("category")).sendKeys("lighting");
+            offerForm.findElement(By.cssSelector("button[type=submit]")).click();
+            await(() -> "true".equals(offerForm.findElement(By.name("title")).getAttribute("aria-invalid")), "the field error on the offer's title");
+            offerForm.findElement(By.name("title")).sendKeys("Lamps: 15 % off");
+            offerForm.findElement(By.cssSelector("button[type=submit]")).click();
+            await(() -> !browser.findElements(By.cssSelector("#offers-table tr[data-offer-id='browser-lamps']")).isEmpty(), "the new offer listed");
+
+            // Editing the rule makes version 2, kept in its history; pausing it shows in the list.
+            browser.findElement(By.cssSelector("button.tab[data-view='rules']")).click();
+            await(() -> !browser.findElements(By.cssSelector("#rules-table tr[data-rule-id='click-thanks']")).isEmpty(), "the rules list");
+            ruleButton("Edit").click();
+            WebElement template = browser.findElement(By.cssSelector("#rule-form [name=templateId]"));
+            template.clear();
+            template.sendKeys("thanks-v2");
+            browser.findElement(By.id("save-rule")).click();
+            await(() -> ruleCell(3).equals("2"), "version 2 of the rule");
+            ruleButton("History").click();
+            await(() -> browser.findElements(By.cssSelector("#rule-history li")).size() == 2, "both versions in the history");
+            ruleButton("Pause").click();
+            await(() -> ruleCell(2).equals("paused"), "the rule paused");
+
             // The customer lookup shows the shopper's profile, recommendations with their reasons, and the outreach.
             browser.findElement(By.cssSelector("button.tab[data-view='customers']")).click();
             browser.findElement(By.id("customer-id")).sendKeys("browser-shopper");
@@ -176,6 +222,40 @@ class BrowserTest {
             assertTrue(browser.findElement(By.cssSelector("#customer-recommendations tbody")).getText().contains("affinity")
                     || !browser.findElements(By.cssSelector("#customer-recommendations tbody tr")).isEmpty(), "recommendations listed");
             screenshot("console-customer");
+        }
+    }
+
+    private WebElement ruleButton(String label) {
+        return browser.findElement(By.cssSelector("#rules-table tr[data-rule-id='click-thanks']"))
+                .findElements(By.tagName("button")).stream().filter(b -> b.getText().equals(label)).findFirst().orElseThrow();
+    }
+
+    private String ruleCell(int column) {
+        return browser.findElement(By.cssSelector("#rules-table tr[data-rule-id='click-thanks'] td:nth-child(" + column + ")")).getText();
+    }
+
+    /** Waits until the snippet has rendered anew (the old list is gone from the page). */
+    private void awaitReplaced(WebElement rendered) throws InterruptedException {
+        await(() -> {
+            try {
+                rendered.isDisplayed();
+                return false;
+            } catch (org.openqa.selenium.StaleElementReferenceException replaced) {
+                return true;
+            }
+        }, "fresh recommendations");
+    }
+
+    private JsonNode exported(String base, String customerId) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/admin/customers/" + customerId + "/export"))
+                    .header("Authorization", "Bearer " + ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? JSON.readTree(response.body()) : JSON.createObjectNode();
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return JSON.createObjectNode();
         }
     }
 
