@@ -230,7 +230,7 @@
   function drawBacktest(result) {
     var svg = $('#backtest-chart'), ns = 'http://www.w3.org/2000/svg';
     svg.textContent = '';
-    var days = result.days, max = Math.max.apply(null, [1].concat(days.map(function (d) { return d.customersContacted; })));
+    var days = everyDay(result), max = Math.max.apply(null, [1].concat(days.map(function (d) { return d.customersContacted; })));
     var width = 640, height = 180, bottom = 24, slot = days.length ? width / days.length : width;
     days.forEach(function (day, i) {
       var h = (height - bottom - 16) * day.customersContacted / max;
@@ -240,6 +240,7 @@
       rect.setAttribute('width', String(slot * 0.7));
       rect.setAttribute('height', String(h));
       rect.setAttribute('data-day', day.day);
+      rect.setAttribute('data-contacts', String(day.customersContacted));
       svg.appendChild(rect);
       var value = document.createElementNS(ns, 'text');
       value.setAttribute('x', String(i * slot + slot / 2));
@@ -256,15 +257,29 @@
     });
     var total = days.reduce(function (sum, d) { return sum + d.customersContacted; }, 0);
     $('#backtest-caption').textContent = 'Would-be contacts per day after consent and caps, ' + result.from.slice(0, 10) + ' to '
-      + result.until.slice(0, 10) + ': ' + total + ' in all' + (days.length ? '' : ' (no events in the range)') + '.';
+      + result.until.slice(0, 10) + ': ' + total + ' in all' + (result.events ? '' : ' (no events in the range)') + '.';
     var body = $('#backtest-table tbody');
     body.textContent = '';
-    days.forEach(function (day) {
+    result.days.forEach(function (day) {
       var row = document.createElement('tr');
       [day.day, day.customersContacted, day.sent, day.suppressed, day.deferred].forEach(function (v) { cell(row, v); });
       body.appendChild(row);
     });
     $('#backtest-result').hidden = false;
+  }
+
+  /** Every UTC day of the range, days without contacts as zero, so the chart's time axis is even. */
+  function everyDay(result) {
+    var byDay = {};
+    result.days.forEach(function (d) { byDay[d.day] = d; });
+    var days = [], day = new Date(result.from.slice(0, 10) + 'T00:00:00Z'), last = result.until.slice(0, 10);
+    for (var guard = 0; guard < 400; guard++) {
+      var key = day.toISOString().slice(0, 10);
+      days.push(byDay[key] || {day: key, customersContacted: 0, sent: 0, suppressed: 0, deferred: 0});
+      if (key >= last) { break; }
+      day.setUTCDate(day.getUTCDate() + 1);
+    }
+    return days;
   }
 
   function showHistory(ruleId) {

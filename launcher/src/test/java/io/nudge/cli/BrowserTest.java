@@ -83,10 +83,12 @@ class BrowserTest {
                 .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s")
                 .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s"))) {
             String base = "http://127.0.0.1:" + stack.api().port();
-            // History for the backtest: six customers clicked an offer earlier this week.
-            for (int i = 0; i < 6; i++) {
+            // History for the backtest: nine customers clicked an offer over the last three days, three a day.
+            java.time.Instant now = java.time.Instant.now();
+            for (int i = 0; i < 9; i++) {
                 post(base + "/v1/events", SITE_KEY, "{\"type\":\"offer_click\",\"customerId\":\"earlier-" + i
-                        + "\",\"offerId\":\"kitchen-bundle\",\"channel\":\"web\"}", 202);
+                        + "\",\"offerId\":\"kitchen-bundle\",\"channel\":\"web\",\"eventTime\":\""
+                        + now.minus(Duration.ofDays(i / 3)).minusSeconds(i) + "\"}", 202);
             }
 
             // The console: a rule with a missing name is refused field by field, as by the API.
@@ -106,14 +108,16 @@ class BrowserTest {
             assertTrue(nameError.contains("required"), nameError);
             screenshot("console-rule-validation");
 
-            // Backtest the draft: a bar per day, six customers in all.
+            // Backtest the draft: a bar per day, nine customers in all.
             name.sendKeys("Thank offer clickers");
             browser.findElement(By.id("backtest")).click();
             await(() -> browser.findElement(By.id("backtest-result")).isDisplayed(), "the backtest chart");
-            List<WebElement> bars = browser.findElements(By.cssSelector("#backtest-chart rect"));
-            assertEquals(1, bars.size(), "one day of history, one bar");
+            List<String> contactsPerDay = browser.findElements(By.cssSelector("#backtest-chart rect")).stream()
+                    .map(bar -> bar.getAttribute("data-contacts")).toList();
+            assertEquals(8, contactsPerDay.size(), "a bar for every day of the 7-day range");
+            assertEquals(List.of("0", "0", "0", "0", "0", "3", "3", "3"), contactsPerDay, "three customers a day over the last three days");
             String caption = browser.findElement(By.id("backtest-caption")).getText();
-            assertTrue(caption.contains(": 6 in all"), caption);
+            assertTrue(caption.contains(": 9 in all"), caption);
             screenshot("console-backtest");
 
             browser.findElement(By.id("save-rule")).click();
