@@ -71,8 +71,12 @@
     }
     fields.forEach(function (field, index) {
       var path = field.field.replace(/^rule\./, '');
-      var input = Array.from(form.querySelectorAll('[data-path]')).find(function (candidate) {
-        return candidate.dataset.path.split(' ').some(function (p) { return path === p || path.indexOf(p + '.') === 0; });
+      // The most specific match: who.minLifetimeValue goes to its input, who.lifecycleStages to the fieldset "who".
+      var input = null, longest = -1;
+      form.querySelectorAll('[data-path]').forEach(function (candidate) {
+        candidate.dataset.path.split(' ').forEach(function (p) {
+          if ((path === p || path.indexOf(p + '.') === 0) && p.length > longest) { input = candidate; longest = p.length; }
+        });
       });
       if (input) {
         var message = document.createElement('span');
@@ -81,7 +85,7 @@
         message.textContent = field.message;
         input.setAttribute('aria-invalid', 'true');
         input.setAttribute('aria-describedby', message.id);
-        input.parentNode.appendChild(message);
+        (input.tagName === 'FIELDSET' ? input : input.parentNode).appendChild(message);
       } else {
         var item = document.createElement('li');
         item.textContent = field.field + ': ' + field.message;
@@ -163,6 +167,12 @@
     if (kind === 'count') { when.event = match(f.firstType.value.trim(), f.category.value.trim()); when.atLeast = Number(f.atLeast.value); when.within = f.within.value.trim(); }
     if (kind === 'inactivity') { when.noVisitFor = f.noVisitFor.value.trim(); }
     var rule = {name: f.name.value.trim(), when: when, then: {channel: f.channel.value, templateId: f.templateId.value.trim(), attachOffer: f.attachOffer.checked}};
+    var stages = Array.from($('#rule-form').querySelectorAll('input[name=stage]:checked')).map(function (box) { return box.value; });
+    if (stages.length > 0 || f.minLifetimeValue.value !== '') {
+      rule.who = {};
+      if (stages.length > 0) { rule.who.lifecycleStages = stages; }
+      if (f.minLifetimeValue.value !== '') { rule.who.minLifetimeValue = Number(f.minLifetimeValue.value); }
+    }
     if (f.priority.value !== '') { rule.priority = Number(f.priority.value); }
     return rule;
   }
@@ -200,6 +210,9 @@
     f.channel.value = (d.then || {}).channel || 'web';
     f.templateId.value = (d.then || {}).templateId || '';
     f.attachOffer.checked = !!(d.then || {}).attachOffer;
+    var who = d.who || {};
+    $('#rule-form').querySelectorAll('input[name=stage]').forEach(function (box) { box.checked = (who.lifecycleStages || []).indexOf(box.value) >= 0; });
+    f.minLifetimeValue.value = who.minLifetimeValue === undefined ? '' : who.minLifetimeValue;
     showRuleKind();
   }
 

@@ -184,7 +184,18 @@ public final class RuleJson {
                 who.error("lifecycleStages", "unknown stage '" + stage + "'; one of new, active, at_risk, lapsed, vip");
             }
         }
-        return new ProfileFilter(stages, who.number("minLifetimeValue"), who.number("maxLifetimeValue"));
+        Double min = who.number("minLifetimeValue");
+        Double max = who.number("maxLifetimeValue");
+        if (min != null && min < 0) {
+            who.error("minLifetimeValue", "must be zero or more");
+        }
+        if (max != null && max < 0) {
+            who.error("maxLifetimeValue", "must be zero or more");
+        }
+        if (min != null && max != null && min > max) {
+            who.error("maxLifetimeValue", "must not be below minLifetimeValue");
+        }
+        return new ProfileFilter(stages, min, max);
     }
 
     private static RuleAction action(JsonFields top) {

@@ -64,6 +64,17 @@ class RuleJsonTest {
     }
 
     @Test
+    void anAudiencesLifetimeValuesMustBeARange() {
+        String rule = "{\"name\": \"x\", \"when\": {\"kind\": \"event\", \"event\": {\"type\": \"purchase\"}}, "
+                + "\"then\": {\"channel\": \"web\", \"templateId\": \"t\"}, \"who\": %s}";
+        assertEquals(List.of("who.minLifetimeValue"), RuleJson.parse(String.format(rule, "{\"minLifetimeValue\": -5}"), "x", 1, true)
+                .errors().stream().map(FieldError::field).toList());
+        assertEquals(List.of("who.maxLifetimeValue"), RuleJson.parse(String.format(rule, "{\"minLifetimeValue\": 100, \"maxLifetimeValue\": 50}"),
+                "x", 1, true).errors().stream().map(FieldError::field).toList());
+        assertEquals(100.0, RuleJson.parse(String.format(rule, "{\"minLifetimeValue\": 100}"), "x", 1, true).rule().audience().minLifetimeValue());
+    }
+
+    @Test
     void aConditionNeedsAKnownKind() {
         RuleJson.Parsed parsed = RuleJson.parse("{\"name\": \"x\", \"when\": {\"kind\": \"sometimes\"}, \"then\": {\"channel\": \"web\", \"templateId\": \"t\"}}", "x", 1, true);
         assertEquals("when.kind", parsed.errors().get(0).field());

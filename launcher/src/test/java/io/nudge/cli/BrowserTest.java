@@ -210,6 +210,12 @@ class BrowserTest {
             WebElement template = browser.findElement(By.cssSelector("#rule-form [name=templateId]"));
             template.clear();
             template.sendKeys("thanks-v2");
+            WebElement minValue = browser.findElement(By.cssSelector("#rule-form [name=minLifetimeValue]"));
+            minValue.sendKeys("-5");
+            browser.findElement(By.id("save-rule")).click();
+            await(() -> "true".equals(minValue.getAttribute("aria-invalid")), "the field error on the audience's lifetime value");
+            minValue.clear();
+            browser.findElement(By.cssSelector("#rule-form input[name=stage][value=new]")).click();
             browser.findElement(By.id("save-rule")).click();
             await(() -> ruleCell(3).equals("2"), "version 2 of the rule");
             ruleButton("History").click();
