@@ -60,7 +60,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     public record Layout(int taskManagers, int slotsPerTaskManager, String taskManagerMemory) {
         public static final Layout DEFAULT = new Layout(2, 2, "1536m");
 
-        int slots() {
+        public int slots() {
             return taskManagers * slotsPerTaskManager;
         }
     }

@@ -189,11 +189,8 @@ final class BenchCommand implements Runnable {
         @Option(names = "--parallelisms", split = ",", defaultValue = "1,2,4", description = "Parallelisms to run, lowest first (default: ${DEFAULT-VALUE}).")
         List<Integer> parallelisms;
 
-        @Option(names = "--task-managers", defaultValue = "2", description = "TaskManager processes (default: ${DEFAULT-VALUE}).")
-        int taskManagers;
-
-        @Option(names = "--slots", defaultValue = "2", description = "Task slots per TaskManager (default: ${DEFAULT-VALUE}).")
-        int slots;
+        @Mixin
+        ClusterLayoutOptions cluster;
 
         @Mixin
         Setup setup;
@@ -203,18 +200,17 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (events < 1 || customers < 1 || taskManagers < 1 || slots < 1 || parallelisms.stream().anyMatch(p -> p < 1 || p > taskManagers * slots)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--events, --customers, --task-managers and --slots must be at least 1, "
-                        + "and every parallelism between 1 and the cluster's " + taskManagers * slots + " slots");
+            StandaloneFlinkCluster.Layout layout = cluster.layout();
+            if (events < 1 || customers < 1 || parallelisms.stream().anyMatch(p -> p < 1 || p > layout.slots())) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--events and --customers must be at least 1, "
+                        + "and every parallelism between 1 and the cluster's " + layout.slots() + " slots");
             }
             List<Integer> ascending = parallelisms.stream().sorted().toList();
-            StandaloneFlinkCluster.Layout layout = new StandaloneFlinkCluster.Layout(taskManagers, slots,
-                    StandaloneFlinkCluster.Layout.DEFAULT.taskManagerMemory());
             ClusterBenchmark.Result result = setup.withKafka(config -> ClusterBenchmark.run(config, events, customers, ascending, layout,
                     setup.seed, setup.broker.workDir.resolve("cluster"), spec.commandLine().getErr()));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%nJob jar on a standalone cluster (1 JobManager, %d TaskManagers x %d slots), %,d events from %,d customers and visitors; %s%n",
-                    taskManagers, slots, result.events(), result.profiles(), Machine.describe());
+                    layout.taskManagers(), layout.slotsPerTaskManager(), result.events(), result.profiles(), Machine.describe());
             for (ClusterBenchmark.Run run : result.runs()) {
                 out.printf("  parallelism %d  %,10.0f events/s  (%.1f s)   %.2f x parallelism %d%n", run.parallelism(), run.perSecond(),
                         run.elapsed().toMillis() / 1000.0, result.scaling(run), result.runs().get(0).parallelism());

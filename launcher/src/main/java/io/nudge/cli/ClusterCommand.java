@@ -2,9 +2,11 @@ package io.nudge.cli;
 
 import io.nudge.flink.FlinkDistribution;
 import io.nudge.flink.StandaloneFlinkCluster;
+import io.nudge.config.ConfigException;
 import io.nudge.config.NudgeConfig;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,21 +20,14 @@ import picocli.CommandLine.Option;
                 + "the serving API and synthetic shoppers. Checkpoints go to <work-dir>/checkpoints. Stop with Ctrl-C.")
 final class ClusterCommand extends DemoCommand {
 
-    @Option(names = "--task-managers", defaultValue = "2", description = "TaskManager processes (default: ${DEFAULT-VALUE}).")
-    int taskManagers;
-
-    @Option(names = "--slots", defaultValue = "2", description = "Task slots per TaskManager (default: ${DEFAULT-VALUE}).")
-    int slots;
-
-    @Option(names = "--task-manager-memory", defaultValue = "1536m",
-            description = "Each TaskManager's process memory, Flink's taskmanager.memory.process.size (default: ${DEFAULT-VALUE}).")
-    String taskManagerMemory;
+    @Mixin
+    ClusterLayoutOptions cluster;
 
     @Option(names = "--parallelism", defaultValue = "4",
             description = "The job's parallelism; topics get at least as many partitions (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    private StandaloneFlinkCluster cluster;
+    private StandaloneFlinkCluster running;
 
     @Override
     String name() {
@@ -47,15 +42,15 @@ final class ClusterCommand extends DemoCommand {
 
     @Override
     JobLauncher jobLauncher(Path workDir) throws Exception {
-        if (parallelism > taskManagers * slots) {
-            throw new IllegalArgumentException("--parallelism " + parallelism + " needs " + parallelism + " task slots; "
-                    + taskManagers + " TaskManagers x " + slots + " slots have " + taskManagers * slots);
+        StandaloneFlinkCluster.Layout layout = cluster.layout();
+        if (parallelism > layout.slots()) {
+            throw new ConfigException("--parallelism " + parallelism + " needs " + parallelism + " task slots; "
+                    + layout.taskManagers() + " TaskManagers x " + layout.slotsPerTaskManager() + " slots have " + layout.slots());
         }
-        System.out.printf("Starting a Flink cluster: 1 JobManager, %d TaskManagers x %d slots ...%n", taskManagers, slots);
-        cluster = StandaloneFlinkCluster.start(FlinkDistribution.builtIn(Path.of("")),
-                new StandaloneFlinkCluster.Layout(taskManagers, slots, taskManagerMemory), workDir.resolve("flink"),
+        System.out.printf("Starting a Flink cluster: 1 JobManager, %d TaskManagers x %d slots ...%n", layout.taskManagers(), layout.slotsPerTaskManager());
+        running = StandaloneFlinkCluster.start(FlinkDistribution.builtIn(Path.of("")), layout, workDir.resolve("flink"),
                 workDir.toAbsolutePath().resolve("checkpoints").toUri());
-        return JobLauncher.standalone(cluster);
+        return JobLauncher.standalone(running);
     }
 
     @Override
@@ -63,7 +58,7 @@ final class ClusterCommand extends DemoCommand {
         return String.format("""
                 The job runs on a standalone Flink cluster (1 JobManager, %d TaskManagers x %d slots, parallelism %d):
                     curl -s %s/jobs/overview ; curl -s %s/taskmanagers
-                  Flink's logs: %s""", taskManagers, slots, parallelism, cluster.restAddress(), cluster.restAddress(),
-                cluster.logDirectory().toAbsolutePath());
+                  Flink's logs: %s""", cluster.taskManagers, cluster.slots, parallelism, running.restAddress(), running.restAddress(),
+                running.logDirectory().toAbsolutePath());
     }
 }
