@@ -398,6 +398,13 @@
         summary.appendChild(dt); summary.appendChild(dd);
       });
       $('#customer-profile').textContent = JSON.stringify(profile, null, 2);
+      var activityBody = $('#customer-activity tbody');
+      activityBody.textContent = '';
+      (profile ? recentActivity(profile) : []).forEach(function (entry) {
+        var row = document.createElement('tr');
+        [new Date(entry.at).toISOString().replace('.000Z', 'Z'), entry.what, entry.subject].forEach(function (v) { cell(row, v); });
+        activityBody.appendChild(row);
+      });
       var recBody = $('#customer-recommendations tbody');
       recBody.textContent = '';
       recommendations.offers.forEach(function (offer) {
@@ -438,6 +445,27 @@
       ['Linked ids', (profile.linkedIds || []).join(', ') || '-'],
       ['Time zone', unwrap(profile.timeZone) || '-']
     ];
+  }
+
+  /**
+   * What the customer did lately, newest first, as the profile keeps it: items viewed, cart lines, orders and
+   * offers shown (the profile keeps these, not a raw event log).
+   */
+  function recentActivity(profile) {
+    var unwrap = function (v) { return v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 ? v[Object.keys(v)[0]] : v; };
+    var entries = [];
+    (profile.recentlyViewed || []).forEach(function (v) { entries.push({at: v.viewedAt, what: 'viewed', subject: v.itemId}); });
+    (profile.cart || []).forEach(function (line) { entries.push({at: line.addedAt, what: 'added to cart', subject: line.itemId + ' x' + line.quantity}); });
+    (profile.recentOrders || []).forEach(function (order) {
+      entries.push({at: order.placedAt, what: 'ordered', subject: (order.itemIds || []).join(', ') + ' for ' + Number(order.value).toFixed(2)});
+    });
+    Object.keys(profile.offerHistory || {}).forEach(function (offerId) {
+      var stats = profile.offerHistory[offerId], shown = unwrap(stats.lastImpressionAt);
+      if (shown) {
+        entries.push({at: shown, what: 'offer shown (' + stats.impressions + ' times, ' + stats.clicks + ' clicks)', subject: offerId});
+      }
+    });
+    return entries.sort(function (a, b) { return b.at - a.at; }).slice(0, 20);
   }
 
   function exportCustomer() {

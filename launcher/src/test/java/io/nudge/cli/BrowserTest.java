@@ -166,6 +166,12 @@ class BrowserTest {
             browser.findElement(By.id("login")).click();
             await(() -> exported(base, "browser-shopper").path("profile").path("linkedIds").toString().contains(anonymousId),
                     "the customer's profile linked to the visitor " + anonymousId);
+            WebElement beforeProduct = browser.findElement(By.cssSelector("#nudge-recommendations ul"));
+            browser.findElement(By.linkText("kitchen-003")).click();
+            awaitReplaced(beforeProduct);
+            WebElement beforeCart = browser.findElement(By.cssSelector("#nudge-recommendations ul"));
+            browser.findElement(By.id("add-to-cart")).click();
+            awaitReplaced(beforeCart);
 
             // The shopper clicks an offer; the rule fires for them and the console's live counts show it.
             WebElement clicked = browser.findElement(By.cssSelector("#nudge-recommendations li.nudge-offer"));
@@ -229,6 +235,8 @@ class BrowserTest {
             browser.findElement(By.cssSelector("#customer-form button")).click();
             await(() -> browser.findElement(By.id("customer")).isDisplayed(), "the customer view");
             await(() -> browser.findElement(By.cssSelector("#customer-outreach tbody")).getText().contains("click-thanks"), "the outreach history");
+            String activity = browser.findElement(By.cssSelector("#customer-activity tbody")).getText();
+            assertTrue(activity.contains("viewed kitchen-0") && activity.contains("added to cart"), "the shopper's recent activity: " + activity);
             assertTrue(browser.findElement(By.cssSelector("#customer-recommendations tbody")).getText().contains("affinity")
                     || !browser.findElements(By.cssSelector("#customer-recommendations tbody tr")).isEmpty(), "recommendations listed");
             screenshot("console-customer");
