@@ -122,8 +122,11 @@
       element.appendChild(items);
     }
     element.dataset.personalized = String(recommendations.personalized);
-    if (recommendations.offers.length > 0) {
-      track(recommendations.offers.map(function (offer) {
+    // One impression per offer per page view: re-rendering the box (after a cart change) shows nothing new.
+    var fresh = recommendations.offers.filter(function (offer) { return !impressed[offer.offerId]; });
+    fresh.forEach(function (offer) { impressed[offer.offerId] = true; });
+    if (fresh.length > 0) {
+      track(fresh.map(function (offer) {
         return {type: 'offer_impression', offerId: offer.offerId, page: context.page || 'home', channel: 'web'};
       }));
     }
@@ -131,6 +134,7 @@
   }
 
   var current = {page: script.dataset.page || 'home', category: script.dataset.category, item: script.dataset.item};
+  var impressed = {}; // offers already reported as shown in this page view
 
   /** Fetches and renders recommendations for the current page (after an event, they follow within a second). */
   function refresh() {
@@ -147,6 +151,7 @@
   /** A page view: sends its event, then shows the page's recommendations. */
   function page(context) {
     current = Object.assign({page: 'home'}, context || {});
+    impressed = {};
     return track(pageEvent(current)).then(refresh);
   }
 

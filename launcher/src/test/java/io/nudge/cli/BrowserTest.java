@@ -195,7 +195,8 @@ class BrowserTest {
                 return !clicks.isEmpty() && Integer.parseInt(clicks.get(0).getText()) >= 1;
             }, "the click on " + clickedOffer + " in the offers report");
             int impressions = Integer.parseInt(browser.findElement(By.cssSelector("#offers-table tr[data-offer-id='" + clickedOffer + "'] .impressions")).getText());
-            assertTrue(impressions >= 1, "the snippet reported showing " + clickedOffer + ": " + impressions);
+            // At least once, at most once per page view (the shopper saw fewer than 20 pages; the test refreshed the box more often).
+            assertTrue(impressions >= 1 && impressions < 20, "the snippet reported showing " + clickedOffer + " once per page view: " + impressions);
             assertTrue(browser.findElement(By.id("uplift")).getText().contains("Personalised (treatment)"));
             screenshot("console-offers");
 
