@@ -110,10 +110,8 @@
         cell(row, rule.definition.name + ' (' + rule.ruleId + ')');
         cell(row, rule.status);
         cell(row, rule.version);
-        cell(row, hour.send || 0).className = 'sent-hour';
-        cell(row, hour.suppressed || 0);
-        cell(row, hour.deferred || 0);
-        cell(row, day.send || 0).className = 'sent-day';
+        cell(row, counts(hour, 'hour'));
+        cell(row, counts(day, 'day'));
         var actions = document.createElement('span');
         actions.appendChild(button('Edit', function () { editRule(rule); }));
         actions.appendChild(document.createTextNode(' '));
@@ -137,10 +135,23 @@
       });
       if (rules.length === 0) {
         var empty = document.createElement('tr');
-        cell(empty, 'No rules yet.').colSpan = 8;
+        cell(empty, 'No rules yet.').colSpan = 6;
         body.appendChild(empty);
       }
     }).catch(function (e) { notice('Could not load the rules: ' + (e.error || e), true); });
+  }
+
+  /** "sent / suppressed / deferred", each number in a span classed by status and window (sent-hour, ...). */
+  function counts(byStatus, window) {
+    var node = document.createElement('span');
+    [['send', 'sent'], ['suppressed', 'suppressed'], ['deferred', 'deferred']].forEach(function (status, i) {
+      if (i > 0) { node.appendChild(document.createTextNode(' / ')); }
+      var count = document.createElement('span');
+      count.className = status[1] + '-' + window;
+      count.textContent = String(byStatus[status[0]] || 0);
+      node.appendChild(count);
+    });
+    return node;
   }
 
   function showRuleKind() {
