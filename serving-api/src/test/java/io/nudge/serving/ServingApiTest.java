@@ -248,6 +248,29 @@ class ServingApiTest {
         HttpResponse<String> siteOnAdmin = admin("GET", "/v1/admin/offers", null, SITE_KEY);
         assertError(siteOnAdmin, 403, null);
         assertTrue(body(siteOnAdmin).get("error").asText().contains("site key"), siteOnAdmin.body());
+        for (String consolePath : new String[] {"/v1/admin/outreach/activity", "/v1/admin/reports/offers"}) {
+            assertError(admin("GET", consolePath, null, SITE_KEY), 403, null);
+            assertEquals(200, admin("GET", consolePath, null, ADMIN_KEY).statusCode(), consolePath);
+        }
+        assertError(admin("POST", "/v1/admin/backtest", "{}", SITE_KEY), 403, null);
+    }
+
+    @Test
+    void aDraftRuleIsBacktestedOnTheEventsTopicOrRefusedFieldByField() throws Exception {
+        post("/v1/events", "{\"type\": \"add_to_cart\", \"customerId\": \"backtest-1\", \"itemId\": \"lamp\", \"quantity\": 1}");
+        String rule = "{\"name\": \"Carts\", \"when\": {\"kind\": \"event\", \"event\": {\"type\": \"add_to_cart\"}}, "
+                + "\"then\": {\"channel\": \"web\", \"templateId\": \"t\"}}";
+        HttpResponse<String> result = admin("POST", "/v1/admin/backtest", "{\"rule\": " + rule + "}", ADMIN_KEY);
+        assertEquals(200, result.statusCode(), result.body());
+        JsonNode days = body(result).get("days");
+        assertTrue(days.size() >= 1 && days.get(days.size() - 1).get("customersContacted").asInt() >= 1, result.body());
+
+        assertError(admin("POST", "/v1/admin/backtest", "{\"rule\": {\"name\": \"x\", \"when\": {\"kind\": \"event\", "
+                + "\"event\": {\"type\": \"teleport\"}}, \"then\": {\"channel\": \"web\", \"templateId\": \"t\"}}}", ADMIN_KEY), 400, "rule.when.event.type");
+        assertError(admin("POST", "/v1/admin/backtest", "{\"rule\": " + rule + ", \"from\": \"yesterday\"}", ADMIN_KEY), 400, "from");
+        assertError(admin("POST", "/v1/admin/backtest", "{\"rule\": " + rule + ", \"from\": \"2026-01-01T00:00:00Z\", "
+                + "\"until\": \"2026-11-01T00:00:00Z\"}", ADMIN_KEY), 400, "from");
+        assertError(admin("POST", "/v1/admin/backtest", "{}", ADMIN_KEY), 400, "rule");
     }
 
     @Test
@@ -478,6 +501,12 @@ class ServingApiTest {
 
         JsonNode openApi = body(get("/openapi.json"));
         assertTrue(openApi.get("paths").has("/v1/customers/{id}/recommendations"));
+
+        HttpResponse<String> snippet = get("/nudge.js");
+        assertEquals(200, snippet.statusCode());
+        assertTrue(snippet.body().contains("window.Nudge"), "the website snippet is served without a key");
+        assertTrue(get("/console/").body().contains("Nudge console"), "so is the console page (its calls need the admin key)");
+        assertEquals(404, get("/shop").statusCode(), "the demo shop only with api.demo.shop");
     }
 
     /** @param field the field the error must name, or null for an error about the request as a whole */
