@@ -84,11 +84,12 @@ class BrowserTest {
                 .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s"))) {
             String base = "http://127.0.0.1:" + stack.api().port();
             // History for the backtest: nine customers clicked an offer over the last three days, three a day.
-            java.time.Instant now = java.time.Instant.now();
+            // At midnight UTC of each day, so the days are the same whenever the test runs.
+            java.time.Instant today = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
             for (int i = 0; i < 9; i++) {
                 post(base + "/v1/events", SITE_KEY, "{\"type\":\"offer_click\",\"customerId\":\"earlier-" + i
                         + "\",\"offerId\":\"kitchen-bundle\",\"channel\":\"web\",\"eventTime\":\""
-                        + now.minus(Duration.ofDays(i / 3)).minusSeconds(i) + "\"}", 202);
+                        + today.minus(Duration.ofDays(i / 3)) + "\"}", 202);
             }
 
             // The console: a rule with a missing name is refused field by field, as by the API.
