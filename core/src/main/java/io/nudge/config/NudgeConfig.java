@@ -170,6 +170,9 @@ public final class NudgeConfig {
     public static final Setting<String> API_PSEUDONYMISE_KEY = defineSecret("api.pseudonymise.key", "",
             "Secret for pseudonymising customer and anonymous ids at the API: when set, they are replaced by an HMAC-SHA256 of the id before anything is stored, "
                     + "and callers keep using their own ids. Empty: ids are kept as sent.", text -> text);
+    public static final Setting<Integer> API_BACKTEST_MAX_EVENTS = define("api.backtest.max.events", "500000",
+            "Most events POST /v1/admin/backtest reads into memory (about 0.5 KB each); a larger range is refused with a pointer to ./nudge backtest, which has no limit.",
+            text -> positiveInt(text));
     public static final Setting<Boolean> API_DEMO_SHOP = define("api.demo.shop", "false",
             "Serve the demo shop at /shop, a page using the website snippet with the first site key in it. ./nudge demo turns it on; keep it off in production.",
             text -> bool(text));

@@ -57,8 +57,24 @@ public final class History {
         return ordered(events, rejected);
     }
 
+    /** Thrown when a range holds more events than the caller is prepared to hold in memory. */
+    public static final class TooManyEvents extends RuntimeException {
+        TooManyEvents(long limit) {
+            super("the range holds more than " + limit + " events");
+        }
+    }
+
     /** The events topic's records with Kafka timestamps (event times, as the API writes them) in [from, until). */
     public static Read fromKafka(NudgeConfig config, Instant from, Instant until, LongConsumer progress) {
+        return fromKafka(config, from, until, Long.MAX_VALUE, progress);
+    }
+
+    /**
+     * As {@link #fromKafka(NudgeConfig, Instant, Instant, LongConsumer)}, holding at most {@code maxEvents} in memory.
+     *
+     * @throws TooManyEvents when the range holds more
+     */
+    public static Read fromKafka(NudgeConfig config, Instant from, Instant until, long maxEvents, LongConsumer progress) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -86,6 +102,9 @@ public final class History {
                     try {
                         InteractionEvent event = Codecs.EVENTS.decode(record.value());
                         if (EventValidator.validate(event).isEmpty()) {
+                            if (events.size() == maxEvents) {
+                                throw new TooManyEvents(maxEvents);
+                            }
                             events.add(event);
                         } else {
                             rejected++;

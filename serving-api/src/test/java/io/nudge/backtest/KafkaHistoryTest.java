@@ -1,6 +1,7 @@
 package io.nudge.backtest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.nudge.config.NudgeConfig;
 import io.nudge.kafka.LocalKafkaBroker;
@@ -50,6 +51,8 @@ class KafkaHistoryTest {
             assertEquals(List.of(Instant.parse("2026-11-02T08:00:00Z"), Instant.parse("2026-11-02T10:00:00Z")),
                     history.events().stream().map(InteractionEvent::getEventTime).toList());
             assertEquals(1, history.rejected());
+            assertThrows(History.TooManyEvents.class, () -> History.fromKafka(config, Instant.parse("2026-11-02T00:00:00Z"),
+                    Instant.parse("2026-11-03T00:00:00Z"), 1, n -> { }), "a caller may cap what it holds in memory");
         }
     }
 }

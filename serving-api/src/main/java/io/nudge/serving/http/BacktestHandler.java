@@ -57,10 +57,16 @@ final class BacktestHandler implements Handler {
             if (parsed.rule() == null) {
                 parsed.errors().forEach(error -> errors.add(new FieldError("rule." + error.field(), error.message())));
             } else if (errors.isEmpty()) {
-                History.Read history = History.fromKafka(config, from, until, read -> { });
-                Backtest.Result result = Backtest.withSettingsOf(config).run(parsed.rule(), history.events());
-                ctx.json(render(from, until, history, result));
-                return;
+                int maxEvents = config.get(NudgeConfig.API_BACKTEST_MAX_EVENTS);
+                try {
+                    History.Read history = History.fromKafka(config, from, until, maxEvents, read -> { });
+                    Backtest.Result result = Backtest.withSettingsOf(config).run(parsed.rule(), history.events());
+                    ctx.json(render(from, until, history, result));
+                    return;
+                } catch (History.TooManyEvents e) {
+                    errors.add(new FieldError("from", e.getMessage() + " (api.backtest.max.events); choose a later from, or run "
+                            + "./nudge backtest --from ... --until ..., which has no limit"));
+                }
             }
         }
         throw ApiException.badRequest("invalid backtest", errors);
