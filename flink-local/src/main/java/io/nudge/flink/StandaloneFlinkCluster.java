@@ -1,5 +1,7 @@
 package io.nudge.flink;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -17,17 +19,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.deployment.ClusterClientJobClientAdapter;
+import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.JsonNode;
-import org.apache.flink.shaded.jackson2.com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final Duration REAPER_GRACE = Duration.ofSeconds(20);
     private static final Pattern SUBMITTED = Pattern.compile("Job has been submitted with JobID ([0-9a-f]{32})");
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** What Flink's config.yaml puts in env.java.default-opts.all for Java 17: the reflection its runtime needs. */
     private static final List<String> JAVA_17_OPENS = Arrays.stream(new String[] {
             "java.base/java.lang", "java.base/java.net", "java.base/java.io", "java.base/java.nio", "java.base/sun.nio.ch",
@@ -70,9 +72,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     private final int restPort;
     private final Process jobManager;
     private final Process[] taskManagers;
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
-    private final java.util.concurrent.atomic.AtomicInteger taskManagerStarts = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger taskManagerStarts = new AtomicInteger();
     private List<String> taskManagerResources;
 
     private StandaloneFlinkCluster(FlinkDistribution distribution, int taskManagers, Path home, int restPort, Process jobManager) {
@@ -189,8 +190,7 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
     public int registeredSlots() throws IOException, InterruptedException {
         HttpResponse<String> overview = http.send(HttpRequest.newBuilder(restAddress().resolve("/overview")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        Matcher slots = Pattern.compile("\"slots-total\"\\s*:\\s*(\\d+)").matcher(overview.body());
-        return overview.statusCode() == 200 && slots.find() ? Integer.parseInt(slots.group(1)) : 0;
+        return overview.statusCode() == 200 ? JSON.readTree(overview.body()).path("slots-total").asInt(0) : 0;
     }
 
     /** Whether {@code job} is running with every one of its tasks deployed and running (Flink's REST job details). */
