@@ -123,7 +123,8 @@ class BrowserTest {
 
             browser.findElement(By.id("save-rule")).click();
             await(() -> !browser.findElements(By.cssSelector("#rules-table tr[data-rule-id='click-thanks']")).isEmpty(), "the saved rule in the list");
-            awaitRuleLive(base, stack);
+            LiveRules.awaitFiring(base, SITE_KEY, n -> "{\"type\":\"offer_click\",\"customerId\":\"warm-up-" + n
+                    + "\",\"offerId\":\"kitchen-bundle\",\"channel\":\"web\"}", List.of(stack.api()), DEADLINE);
 
             // The demo shop: an anonymous visitor (first-party cookie) browses kitchen items until the recommendations change.
             browser.get(base + "/shop");
@@ -284,17 +285,6 @@ class BrowserTest {
         await(() -> !browser.findElements(By.cssSelector("#nudge-recommendations li.nudge-offer")).isEmpty(), "recommendations on the page");
         return browser.findElements(By.cssSelector("#nudge-recommendations li.nudge-offer")).stream()
                 .map(item -> item.getAttribute("data-offer-id")).toList();
-    }
-
-    /** A warm-up click until the job answers it: clicks before the job has the rule rightly get nothing. */
-    private void awaitRuleLive(String base, LocalStack stack) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        for (int i = 0; stack.api().outbox().recent(action -> action.getCustomerId().startsWith("warm-up-"), 1).isEmpty(); i++) {
-            assertTrue(System.nanoTime() < deadline, "the rule never fired");
-            post(base + "/v1/events", SITE_KEY, "{\"type\":\"offer_click\",\"customerId\":\"warm-up-" + i
-                    + "\",\"offerId\":\"kitchen-bundle\",\"channel\":\"web\"}", 202);
-            Thread.sleep(300);
-        }
     }
 
     private void awaitAction(String base, String customerId, String ruleId) throws Exception {

@@ -62,7 +62,7 @@ class FaultToleranceTest {
                     {"ruleId": "cart-tip", "name": "Tip on every cart", "when": {"kind": "event", "event": {"type": "add_to_cart"}},
                      "then": {"channel": "web", "templateId": "tip"}}
                     """, 201);
-            awaitRuleLive(stack, base);
+            LiveRules.awaitFiring(base, stack.api().siteKey(), LiveRules::cart, List.of(stack.api()), DEADLINE);
 
             AtomicInteger sent = new AtomicInteger();
             ScheduledExecutorService shoppers = Executors.newSingleThreadScheduledExecutor();
@@ -199,7 +199,7 @@ class FaultToleranceTest {
                     {"ruleId": "cart-tip", "name": "Tip on every cart", "when": {"kind": "event", "event": {"type": "add_to_cart"}},
                      "then": {"channel": "web", "templateId": "tip"}}
                     """, 201);
-            awaitRuleLive(stack, "http://127.0.0.1:" + stack.api().port());
+            LiveRules.awaitFiring("http://127.0.0.1:" + stack.api().port(), stack.api().siteKey(), LiveRules::cart, List.of(stack.api()), DEADLINE);
             return stack;
         } catch (Exception | AssertionError e) {
             stack.close();
@@ -313,20 +313,6 @@ class FaultToleranceTest {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * A rule reaches the job through the rules topic within seconds; a cart that arrives before it rightly gets
-     * nothing. So the shoppers start only once a warm-up cart has been answered.
-     */
-    private void awaitRuleLive(LocalStack stack, String base) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        for (int warmUp = 0; stack.api().outbox().recent(action -> action.getCustomerId().startsWith("warm-up-"), 1).isEmpty(); warmUp++) {
-            assertTrue(System.nanoTime() < deadline, "the rule never fired within " + DEADLINE);
-            send(base + "/v1/events", stack.api().siteKey(), "{\"type\":\"add_to_cart\",\"customerId\":\"warm-up-" + warmUp
-                    + "\",\"itemId\":\"lamp\",\"quantity\":1}", 202);
-            Thread.sleep(200);
         }
     }
 

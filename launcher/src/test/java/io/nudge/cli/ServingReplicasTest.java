@@ -53,7 +53,7 @@ class ServingReplicasTest {
                      "then": {"channel": "web", "templateId": "tip"}}
                     """, 201);
             awaitRuleOnBoth(replicas);
-            awaitRuleLive(replicas.get(0), List.of(stack.api(), second));
+            LiveRules.awaitFiring(replicas.get(0), "replica-site-key", LiveRules::cart, List.of(stack.api(), second), DEADLINE);
 
             // Round robin: each customer's view through one replica, the cart through the other.
             for (int i = 0; i < CUSTOMERS; i++) {
@@ -118,18 +118,6 @@ class ServingReplicasTest {
                 assertTrue(System.nanoTime() < deadline, "the rule never reached " + replica);
                 Thread.sleep(100);
             }
-        }
-    }
-
-    /** Warm-up carts until one is answered: carts from before the job has the rule rightly get nothing. */
-    private void awaitRuleLive(String replica, List<ServingApi> dispatchers) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        for (int warmUp = 0; dispatchers.stream().allMatch(api -> api.outbox().recent(action -> action.getCustomerId().startsWith("warm-up-"), 1).isEmpty());
-             warmUp++) {
-            assertTrue(System.nanoTime() < deadline, "the rule never fired within " + DEADLINE);
-            post(replica + "/v1/events", "replica-site-key", "{\"type\":\"add_to_cart\",\"customerId\":\"warm-up-" + warmUp
-                    + "\",\"itemId\":\"lamp\",\"quantity\":1}", 202);
-            Thread.sleep(200);
         }
     }
 

@@ -95,6 +95,11 @@ final class CheckpointWatch implements AutoCloseable {
     }
 
     private Map<TopicPartition, Long> committed() throws Exception {
+        return committedOffsets(admin, group);
+    }
+
+    /** The offsets {@code group} has committed, which a Flink Kafka source does on each completed checkpoint. */
+    static Map<TopicPartition, Long> committedOffsets(Admin admin, String group) throws Exception {
         return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS).entrySet().stream()
                 .filter(entry -> entry.getValue() != null)
                 .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().offset()));

@@ -20,7 +20,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -128,11 +127,10 @@ public final class ClusterBenchmark {
         }
     }
 
-    /** Offsets the job's consumer group has committed, which its Kafka source does on each completed checkpoint. */
+    /** Events of the input the job's checkpoints have committed. */
     private static long committed(Admin admin, NudgeConfig config, Map<TopicPartition, Long> end) throws Exception {
-        Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets(config.get(NudgeConfig.JOB_CONSUMER_GROUP))
-                .partitionsToOffsetAndMetadata().get();
-        return end.keySet().stream().map(offsets::get).filter(java.util.Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
+        Map<TopicPartition, Long> offsets = CheckpointWatch.committedOffsets(admin, config.get(NudgeConfig.JOB_CONSUMER_GROUP));
+        return end.keySet().stream().mapToLong(partition -> offsets.getOrDefault(partition, 0L)).sum();
     }
 
     private static Admin admin(NudgeConfig config) {

@@ -1,0 +1,47 @@
+package io.nudge.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.nudge.serving.ServingApi;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.IntFunction;
+
+/**
+ * A rule reaches the job through the rules topic within seconds, and an event that arrives before it rightly
+ * gets nothing. Tests that count actions therefore start their traffic only once a warm-up event has fired.
+ */
+final class LiveRules {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private LiveRules() {}
+
+    /**
+     * Posts {@code warmUp.apply(n)} (an event for customer "warm-up-n") every 200 ms until one of the
+     * {@code dispatchers} has recorded an action for a warm-up customer.
+     */
+    static void awaitFiring(String base, String siteKey, IntFunction<String> warmUp, List<ServingApi> dispatchers, Duration deadline)
+            throws Exception {
+        long end = System.nanoTime() + deadline.toNanos();
+        for (int n = 0; dispatchers.stream().allMatch(api -> api.outbox().recent(action -> action.getCustomerId().startsWith("warm-up-"), 1).isEmpty());
+             n++) {
+            assertTrue(System.nanoTime() < end, "the rule never fired within " + deadline);
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/events"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + siteKey)
+                    .POST(HttpRequest.BodyPublishers.ofString(warmUp.apply(n))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, response.statusCode(), response.body());
+            Thread.sleep(200);
+        }
+    }
+
+    /** A cart for customer "warm-up-n". */
+    static String cart(int n) {
+        return "{\"type\":\"add_to_cart\",\"customerId\":\"warm-up-" + n + "\",\"itemId\":\"lamp\",\"quantity\":1}";
+    }
+}
