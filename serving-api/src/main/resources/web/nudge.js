@@ -122,6 +122,7 @@
       element.appendChild(items);
     }
     element.dataset.personalized = String(recommendations.personalized);
+    element.dataset.group = recommendations.group;
     // One impression per offer per page view: re-rendering the box (after a cart change) shows nothing new.
     var fresh = recommendations.offers.filter(function (offer) { return !impressed[offer.offerId]; });
     fresh.forEach(function (offer) { impressed[offer.offerId] = true; });

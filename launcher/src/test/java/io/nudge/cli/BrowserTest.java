@@ -80,6 +80,9 @@ class BrowserTest {
                 .with(NudgeConfig.API_DEMO_SHOP, true)
                 .with(NudgeConfig.API_ADMIN_KEY, ADMIN_KEY)
                 .with(NudgeConfig.API_SITE_KEYS, "shop=" + SITE_KEY)
+                // The visitor's id is a random cookie: with the default 5 % control group (never personalised),
+                // one run in twenty would draw a visitor who can never see personalised offers.
+                .with(NudgeConfig.OFFERS_CONTROL_FRACTION, 0.0)
                 .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s")
                 .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s"))) {
             String base = "http://127.0.0.1:" + stack.api().port();
