@@ -267,6 +267,8 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
                 appender.file.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-50c{1.} - %m%n
                 logger.kafka.name = org.apache.kafka
                 logger.kafka.level = WARN
+                logger.metricGroup.name = org.apache.flink.metrics.MetricGroup
+                logger.metricGroup.level = ERROR
                 """);
         Files.createDirectories(home.resolve("tmp"));
     }

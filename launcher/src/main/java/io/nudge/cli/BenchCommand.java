@@ -64,8 +64,8 @@ final class BenchCommand implements Runnable {
             if (bootstrapServers != null) {
                 return benchmark.run(config.with(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS, bootstrapServers));
             }
-            DemoCommand.wipe(workDir);
-            try (LocalKafkaBroker broker = LocalKafkaBroker.start(workDir.resolve("kafka"))) {
+            try (WorkDirectory claimed = WorkDirectory.claim(workDir);
+                 LocalKafkaBroker broker = LocalKafkaBroker.start(claimed.path().resolve("kafka"))) {
                 return benchmark.run(config.with(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS, broker.bootstrapServers()));
             }
         }
@@ -245,9 +245,9 @@ final class BenchCommand implements Runnable {
             if (setup.broker.bootstrapServers != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "freshness runs on the local stack; --bootstrap-servers does not apply");
             }
-            DemoCommand.wipe(setup.broker.workDir);
             FreshnessBenchmark.Result result;
-            try (LocalStack stack = LocalStack.start(setup.broker.workDir, setup.options.load().with(NudgeConfig.HTTP_PORT, 0))) {
+            try (WorkDirectory claimed = WorkDirectory.claim(setup.broker.workDir);
+                 LocalStack stack = LocalStack.start(claimed.path(), setup.options.load().with(NudgeConfig.HTTP_PORT, 0))) {
                 result = FreshnessBenchmark.run(stack.config(), stack.api(), rate, java.time.Duration.ofSeconds(seconds), setup.seed,
                         spec.commandLine().getErr());
             }

@@ -51,7 +51,13 @@ class DemoCommand implements Callable<Integer> {
         }
         NudgeConfig config = configure(loaded);
         Path workDir = this.workDir != null ? this.workDir : Path.of(".nudge", name());
-        wipe(workDir);
+        try (WorkDirectory claimed = WorkDirectory.claim(workDir)) {
+            run(claimed.path(), config, started);
+        }
+        return 0;
+    }
+
+    private void run(Path workDir, NudgeConfig config, long started) throws Exception {
         System.out.println("Starting Kafka (KRaft), the Flink job and the API in " + workDir.toAbsolutePath() + " ...");
 
         CountDownLatch stopRequested = new CountDownLatch(1);
@@ -74,7 +80,6 @@ class DemoCommand implements Callable<Integer> {
         } finally {
             closed.countDown();
         }
-        return 0;
     }
 
     String name() {
@@ -152,16 +157,5 @@ class DemoCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static void wipe(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.createDirectories(dir);
     }
 }
