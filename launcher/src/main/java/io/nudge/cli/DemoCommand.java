@@ -36,7 +36,7 @@ class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic traffic (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--work-dir", description = "Broker data and checkpoints; wiped at start (default: .nudge/${COMMAND-NAME}).")
+    @Option(names = "--work-dir", description = "Broker data and checkpoints; wiped at start, held by this run (default: .nudge/${COMMAND-NAME}).")
     Path workDir;
 
     @Mixin
