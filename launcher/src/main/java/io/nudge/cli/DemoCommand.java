@@ -51,6 +51,7 @@ class DemoCommand implements Callable<Integer> {
         }
         NudgeConfig config = configure(loaded);
         Path workDir = this.workDir != null ? this.workDir : Path.of(".nudge", name());
+        AlreadyInUse.requirePortFree(port, "--port");
         try (WorkDirectory claimed = WorkDirectory.claim(workDir)) {
             run(claimed.path(), config, started);
         }

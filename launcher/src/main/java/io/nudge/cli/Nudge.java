@@ -24,14 +24,14 @@ public final class Nudge implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with its error handling: a bad setting or a busy work directory is a message, not a stack trace. */
+    /** The command line with its error handling: a bad setting, a busy work directory or port is a message, not a stack trace. */
     static CommandLine commandLine() {
         return new CommandLine(new Nudge()).setExecutionExceptionHandler((error, command, parsed) -> {
             if (error instanceof ConfigException) {
                 command.getErr().println("nudge: " + error.getMessage());
                 return CommandLine.ExitCode.USAGE;
             }
-            if (error instanceof WorkDirectory.InUse) {
+            if (error instanceof AlreadyInUse) {
                 command.getErr().println("nudge: " + error.getMessage());
                 return CommandLine.ExitCode.SOFTWARE;
             }

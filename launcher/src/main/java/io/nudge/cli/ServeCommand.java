@@ -24,6 +24,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         NudgeConfig config = options.load();
+        AlreadyInUse.requirePortFree(config.get(NudgeConfig.HTTP_PORT), "--set http.port=PORT");
         CountDownLatch stopped = new CountDownLatch(1);
         ServingApi api = ServingApi.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

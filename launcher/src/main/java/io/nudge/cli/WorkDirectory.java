@@ -43,7 +43,8 @@ final class WorkDirectory implements AutoCloseable {
         }
         if (lock == null) {
             channel.close();
-            throw new InUse(absolute);
+            throw new AlreadyInUse(absolute + " is in use by another Nudge run (a demo, cluster or benchmark); stop that run first, "
+                    + "or give this one its own --work-dir");
         }
         WorkDirectory claimed = new WorkDirectory(absolute, channel, lock);
         try {
@@ -77,13 +78,5 @@ final class WorkDirectory implements AutoCloseable {
             }
         }
         Files.createDirectories(dir);
-    }
-
-    /** Another run holds the directory. */
-    static final class InUse extends IOException {
-        InUse(Path dir) {
-            super(dir + " is in use by another Nudge run (a demo, cluster or benchmark); stop that run first, "
-                    + "or give this one its own --work-dir");
-        }
     }
 }

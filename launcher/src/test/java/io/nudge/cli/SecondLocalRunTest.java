@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-class WorkDirectoryTest {
+/** What happens when a demo, cluster or benchmark is started while another one holds its directory or port. */
+class SecondLocalRunTest {
 
     @TempDir
     Path parent;
@@ -39,7 +41,7 @@ class WorkDirectoryTest {
         try (WorkDirectory first = WorkDirectory.claim(dir)) {
             Path brokerLog = Files.writeString(first.path().resolve("broker.log"), "the running broker's log");
 
-            WorkDirectory.InUse refused = assertThrows(WorkDirectory.InUse.class, () -> WorkDirectory.claim(dir));
+            AlreadyInUse refused = assertThrows(AlreadyInUse.class, () -> WorkDirectory.claim(dir));
             assertTrue(refused.getMessage().contains(dir.toAbsolutePath().toString()), refused.getMessage());
             assertTrue(refused.getMessage().contains("--work-dir"), refused.getMessage());
             assertTrue(Files.exists(brokerLog), "the first run's files are untouched");
@@ -61,6 +63,22 @@ class WorkDirectoryTest {
             assertEquals(CommandLine.ExitCode.SOFTWARE, exit);
             assertTrue(err.toString().startsWith("nudge: " + dir.toAbsolutePath() + " is in use by another Nudge run"), err.toString());
             assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void aDemoOnAPortAlreadyTakenStopsBeforeStartingAnything() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            StringWriter err = new StringWriter();
+            CommandLine nudge = Nudge.commandLine();
+            nudge.setErr(new PrintWriter(err));
+            Path dir = parent.resolve("second");
+            int exit = nudge.execute("demo", "--work-dir", dir.toString(), "--port", String.valueOf(taken.getLocalPort()));
+            assertEquals(CommandLine.ExitCode.SOFTWARE, exit);
+            assertEquals("nudge: port " + taken.getLocalPort() + " is in use (another Nudge run or another server); stop it, "
+                    + "or choose another port with --port", err.toString().strip());
+            assertFalse(Files.exists(dir), "nothing was started or created");
         }
     }
 }
