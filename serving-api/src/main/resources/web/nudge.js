@@ -77,48 +77,44 @@
     return api + '/v1/customers/' + encodeURIComponent(visitor()) + '/recommendations?' + query;
   }
 
+  function make(tag, className, text) {
+    var node = document.createElement(tag);
+    node.className = className;
+    if (text !== undefined) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
   function render(element, recommendations, context) {
     element.textContent = '';
-    var list = document.createElement('ul');
-    list.className = 'nudge-offers';
+    var list = make('ul', 'nudge-offers');
     recommendations.offers.forEach(function (offer) {
-      var item = document.createElement('li');
-      item.className = 'nudge-offer';
+      var item = make('li', 'nudge-offer');
       item.dataset.offerId = offer.offerId;
-      var title = document.createElement('span');
-      title.className = 'nudge-offer-title';
-      title.textContent = offer.title;
-      var button = document.createElement('button');
+      var button = make('button', 'nudge-offer-open', 'Show me');
       button.type = 'button';
-      button.className = 'nudge-offer-open';
-      button.textContent = 'Show me';
       button.setAttribute('aria-label', 'Show me: ' + offer.title);
       button.addEventListener('click', function () {
         track({type: 'offer_click', offerId: offer.offerId, page: context.page || 'home', channel: 'web'});
         element.dispatchEvent(new CustomEvent('nudge:offer-click', {bubbles: true, detail: offer}));
       });
-      item.appendChild(title);
+      item.appendChild(make('span', 'nudge-offer-title', offer.title));
       item.appendChild(button);
       list.appendChild(item);
     });
     element.appendChild(list);
     if (itemUrl && recommendations.items && recommendations.items.length > 0) {
-      var heading = document.createElement('p');
-      heading.className = 'nudge-items-title';
-      heading.textContent = 'You may also like';
-      var items = document.createElement('ul');
-      items.className = 'nudge-items';
+      var items = make('ul', 'nudge-items');
       recommendations.items.forEach(function (item) {
-        var entry = document.createElement('li');
-        entry.className = 'nudge-item';
+        var entry = make('li', 'nudge-item');
         entry.dataset.itemId = item.itemId;
-        var link = document.createElement('a');
+        var link = make('a', 'nudge-item-link', item.itemId);
         link.href = itemUrl.replace('{itemId}', encodeURIComponent(item.itemId));
-        link.textContent = item.itemId;
         entry.appendChild(link);
         items.appendChild(entry);
       });
-      element.appendChild(heading);
+      element.appendChild(make('p', 'nudge-items-title', 'You may also like'));
       element.appendChild(items);
     }
     element.dataset.personalized = String(recommendations.personalized);
