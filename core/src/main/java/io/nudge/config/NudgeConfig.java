@@ -53,6 +53,9 @@ public final class NudgeConfig {
     public static final Setting<String> JOB_CHECKPOINT_DIR = define("job.checkpoint.dir",
             Path.of(System.getProperty("java.io.tmpdir"), "nudge", "checkpoints").toUri().toString(),
             "Where checkpoints are written (a file:// or object store URI).", NudgeConfig::nonBlank);
+    public static final Setting<Duration> JOB_BUFFER_TIMEOUT = define("job.buffer.timeout", "5ms",
+            "Longest a record waits in a network buffer between the job's tasks before the buffer is sent half full. Short for freshness (a profile crosses two or three such hops); 0 sends every record at once, which costs throughput.",
+            NudgeConfig::nonNegativeDuration);
     public static final Setting<String> JOB_CONSUMER_GROUP = define("job.consumer.group", "nudge-personalization",
             "Kafka consumer group of the personalization job (offsets are committed on checkpoints).", NudgeConfig::nonBlank);
 

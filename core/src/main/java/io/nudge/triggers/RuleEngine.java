@@ -150,14 +150,19 @@ public final class RuleEngine implements Serializable {
         if (!c.event().matches(event)) {
             return null;
         }
-        List<Long> times = new ArrayList<>(p.getMatchTimes());
-        List<Double> values = new ArrayList<>(p.getMatchValues());
+        List<Long> times = new ArrayList<>(p.getMatchTimes().size() + 1);
+        List<Double> values = new ArrayList<>(p.getMatchValues().size() + 1);
+        times.addAll(p.getMatchTimes());
+        values.addAll(p.getMatchValues());
         times.add(t);
         Double value = c.sumOf() == null ? Double.valueOf(1.0) : EventMatch.number(event, c.sumOf());
         values.add(value == null ? 0.0 : value);
         p.setMatchTimes(times);
         p.setMatchValues(values);
-        long newest = times.stream().mapToLong(Long::longValue).max().orElse(t);
+        long newest = t;
+        for (long time : times) {
+            newest = Math.max(newest, time);
+        }
         prune(p, newest, c.within());
         p.setDeadline(oldest(p) + c.within().toMillis());
         double total = total(p);
@@ -175,16 +180,28 @@ public final class RuleEngine implements Serializable {
     /** Keeps matches inside the window ending at {@code end}, and at most {@link #MAX_MATCHES} of them. */
     private static void prune(RuleProgress p, long end, Duration within) {
         long start = end - within.toMillis();
-        List<Long> times = new ArrayList<>();
-        List<Double> values = new ArrayList<>();
-        for (int i = 0; i < p.getMatchTimes().size(); i++) {
-            if (p.getMatchTimes().get(i) > start) {
-                times.add(p.getMatchTimes().get(i));
-                values.add(p.getMatchValues().get(i));
+        List<Long> allTimes = p.getMatchTimes();
+        List<Double> allValues = p.getMatchValues();
+        int inside = 0;
+        for (long time : allTimes) {
+            inside += time > start ? 1 : 0;
+        }
+        if (inside == allTimes.size() && inside <= MAX_MATCHES) {
+            return; // the common case: nothing left the window
+        }
+        List<Long> times = new ArrayList<>(inside);
+        List<Double> values = new ArrayList<>(inside);
+        for (int i = 0; i < allTimes.size(); i++) {
+            if (allTimes.get(i) > start) {
+                times.add(allTimes.get(i));
+                values.add(allValues.get(i));
             }
         }
         while (times.size() > MAX_MATCHES) {
-            int oldestIndex = times.indexOf(times.stream().min(Long::compare).orElseThrow());
+            int oldestIndex = 0;
+            for (int i = 1; i < times.size(); i++) {
+                oldestIndex = times.get(i) < times.get(oldestIndex) ? i : oldestIndex;
+            }
             times.remove(oldestIndex);
             values.remove(oldestIndex);
         }
@@ -193,11 +210,19 @@ public final class RuleEngine implements Serializable {
     }
 
     private static double total(RuleProgress p) {
-        return p.getMatchValues().stream().mapToDouble(Double::doubleValue).sum();
+        double total = 0;
+        for (double value : p.getMatchValues()) {
+            total += value;
+        }
+        return total;
     }
 
     private static long oldest(RuleProgress p) {
-        return p.getMatchTimes().stream().mapToLong(Long::longValue).min().orElseThrow();
+        long oldest = Long.MAX_VALUE;
+        for (long time : p.getMatchTimes()) {
+            oldest = Math.min(oldest, time);
+        }
+        return oldest;
     }
 
     private static void clear(RuleProgress p) {

@@ -63,6 +63,12 @@ public final class Triggers implements Serializable {
         return next;
     }
 
+    /** Whether {@link #onTime} at {@code now} has anything to do. */
+    public static boolean isDue(TriggerState state, long now) {
+        Long next = nextWakeUp(state);
+        return next != null && next <= now;
+    }
+
     private List<OutreachAction> decide(TriggerState state, CustomerProfile profile, List<RuleEngine.Firing> firings, OfferChooser offers) {
         List<RuleEngine.Firing> forThisCustomer = firings.stream()
                 .filter(f -> f.rule().audience().accepts(CustomerMetrics.of(profile, Instant.ofEpochMilli(f.at()), thresholds)))

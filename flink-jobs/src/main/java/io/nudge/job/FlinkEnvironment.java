@@ -4,7 +4,9 @@ import io.nudge.config.NudgeConfig;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
@@ -31,6 +33,10 @@ public final class FlinkEnvironment {
         // Kept when the job is cancelled, so an operator (or a test) can restore from the last one.
         flink.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         flink.set(CoreOptions.DEFAULT_PARALLELISM, config.get(NudgeConfig.JOB_PARALLELISM));
+        flink.set(ExecutionOptions.BUFFER_TIMEOUT, config.get(NudgeConfig.JOB_BUFFER_TIMEOUT));
+        // Chained operators hand records on without a defensive copy. Safe here: no operator keeps or changes a
+        // record it has passed on, and every record that leaves a chain is serialised at once.
+        flink.set(PipelineOptions.OBJECT_REUSE, true);
         return flink;
     }
 

@@ -49,10 +49,15 @@ final class ProfileKeeper implements Serializable {
         return coOccurrences.of(before, event);
     }
 
+    /** When {@code profile} expires if nothing happens to it any more. */
+    long expiryOf(CustomerProfile profile) {
+        return profile.getLastSeen().toEpochMilli() + idleTtlMillis;
+    }
+
     /** Makes sure a timer is set for {@code profile}'s expiry, keeping only the earliest one. */
     void scheduleExpiry(CustomerProfile profile, ValueState<Long> timer, TimerService timers) throws Exception {
         if (timer.value() == null) {
-            long at = profile.getLastSeen().toEpochMilli() + idleTtlMillis;
+            long at = expiryOf(profile);
             timers.registerEventTimeTimer(at);
             timer.update(at);
         }
@@ -72,7 +77,7 @@ final class ProfileKeeper implements Serializable {
         if (profile == null || timers.currentWatermark() == Long.MAX_VALUE) {
             return false;
         }
-        long expiry = profile.getLastSeen().toEpochMilli() + idleTtlMillis;
+        long expiry = expiryOf(profile);
         if (expiry <= timestamp) {
             return true;
         }

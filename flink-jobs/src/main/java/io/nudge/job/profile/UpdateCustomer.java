@@ -5,11 +5,11 @@ import io.nudge.job.triggers.Catalogue;
 import io.nudge.job.triggers.CatalogueChange;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
+import io.nudge.schemas.Codecs;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.Offer;
 import io.nudge.schemas.OutreachAction;
-import io.nudge.schemas.TriggerRule;
 import io.nudge.schemas.TriggerState;
 import io.nudge.triggers.RuleEngine;
 import io.nudge.triggers.Rule;
@@ -22,12 +22,13 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
-import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -43,14 +44,21 @@ import org.apache.flink.util.OutputTag;
  * event-time order (replays), inputs wait in state until the watermark passes them and are then applied sorted by
  * time and id, before any deadline at that time: the outputs are the same however the inputs interleaved.
  */
-public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, ProfileInput, CatalogueChange, ProfileChange> {
+public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, ProfileInput, CatalogueChange, ProfileChange>
+        implements CheckpointedFunction {
 
     public static final OutputTag<ItemPair> ITEM_PAIRS = ProfileKeeper.ITEM_PAIRS;
     public static final OutputTag<OutreachAction> OUTREACH = new OutputTag<>("outreach") {};
-    static final ValueStateDescriptor<TriggerState> TRIGGERS =
-            new ValueStateDescriptor<>("triggers", new AvroTypeInfo<>(TriggerState.class));
-    /** Set once a customer asked to be forgotten: nothing of theirs is kept or acted on again. */
-    static final ValueStateDescriptor<Boolean> FORGOTTEN = new ValueStateDescriptor<>("forgotten", Types.BOOLEAN);
+    /** Everything kept per customer, in one value. */
+    static final ValueStateDescriptor<CustomerState> CUSTOMER = new ValueStateDescriptor<>("customer", CustomerState.Serializer.INSTANCE);
+    /**
+     * Which layouts of keyed state this operator's state may hold: {@link #ONE_RECORD} alone, or also
+     * {@link EarlierCustomerLayout}'s (restored from an earlier release, possibly not yet moved for every
+     * customer). Union state, so that every subtask learns it after rescaling.
+     */
+    static final ListStateDescriptor<Integer> LAYOUT = new ListStateDescriptor<>("customer-state-layout", Types.INT);
+    private static final int ONE_RECORD = 2;
+    private static final int EARLIER_LAYOUT_TOO = 1;
     /**
      * In event-time order: inputs waiting for the watermark, with their event time. A list, because RocksDB
      * appends to it without reading it: a whole order's lines arriving at once cost one read, not one per line.
@@ -65,10 +73,8 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     private final Catalogue catalogue;
     private final boolean eventTimeOrder;
     private transient ListState<Tuple2<Long, ProfileInput>> waiting;
-    private transient RecentlyUsedState<CustomerProfile> profiles;
-    private transient ValueState<Long> expiryTimer;
-    private transient RecentlyUsedState<TriggerState> triggerState;
-    private transient ValueState<Boolean> forgotten;
+    private transient HeldCustomers customers;
+    private transient boolean earlierLayout;
 
     /** @param eventTimeOrder apply inputs in event-time order once the watermark passes them, instead of on arrival */
     public UpdateCustomer(ProfileSettings settings, Duration idleTtl, boolean eventTimeOrder, Triggers triggers, Catalogue catalogue) {
@@ -79,11 +85,28 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        ListState<Integer> layout = context.getOperatorStateStore().getUnionListState(LAYOUT);
+        boolean oneRecordOnly = !context.isRestored();
+        if (context.isRestored()) {
+            List<Integer> restored = new ArrayList<>();
+            layout.get().forEach(restored::add);
+            // Written by an earlier release (no marker), or by one restored from it: old entries may remain.
+            oneRecordOnly = !restored.isEmpty() && !restored.contains(EARLIER_LAYOUT_TOO);
+        }
+        earlierLayout = !oneRecordOnly;
+        layout.update(List.of(oneRecordOnly ? ONE_RECORD : EARLIER_LAYOUT_TOO));
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // The layout marker is set once, at initialisation; every customer is written through at once.
+    }
+
+    @Override
     public void open(OpenContext openContext) {
-        profiles = new RecentlyUsedState<>(getRuntimeContext().getState(ProfileKeeper.PROFILE));
-        expiryTimer = getRuntimeContext().getState(ProfileKeeper.EXPIRY_TIMER);
-        triggerState = new RecentlyUsedState<>(getRuntimeContext().getState(TRIGGERS));
-        forgotten = getRuntimeContext().getState(FORGOTTEN);
+        HeldCustomers.Fallback fallback = earlierLayout ? new EarlierCustomerLayout(getRuntimeContext()) : () -> null;
+        customers = new HeldCustomers(getRuntimeContext().getState(CUSTOMER), fallback);
         waiting = getRuntimeContext().getListState(WAITING);
     }
 
@@ -96,18 +119,23 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             ctx.timerService().registerEventTimeTimer(time);
             return;
         }
-        apply(input, ctx, out);
+        HeldCustomers.Held customer = customers.get(ctx.getCurrentKey());
+        if (apply(customer, input, ctx, out)) {
+            customers.write(customer);
+        }
     }
 
-    private void apply(ProfileInput input, ReadOnlyContext ctx, Collector<ProfileChange> out) throws Exception {
-        if (forgotten.value() != null) {
-            return;
+    /** Applies one input to the customer as held; returns whether it changed (and needs writing). */
+    private boolean apply(HeldCustomers.Held customer, ProfileInput input, ReadOnlyContext ctx, Collector<ProfileChange> out) throws Exception {
+        String key = ctx.getCurrentKey();
+        if (customer.stored().forgotten()) {
+            return false;
         }
         if (input.event != null && input.event.getType() == EventType.FORGET) {
-            forget(ctx.getCurrentKey(), out);
-            return;
+            forget(customer, key, out);
+            return true;
         }
-        CustomerProfile before = profiles.get(ctx.getCurrentKey());
+        CustomerProfile before = customer.profile();
         CustomerProfile updated;
         if (input.visitor != null) {
             updated = before == null ? adopt(input.visitor, input.customerId) : keeper.updater().absorb(before, input.visitor);
@@ -117,36 +145,40 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             }
             updated = keeper.updater().apply(before, input.event);
         }
-        profiles.put(ctx.getCurrentKey(), updated);
-        out.collect(ProfileChange.updated(updated));
-        keeper.scheduleExpiry(updated, expiryTimer, ctx.timerService());
-
+        ProfileChange change = ProfileChange.updated(updated);
+        out.collect(change);
+        CustomerState next = customer.stored().withProfile(change.encoded);
+        if (next.expiryTimer() == CustomerState.NONE) {
+            long expiry = keeper.expiryOf(updated);
+            ctx.timerService().registerEventTimeTimer(expiry);
+            next = next.withExpiryTimer(expiry);
+        }
+        TriggerState state = customer.triggers();
         if (input.event != null) {
-            TriggerState state = triggerState(ctx.getCurrentKey());
+            state = state != null ? state : RuleEngine.newState();
             ReadOnlyBroadcastState<String, Offer> offers = ctx.getBroadcastState(Catalogue.OFFERS);
             List<Rule> rules = catalogue.rules(ctx.getBroadcastState(Catalogue.RULES));
-            emit(triggers.onEvent(state, updated, input.event, rules, chooser(offers)), state, ctx);
+            next = emit(triggers.onEvent(state, updated, input.event, rules, chooser(offers)), state, next, ctx);
         }
+        customer.update(next, updated, state);
+        return true;
     }
 
     /**
      * Removes everything held about the customer: profile (and the pointers of their linked anonymous ids, by
-     * tombstones in the changelog), trigger progress, deferred messages. Only the fact that they asked stays, so
-     * that nothing is rebuilt or sent for them later.
+     * tombstones in the changelog), trigger progress, deferred messages, waiting inputs. Only the fact that they
+     * asked stays, so that nothing is rebuilt or sent for them later.
      */
-    private void forget(String customerId, Collector<ProfileChange> out) throws Exception {
-        CustomerProfile current = profiles.get(customerId);
+    private void forget(HeldCustomers.Held customer, String customerId, Collector<ProfileChange> out) throws Exception {
+        CustomerProfile current = customer.profile();
         out.collect(ProfileChange.deleted(customerId));
         if (current != null) {
             for (String linked : current.getLinkedIds()) {
                 out.collect(ProfileChange.deleted(linked));
             }
         }
-        profiles.remove(customerId);
-        expiryTimer.clear();
-        triggerState.remove(customerId);
         waiting.clear();
-        forgotten.update(true);
+        customer.update(CustomerState.FORGOTTEN, null, null);
     }
 
     @Override
@@ -156,54 +188,79 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ProfileChange> out) throws Exception {
-        if (eventTimeOrder) {
-            applyWaiting(timestamp, ctx, out);
-        }
-        CustomerProfile current = profiles.get(ctx.getCurrentKey());
-        if (forgotten.value() != null) {
+        String key = ctx.getCurrentKey();
+        HeldCustomers.Held customer = customers.get(key);
+        boolean changed = eventTimeOrder && applyWaiting(customer, timestamp, ctx, out);
+        CustomerState stored = customer.stored();
+        if (stored.forgotten()) {
+            if (changed) {
+                customers.write(customer);
+            }
             return;
         }
-        if (keeper.isExpired(current, timestamp, expiryTimer, ctx.timerService())) {
-            profiles.remove(ctx.getCurrentKey());
-            triggerState.remove(ctx.getCurrentKey());
-            out.collect(ProfileChange.deleted(ctx.getCurrentKey()));
-            return;
+        // At the end of a bounded input (a replay) event time jumps to its maximum: running out of history is not
+        // a customer going quiet, and waits that were still open when the history ended did not run out.
+        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+        CustomerProfile current = customer.profile();
+        if (stored.expiryTimer() != CustomerState.NONE && timestamp >= stored.expiryTimer()) {
+            long expiry = current == null || endOfInput ? CustomerState.NONE : keeper.expiryOf(current);
+            if (expiry != CustomerState.NONE && expiry <= timestamp) {
+                customers.clear(key);
+                out.collect(ProfileChange.deleted(key));
+                return;
+            }
+            if (expiry != CustomerState.NONE) {
+                ctx.timerService().registerEventTimeTimer(expiry); // the customer was active since: expires later
+            }
+            stored = stored.withExpiryTimer(expiry);
+            customer.update(stored, current, customer.triggers());
+            changed = true;
         }
-        TriggerState state = triggerState.get(ctx.getCurrentKey());
-        // At the end of a bounded input (a replay) event time jumps to its maximum: waits that were still open when
-        // the history ended did not run out, so nothing fires for them.
-        if (current == null || state == null || ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
-            return;
+        TriggerState state = customer.triggers();
+        if (current != null && state != null && !endOfInput && Triggers.isDue(state, timestamp)) {
+            List<Rule> rules = catalogue.rules(ctx.getBroadcastState(Catalogue.RULES));
+            List<OutreachAction> actions = triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(Catalogue.OFFERS)));
+            customer.update(emit(actions, state, stored, ctx), current, state);
+            changed = true;
         }
-        List<Rule> rules = catalogue.rules(ctx.getBroadcastState(Catalogue.RULES));
-        emit(triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(Catalogue.OFFERS))), state, ctx);
+        if (changed) {
+            customers.write(customer);
+        }
     }
 
-    private void applyWaiting(long timestamp, OnTimerContext ctx, Collector<ProfileChange> out) throws Exception {
+    /** Applies the waiting inputs due at {@code timestamp}, in order; returns whether any was applied. */
+    private boolean applyWaiting(HeldCustomers.Held customer, long timestamp, OnTimerContext ctx, Collector<ProfileChange> out) throws Exception {
         List<Tuple2<Long, ProfileInput>> due = new ArrayList<>();
         List<Tuple2<Long, ProfileInput>> later = new ArrayList<>();
         for (Tuple2<Long, ProfileInput> input : waiting.get()) {
             (input.f0 <= timestamp ? due : later).add(input);
         }
         if (due.isEmpty()) {
-            return;
+            return false;
         }
         waiting.update(later);
         due.sort(Comparator.<Tuple2<Long, ProfileInput>>comparingLong(input -> input.f0).thenComparing(input -> input.f1, SAME_TIME_ORDER));
+        boolean changed = false;
         for (Tuple2<Long, ProfileInput> input : due) {
-            apply(input.f1, ctx, out);
+            changed |= apply(customer, input.f1, ctx, out);
         }
+        return changed;
     }
 
-    private void emit(List<OutreachAction> actions, TriggerState state, ReadOnlyContext ctx) throws Exception {
+    /**
+     * Sends the actions on, and returns {@code next} with the trigger progress encoded and the wake-up timer moved
+     * if the next wake-up changed: a timer is registered only when its time is new.
+     */
+    private CustomerState emit(List<OutreachAction> actions, TriggerState state, CustomerState next, ReadOnlyContext ctx) {
         for (OutreachAction action : actions) {
             ctx.output(OUTREACH, action);
         }
-        triggerState.put(ctx.getCurrentKey(), state);
         Long wakeUp = Triggers.nextWakeUp(state);
-        if (wakeUp != null) {
-            ctx.timerService().registerEventTimeTimer(wakeUp);
+        long at = wakeUp == null ? CustomerState.NONE : wakeUp;
+        if (at != CustomerState.NONE && at != next.wakeUpTimer()) {
+            ctx.timerService().registerEventTimeTimer(at);
         }
+        return next.withTriggers(Codecs.TRIGGER_STATE.encode(state)).withWakeUpTimer(at);
     }
 
     private Triggers.OfferChooser chooser(ReadOnlyBroadcastState<String, Offer> offers) {
@@ -214,11 +271,6 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
                 throw new IllegalStateException("cannot read the offers broadcast state", e);
             }
         };
-    }
-
-    private TriggerState triggerState(String customerId) throws Exception {
-        TriggerState state = triggerState.get(customerId);
-        return state != null ? state : RuleEngine.newState();
     }
 
     /** A customer first known through their visitor history: that history becomes their profile. */

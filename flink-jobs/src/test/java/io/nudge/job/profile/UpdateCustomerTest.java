@@ -87,7 +87,7 @@ class UpdateCustomerTest {
             open(h);
             h.processElement(view("alice", "spade", "garden", T0));
             h.processElement(view("alice", "rake", "garden", T0.plusSeconds(1)));
-            for (int other = 0; other <= RecentlyUsedState.ENTRIES; other++) {
+            for (int other = 0; other <= HeldCustomers.ENTRIES; other++) {
                 h.processElement(view("shopper-" + other, "mug", "kitchen", T0.plusSeconds(2)));
             }
             h.processElement(view("alice", "hose", "garden", T0.plusSeconds(3)));
