@@ -81,7 +81,7 @@ public final class RuleEngine implements Serializable {
                 firings.add(new Firing(rule, deadline, p.getEpisodeStart(), "no visit for " + NudgeConfig.durationText(c.noVisitFor())));
                 clear(p);
             } else if (condition instanceof Condition.Count c) {
-                prune(p, deadline, c.within());
+                prune(p, deadline, c.within(), kept(c));
                 if (total(p) < c.atLeast()) {
                     p.setFired(false);
                 }
@@ -163,7 +163,7 @@ public final class RuleEngine implements Serializable {
         for (long time : times) {
             newest = Math.max(newest, time);
         }
-        prune(p, newest, c.within());
+        prune(p, newest, c.within(), kept(c));
         p.setDeadline(oldest(p) + c.within().toMillis());
         double total = total(p);
         if (total >= c.atLeast() && !p.getFired()) {
@@ -177,8 +177,19 @@ public final class RuleEngine implements Serializable {
         return null;
     }
 
-    /** Keeps matches inside the window ending at {@code end}, and at most {@link #MAX_MATCHES} of them. */
-    private static void prune(RuleProgress p, long end, Duration within) {
+    /**
+     * How many matches a count needs to keep. Counting events, only the newest {@code atLeast} matter: the count
+     * reaches the threshold exactly when they all lie in the window, and drops below it exactly when the oldest
+     * of them leaves; older matches change neither moment (nor the episode's start, the oldest match when it
+     * fires). A busy shopper's "3 views within an hour" thus keeps 3 times, not every view of the hour, which
+     * the customer's state would carry and encode on every event. A sum needs every value in the window.
+     */
+    private static int kept(Condition.Count c) {
+        return c.sumOf() == null ? (int) Math.max(1, Math.min(MAX_MATCHES, Math.ceil(c.atLeast()))) : MAX_MATCHES;
+    }
+
+    /** Keeps matches inside the window ending at {@code end}, and at most the newest {@code max} of them. */
+    private static void prune(RuleProgress p, long end, Duration within, int max) {
         long start = end - within.toMillis();
         List<Long> allTimes = p.getMatchTimes();
         List<Double> allValues = p.getMatchValues();
@@ -186,7 +197,7 @@ public final class RuleEngine implements Serializable {
         for (long time : allTimes) {
             inside += time > start ? 1 : 0;
         }
-        if (inside == allTimes.size() && inside <= MAX_MATCHES) {
+        if (inside == allTimes.size() && inside <= max) {
             return; // the common case: nothing left the window
         }
         List<Long> times = new ArrayList<>(inside);
@@ -197,7 +208,7 @@ public final class RuleEngine implements Serializable {
                 values.add(allValues.get(i));
             }
         }
-        while (times.size() > MAX_MATCHES) {
+        while (times.size() > max) {
             int oldestIndex = 0;
             for (int i = 1; i < times.size(); i++) {
                 oldestIndex = times.get(i) < times.get(oldestIndex) ? i : oldestIndex;

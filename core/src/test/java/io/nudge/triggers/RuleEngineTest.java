@@ -99,6 +99,23 @@ class RuleEngineTest {
     }
 
     @Test
+    void aBusyShoppersCountKeepsOnlyTheMatchesThatStillDecide() {
+        Rule rule = rule("views-3", "{\"kind\": \"count\", \"atLeast\": 3, \"within\": \"1h\", \"event\": {\"type\": \"product_view\"}}");
+        List<String> fired = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            fired.addAll(fire(rule, EventType.PRODUCT_VIEW, T0.plusSeconds(10L * i)));
+        }
+        assertEquals(List.of("views-3"), fired, "one episode however many views");
+        assertEquals(3, state.getProgress().get("views-3").getMatchTimes().size(), "the newest three, not the hour's 200");
+
+        Instant hourLater = T0.plusSeconds(10L * 199).plus(Duration.ofHours(1));
+        tick(rule, hourLater);
+        assertEquals(List.of(), fire(rule, EventType.PRODUCT_VIEW, hourLater.plusSeconds(1)), "the hour before holds no view any more");
+        assertEquals(List.of(), fire(rule, EventType.PRODUCT_VIEW, hourLater.plusSeconds(2)));
+        assertEquals(List.of("views-3"), fire(rule, EventType.PRODUCT_VIEW, hourLater.plusSeconds(3)), "three new views: a new episode");
+    }
+
+    @Test
     void aSumOverAWindowFiresAtItsThreshold() {
         Rule rule = rule("big-cart", "{\"kind\": \"count\", \"atLeast\": 100, \"sumOf\": \"price\", \"within\": \"1d\", \"event\": {\"type\": \"add_to_cart\"}}");
         assertEquals(List.of(), fire(rule, event(EventType.ADD_TO_CART, T0, null, 60.0)));

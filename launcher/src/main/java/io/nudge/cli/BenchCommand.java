@@ -156,6 +156,12 @@ final class BenchCommand implements Runnable {
             out.printf("  personalization job         %,10.0f events/s  (%.1f s)   %.2f x the ceiling%n", result.personalizationPerSecond(),
                     result.personalization().toMillis() / 1000.0, result.ratio());
             printCheckpoints(out, result);
+            out.println("  CPU per event, by task (thread CPU time over the run / events):");
+            for (PipelineBenchmark.TaskTime task : result.tasks()) {
+                if (task.microsPerEvent() >= 0.5) {
+                    out.printf("    %7.1f µs  %s%n", task.microsPerEvent(), task.task());
+                }
+            }
             out.flush();
             return 0;
         }

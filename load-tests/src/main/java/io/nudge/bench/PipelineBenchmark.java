@@ -54,7 +54,8 @@ public final class PipelineBenchmark {
      * @param profiles distinct customer and anonymous ids in the events
      * @param checkpoints the personalization job's checkpoints, in order of completion
      */
-    public record Result(long events, int profiles, Duration passThrough, Duration personalization, List<Checkpoint> checkpoints) {
+    public record Result(long events, int profiles, Duration passThrough, Duration personalization, List<Checkpoint> checkpoints,
+                         List<TaskTime> tasks) {
         public double passThroughPerSecond() {
             return events / (passThrough.toNanos() / 1e9);
         }
@@ -72,6 +73,9 @@ public final class PipelineBenchmark {
             return checkpoints.stream().filter(checkpoint -> checkpoint.profiles() > 0).reduce((first, second) -> second);
         }
     }
+
+    /** CPU time one task of the personalization job spent over the run, per event put through the job. */
+    public record TaskTime(String task, double microsPerEvent) {}
 
     /**
      * One completed checkpoint of the personalization job.
@@ -112,12 +116,14 @@ public final class PipelineBenchmark {
         AtomicReference<JobClient> job = new AtomicReference<>();
         List<CheckpointWatch.Sample> samples;
         Duration personalization;
-        try (CheckpointWatch watch = new CheckpointWatch(jobConfig, restPort, job::get)) {
+        List<TaskTime> tasks;
+        try (CheckpointWatch watch = new CheckpointWatch(jobConfig, restPort, job::get); TaskCpu cpu = new TaskCpu()) {
             personalization = timed(() -> {
                 job.set(Replay.fromKafka(jobConfig, Instant.EPOCH, until).start(StreamExecutionEnvironment.getExecutionEnvironment(flink)));
                 return job.get();
             });
             samples = watch.samples();
+            tasks = cpu.tasks().stream().map(task -> new TaskTime(task.name(), task.microsPerEvent(events))).toList();
         }
         List<Checkpoint> checkpoints = new ArrayList<>();
         for (int i = 0; i < samples.size(); i++) {
@@ -126,7 +132,7 @@ public final class PipelineBenchmark {
             int profiles = i == samples.size() - 1 ? distinctKeys(jobConfig, sample.committed()) : 0;
             checkpoints.add(new Checkpoint(sample.id(), sample.duration(), sample.stateBytes(), profiles));
         }
-        return new Result(events, written.profiles(), passThrough, personalization, checkpoints);
+        return new Result(events, written.profiles(), passThrough, personalization, checkpoints, tasks);
     }
 
     /** The rules a shop would run: cart abandonment (event-time timers) and a browse tip (on events). */
