@@ -3,7 +3,7 @@ package io.nudge.schemas;
 /** One shared codec per record type that Nudge puts on Kafka or keeps in the job's state as bytes. */
 public final class Codecs {
     public static final SingleObjectCodec<InteractionEvent> EVENTS = SingleObjectCodec.forType(InteractionEvent.class);
-    public static final SingleObjectCodec<CustomerProfile> PROFILES = SingleObjectCodec.forType(CustomerProfile.class);
+    public static final SingleObjectCodec<CustomerProfile> PROFILES = SingleObjectCodec.forType(CustomerProfile.class, new CustomerProfileCoder());
     public static final SingleObjectCodec<Offer> OFFERS = SingleObjectCodec.forType(Offer.class);
     public static final SingleObjectCodec<ItemAssociations> ASSOCIATIONS = SingleObjectCodec.forType(ItemAssociations.class);
     public static final SingleObjectCodec<Trending> TRENDING = SingleObjectCodec.forType(Trending.class);

@@ -5,12 +5,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.Decoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.Encoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -32,11 +40,31 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
 
     private static final String HISTORY_INDEX = "history/index.txt";
 
+    /**
+     * Hand-written Avro binary of one schema version, for records on a hot path; it must write exactly the bytes
+     * Avro's own writer does.
+     */
+    interface DatumCoder<T> {
+        /** The parsing fingerprint of the schema it was written for: used only while that is the current one. */
+        long schemaFingerprint();
+
+        void write(T record, Encoder out) throws IOException;
+
+        T read(Decoder in) throws IOException;
+    }
+
+    private static final int HEADER_LENGTH = 10;
+    private static final ThreadLocal<ByteArrayOutputStream> BUFFERS = ThreadLocal.withInitial(() -> new ByteArrayOutputStream(4096));
+    private static final ThreadLocal<BinaryEncoder> ENCODERS = new ThreadLocal<>();
+    private static final ThreadLocal<BinaryDecoder> DECODERS = new ThreadLocal<>();
+
     private final Class<T> type;
     private final BinaryMessageEncoder<T> encoder;
     private final BinaryMessageDecoder<T> decoder;
+    private final DatumCoder<T> coder;
+    private final byte[] header;
 
-    private SingleObjectCodec(Class<T> type, Iterable<Schema> writerSchemas) {
+    private SingleObjectCodec(Class<T> type, Iterable<Schema> writerSchemas, DatumCoder<T> coder) {
         this.type = type;
         SpecificData model = SpecificData.getForClass(type);
         Schema current = model.getSchema(type);
@@ -45,21 +73,38 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
         for (Schema writer : writerSchemas) {
             decoder.addSchema(writer);
         }
+        long fingerprint = fingerprint(current);
+        this.coder = coder != null && coder.schemaFingerprint() == fingerprint ? coder : null;
+        this.header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN)
+                .put((byte) 0xC3).put((byte) 0x01).putLong(fingerprint).array();
+    }
+
+    /** A codec of {@code type} that encodes, and decodes the current version, with {@code coder}. */
+    static <T extends SpecificRecord> SingleObjectCodec<T> forType(Class<T> type, DatumCoder<T> coder) {
+        return new SingleObjectCodec<>(type, releasedSchemas(type), coder);
+    }
+
+    /** Whether records are encoded by a hand-written coder rather than by Avro's generic writer. */
+    boolean usesOwnCoder() {
+        return coder != null;
     }
 
     /** A codec that reads every released version of {@code type}'s schema. */
     public static <T extends SpecificRecord> SingleObjectCodec<T> forType(Class<T> type) {
-        return new SingleObjectCodec<>(type, releasedSchemas(type));
+        return new SingleObjectCodec<>(type, releasedSchemas(type), null);
     }
 
     /** A codec that also reads the given writer schemas, for tools and tests that meet unreleased versions. */
     public static <T extends SpecificRecord> SingleObjectCodec<T> forType(Class<T> type, List<Schema> extraWriterSchemas) {
         List<Schema> all = new ArrayList<>(releasedSchemas(type));
         all.addAll(extraWriterSchemas);
-        return new SingleObjectCodec<>(type, all);
+        return new SingleObjectCodec<>(type, all, null);
     }
 
     public byte[] encode(T record) {
+        if (coder != null) {
+            return encodeWithCoder(record);
+        }
         try {
             ByteBuffer buffer = encoder.encode(record);
             byte[] bytes = new byte[buffer.remaining()];
@@ -77,6 +122,9 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
         if (message == null || message.length == 0) {
             throw new UndecodableMessageException("empty message");
         }
+        if (coder != null && message.length >= HEADER_LENGTH && Arrays.equals(message, 0, HEADER_LENGTH, header, 0, HEADER_LENGTH)) {
+            return decodeWithCoder(message);
+        }
         try {
             return decoder.decode(message);
         } catch (MissingSchemaException e) {
@@ -84,6 +132,30 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
                     + "); a writer is ahead of this reader's schema history", e);
         } catch (BadHeaderException e) {
             throw new UndecodableMessageException("not Avro single-object encoded: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new UndecodableMessageException("corrupt " + type.getSimpleName() + " datum: " + e, e);
+        }
+    }
+
+    private byte[] encodeWithCoder(T record) {
+        ByteArrayOutputStream buffer = BUFFERS.get();
+        buffer.reset();
+        buffer.writeBytes(header);
+        BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(buffer, ENCODERS.get());
+        ENCODERS.set(out);
+        try {
+            coder.write(record, out);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot encode " + type.getSimpleName() + ": " + e, e);
+        }
+        return buffer.toByteArray();
+    }
+
+    private T decodeWithCoder(byte[] message) throws UndecodableMessageException {
+        BinaryDecoder in = DecoderFactory.get().binaryDecoder(message, HEADER_LENGTH, message.length - HEADER_LENGTH, DECODERS.get());
+        DECODERS.set(in);
+        try {
+            return coder.read(in);
         } catch (IOException | RuntimeException e) {
             throw new UndecodableMessageException("corrupt " + type.getSimpleName() + " datum: " + e, e);
         }
