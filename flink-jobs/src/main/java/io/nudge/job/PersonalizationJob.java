@@ -3,7 +3,9 @@ package io.nudge.job;
 import io.nudge.config.NudgeConfig;
 import io.nudge.crosssell.ItemPair;
 import io.nudge.job.archive.Archive;
+import io.nudge.job.crosssell.CombinePairs;
 import io.nudge.job.crosssell.LearnAssociations;
+import io.nudge.job.crosssell.PairCount;
 import io.nudge.job.events.RouteRecords;
 import io.nudge.job.events.SourceRecord;
 import io.nudge.job.profile.ProfileChange;
@@ -31,6 +33,7 @@ import io.nudge.schemas.Trending;
 import io.nudge.trending.PopularItems;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.JobClient;
@@ -47,7 +50,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                                                   ├─ has anonymousId ─ keyBy(anonymousId) ─ UpdateVisitor ──▶ profiles
  *                                                   │                       (linked: forwarded) ─────────────┐
  *                                                   ├─ customer only ───────────── keyBy(customerId) ─ UpdateCustomer ─▶ profiles
- *                                                   │                 item pairs from both ─ keyBy(item) ─ LearnAssociations ─▶ associations
+ *                                                   │      item pairs from both, counted ─ keyBy(item) ─ LearnAssociations ─▶ associations
  *                                                   └─ per category and '*' ─ keyBy(scope, item) ─ CountItem (sliding windows) ─ keyBy(scope, window) ─ RankTrending ─▶ trending
  * </pre>
  *
@@ -120,13 +123,13 @@ public final class PersonalizationJob {
                     .name("archive");
         }
 
-        DataStream<ItemPair> itemPairs = profiles(valid);
+        DataStream<PairCount> itemPairs = profiles(valid);
         associations(itemPairs);
         trending(valid);
     }
 
     /** Visitors keyed by anonymous id, customers by customer id; returns the item pairs both produce. */
-    private DataStream<ItemPair> profiles(DataStream<InteractionEvent> valid) {
+    private DataStream<PairCount> profiles(DataStream<InteractionEvent> valid) {
         ProfileSettings settings = ProfileSettings.from(config);
         Duration idleTtl = config.get(NudgeConfig.PROFILE_IDLE_TTL);
 
@@ -177,11 +180,19 @@ public final class PersonalizationJob {
                 .uid("visitor-profile-sink")
                 .name("visitor profiles");
 
-        return customers.getSideOutput(UpdateCustomer.ITEM_PAIRS).union(visitors.getSideOutput(UpdateVisitor.ITEM_PAIRS));
+        Duration interval = config.get(NudgeConfig.CROSSSELL_PUBLISH_INTERVAL);
+        return combined(customers.getSideOutput(UpdateCustomer.ITEM_PAIRS), interval, "combine-customer-pairs")
+                .union(combined(visitors.getSideOutput(UpdateVisitor.ITEM_PAIRS), interval, "combine-visitor-pairs"));
     }
 
-    private void associations(DataStream<ItemPair> itemPairs) {
-        itemPairs.keyBy(ItemPair::item)
+    /** Pairs counted in the task that finds them, so that few records cross to the learner. */
+    private static DataStream<PairCount> combined(DataStream<ItemPair> pairs, Duration interval, String uid) {
+        // Chained (the default for operators), so pairs are counted in the thread that finds them.
+        return pairs.transform("count item pairs", TypeInformation.of(PairCount.class), new CombinePairs(interval)).uid(uid);
+    }
+
+    private void associations(DataStream<PairCount> itemPairs) {
+        itemPairs.keyBy(PairCount::item)
                 .process(new LearnAssociations(config.get(NudgeConfig.CROSSSELL_HALF_LIFE), config.get(NudgeConfig.CROSSSELL_NEIGHBOURS_MAX),
                         config.get(NudgeConfig.CROSSSELL_PUBLISH_INTERVAL)))
                 .uid("learn-associations")

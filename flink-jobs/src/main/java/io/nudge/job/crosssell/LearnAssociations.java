@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -20,27 +22,52 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keyed by item: learns the item's associations and publishes them to the associations changelog once per
- * publish interval of event time. Pairs wait in a list until event time passes their interval's end; then they
- * are applied in a fixed order (time, then other item) and the result is emitted once. A big order pairs every
- * line with others, so applying and emitting per pair would rewrite the same neighbours many times a second —
- * and the fixed order makes a replay's output the same however fast it runs.
+ * publish interval of event time. Pair counts wait in a list until event time passes their interval's end; then
+ * the counts of each kind (other item, weight) are added up and applied as one, valued at the kind's latest
+ * time, in a fixed order (time, other item, weight), and the result is emitted once. A big order pairs every
+ * line with others, so applying and emitting per pair would rewrite the same neighbours many times a second;
+ * adding up integer counts first makes the result independent of how {@link CombinePairs} split them, and the
+ * fixed order makes a replay's output the same however fast, and at whatever parallelism, it runs.
  */
-public final class LearnAssociations extends KeyedProcessFunction<String, ItemPair, ItemAssociations> {
+public final class LearnAssociations extends KeyedProcessFunction<String, PairCount, ItemAssociations> {
 
-    /** A pair waiting for its interval to close. */
+    /** Pairs waiting for their interval to close. */
     public static final class PendingPair {
         public String other;
         public double weight;
         public long at;
+        /** How many such pairs; 0 in pairs saved before counts existed, which stood for one. */
+        public int count;
 
         public PendingPair() {}
 
-        PendingPair(ItemPair pair) {
-            this.other = pair.other();
-            this.weight = pair.weight();
-            this.at = pair.at().toEpochMilli();
+        PendingPair(PairCount pairs) {
+            this.other = pairs.other;
+            this.weight = pairs.weight;
+            this.at = pairs.at;
+            this.count = pairs.count;
+        }
+
+        int pairs() {
+            return Math.max(1, count);
         }
     }
+
+    /** The pairs of one kind due together. */
+    private static final class Kind {
+        final String other;
+        final double weight;
+        long at;
+        long count;
+
+        Kind(PendingPair pair) {
+            this.other = pair.other;
+            this.weight = pair.weight;
+        }
+    }
+
+    private static final Comparator<Kind> APPLY_ORDER =
+            Comparator.comparingLong((Kind kind) -> kind.at).thenComparing(kind -> kind.other).thenComparingDouble(kind -> kind.weight);
 
     static final ValueStateDescriptor<ItemAssociations> ASSOCIATIONS =
             new ValueStateDescriptor<>("associations", new AvroTypeInfo<>(ItemAssociations.class));
@@ -63,9 +90,9 @@ public final class LearnAssociations extends KeyedProcessFunction<String, ItemPa
     }
 
     @Override
-    public void processElement(ItemPair pair, Context ctx, Collector<ItemAssociations> out) throws Exception {
-        pending.add(new PendingPair(pair));
-        long at = pair.at().toEpochMilli();
+    public void processElement(PairCount pairs, Context ctx, Collector<ItemAssociations> out) throws Exception {
+        pending.add(new PendingPair(pairs));
+        long at = pairs.at;
         ctx.timerService().registerEventTimeTimer(at - Math.floorMod(at, publishIntervalMillis) + publishIntervalMillis - 1);
     }
 
@@ -79,13 +106,24 @@ public final class LearnAssociations extends KeyedProcessFunction<String, ItemPa
         if (due.isEmpty()) {
             return;
         }
-        due.sort(Comparator.comparingLong((PendingPair p) -> p.at).thenComparing(p -> p.other).thenComparingDouble(p -> p.weight));
-        ItemAssociations current = associations.value();
+        Map<String, Kind> kinds = new HashMap<>();
         for (PendingPair pair : due) {
-            current = learner.apply(current, new ItemPair(ctx.getCurrentKey(), pair.other, pair.weight, Instant.ofEpochMilli(pair.at)));
+            Kind kind = kinds.computeIfAbsent(pair.other + '\u0000' + pair.weight, key -> new Kind(pair));
+            kind.count += pair.pairs();
+            kind.at = Math.max(kind.at, pair.at);
+        }
+        List<Kind> ordered = new ArrayList<>(kinds.values());
+        ordered.sort(APPLY_ORDER);
+        ItemAssociations current = associations.value();
+        for (Kind kind : ordered) {
+            current = learner.apply(current, new ItemPair(ctx.getCurrentKey(), kind.other, kind.weight * kind.count, Instant.ofEpochMilli(kind.at)));
         }
         associations.update(current);
-        pending.update(later);
+        if (later.isEmpty()) {
+            pending.clear();
+        } else {
+            pending.update(later);
+        }
         out.collect(current);
     }
 }
