@@ -1,6 +1,7 @@
 package io.nudge.job.profile;
 
 import io.nudge.crosssell.ItemPair;
+import io.nudge.job.StateLayout;
 import io.nudge.job.triggers.Catalogue;
 import io.nudge.job.triggers.CatalogueChange;
 import io.nudge.profile.ProfileSettings;
@@ -37,7 +38,9 @@ import org.apache.flink.util.OutputTag;
  * Keyed by customer id: keeps each customer's profile, emits it after every change for the profiles changelog,
  * and acts on it — the trigger rules (broadcast) are evaluated against every event and every event-time
  * deadline, and their decisions go to the outreach output. A visitor profile handed over by
- * {@link UpdateVisitor} is absorbed. State is Avro records, so savepoints evolve with the schemas' own rules.
+ * {@link UpdateVisitor} is absorbed. Everything kept per customer is one {@link CustomerState}, read at most once
+ * per input (recently used customers stay decoded on the heap) and written once; its records are Avro-encoded, so
+ * savepoints evolve with the schemas' own rules, and state of the earlier layout moves into it on first use.
  *
  * <p>Inputs reach a customer by two paths (their own events, and what their anonymous visitor hands over), whose
  * interleaving depends on timing and parallelism. Live, each input is applied on arrival, for freshness. In
@@ -51,14 +54,6 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     public static final OutputTag<OutreachAction> OUTREACH = new OutputTag<>("outreach") {};
     /** Everything kept per customer, in one value. */
     static final ValueStateDescriptor<CustomerState> CUSTOMER = new ValueStateDescriptor<>("customer", CustomerState.Serializer.INSTANCE);
-    /**
-     * Which layouts of keyed state this operator's state may hold: {@link #ONE_RECORD} alone, or also
-     * {@link EarlierCustomerLayout}'s (restored from an earlier release, possibly not yet moved for every
-     * customer). Union state, so that every subtask learns it after rescaling.
-     */
-    static final ListStateDescriptor<Integer> LAYOUT = new ListStateDescriptor<>("customer-state-layout", Types.INT);
-    private static final int ONE_RECORD = 2;
-    private static final int EARLIER_LAYOUT_TOO = 1;
     /**
      * In event-time order: inputs waiting for the watermark, with their event time. A list, because RocksDB
      * appends to it without reading it: a whole order's lines arriving at once cost one read, not one per line.
@@ -86,21 +81,12 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        ListState<Integer> layout = context.getOperatorStateStore().getUnionListState(LAYOUT);
-        boolean oneRecordOnly = !context.isRestored();
-        if (context.isRestored()) {
-            List<Integer> restored = new ArrayList<>();
-            layout.get().forEach(restored::add);
-            // Written by an earlier release (no marker), or by one restored from it: old entries may remain.
-            oneRecordOnly = !restored.isEmpty() && !restored.contains(EARLIER_LAYOUT_TOO);
-        }
-        earlierLayout = !oneRecordOnly;
-        layout.update(List.of(oneRecordOnly ? ONE_RECORD : EARLIER_LAYOUT_TOO));
+        earlierLayout = StateLayout.mayHoldEarlierLayout(context, "customer");
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) {
-        // The layout marker is set once, at initialisation; every customer is written through at once.
+        // Nothing but keyed state, written through on every change.
     }
 
     @Override
