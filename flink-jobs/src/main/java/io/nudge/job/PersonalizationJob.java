@@ -5,7 +5,7 @@ import io.nudge.crosssell.ItemPair;
 import io.nudge.job.archive.Archive;
 import io.nudge.job.crosssell.CombinePairs;
 import io.nudge.job.crosssell.LearnAssociations;
-import io.nudge.job.crosssell.PairCount;
+import io.nudge.job.crosssell.PairCounts;
 import io.nudge.job.events.RouteRecords;
 import io.nudge.job.events.SourceRecord;
 import io.nudge.job.profile.ProfileChange;
@@ -123,13 +123,13 @@ public final class PersonalizationJob {
                     .name("archive");
         }
 
-        DataStream<PairCount> itemPairs = profiles(valid);
+        DataStream<PairCounts> itemPairs = profiles(valid);
         associations(itemPairs);
         trending(valid);
     }
 
     /** Visitors keyed by anonymous id, customers by customer id; returns the item pairs both produce. */
-    private DataStream<PairCount> profiles(DataStream<InteractionEvent> valid) {
+    private DataStream<PairCounts> profiles(DataStream<InteractionEvent> valid) {
         ProfileSettings settings = ProfileSettings.from(config);
         Duration idleTtl = config.get(NudgeConfig.PROFILE_IDLE_TTL);
 
@@ -186,13 +186,13 @@ public final class PersonalizationJob {
     }
 
     /** Pairs counted in the task that finds them, so that few records cross to the learner. */
-    private static DataStream<PairCount> combined(DataStream<ItemPair> pairs, Duration interval, String uid) {
+    private static DataStream<PairCounts> combined(DataStream<ItemPair> pairs, Duration interval, String uid) {
         // Chained (the default for operators), so pairs are counted in the thread that finds them.
-        return pairs.transform("count item pairs", TypeInformation.of(PairCount.class), new CombinePairs(interval)).uid(uid);
+        return pairs.transform("count item pairs", TypeInformation.of(PairCounts.class), new CombinePairs(interval)).uid(uid);
     }
 
-    private void associations(DataStream<PairCount> itemPairs) {
-        itemPairs.keyBy(PairCount::item)
+    private void associations(DataStream<PairCounts> itemPairs) {
+        itemPairs.keyBy(PairCounts::item)
                 .process(new LearnAssociations(config.get(NudgeConfig.CROSSSELL_HALF_LIFE), config.get(NudgeConfig.CROSSSELL_NEIGHBOURS_MAX),
                         config.get(NudgeConfig.CROSSSELL_PUBLISH_INTERVAL)))
                 .uid("learn-associations")

@@ -8,20 +8,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.api.java.tuple.Tuple3;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -31,16 +26,17 @@ import org.apache.flink.util.Collector;
 
 /**
  * Keyed by item: learns the item's associations and publishes them to the associations changelog once per
- * publish interval of event time. Pair counts are added up in state per interval and kind (other item, weight)
- * until event time passes the interval's end; then each kind is applied as one (its count times its weight,
- * valued at its latest time) in a fixed order (time, other item, weight), and the result is emitted once. A big
- * order pairs every line with others, so applying and emitting per pair would rewrite the same neighbours many
- * times a second; adding up integer counts makes the result independent of how {@link CombinePairs} split them,
- * and the fixed order makes a replay's output the same however fast, and at whatever parallelism, it runs.
+ * publish interval of event time. Pair counts wait in a list (appended to without being read) until event time
+ * passes their interval's end; then the counts of each kind (other item, weight) are added up and applied as one
+ * (count times weight, valued at the kind's latest time) in a fixed order (time, other item, weight), and the
+ * result is emitted once. A big order pairs every line with others, so applying and emitting per pair would
+ * rewrite the same neighbours many times a second; adding up integer counts makes the result independent of how
+ * {@link CombinePairs} split them, and the fixed order makes a replay's output the same however fast, and at
+ * whatever parallelism, it runs.
  */
-public final class LearnAssociations extends KeyedProcessFunction<String, PairCount, ItemAssociations> implements CheckpointedFunction {
+public final class LearnAssociations extends KeyedProcessFunction<String, PairCounts, ItemAssociations> implements CheckpointedFunction {
 
-    /** A pair waiting for its interval to close, as releases before pair counts kept them (one by one, in a list). */
+    /** A pair waiting for its interval to close, as releases before pair counts kept them (one by one). */
     public static final class PendingPair {
         public String other;
         public double weight;
@@ -49,21 +45,36 @@ public final class LearnAssociations extends KeyedProcessFunction<String, PairCo
         public PendingPair() {}
     }
 
+    /** The pairs of one kind due together. */
+    private static final class Kind {
+        final String other;
+        final double weight;
+        long count;
+        long latest = Long.MIN_VALUE;
+
+        Kind(String other, double weight) {
+            this.other = other;
+            this.weight = weight;
+        }
+
+        void add(long pairs, long at) {
+            count += pairs;
+            latest = Math.max(latest, at);
+        }
+    }
+
+    private static final Comparator<Kind> APPLY_ORDER =
+            Comparator.comparingLong((Kind kind) -> kind.latest).thenComparing(kind -> kind.other).thenComparingDouble(kind -> kind.weight);
+
     static final ValueStateDescriptor<ItemAssociations> ASSOCIATIONS =
             new ValueStateDescriptor<>("associations", new AvroTypeInfo<>(ItemAssociations.class));
-    /** Per (interval end, other item, weight): how many pairs, and the latest time among them. */
-    static final MapStateDescriptor<Tuple3<Long, String, Double>, Tuple2<Long, Long>> PENDING = new MapStateDescriptor<>("pending-pair-counts",
-            Types.TUPLE(Types.LONG, Types.STRING, Types.DOUBLE), Types.TUPLE(Types.LONG, Types.LONG));
+    static final ListStateDescriptor<PairCounts> PENDING = new ListStateDescriptor<>("pending-pair-counts", TypeInformation.of(PairCounts.class));
     static final ListStateDescriptor<PendingPair> EARLIER_PENDING = new ListStateDescriptor<>("pending-pairs", TypeInformation.of(PendingPair.class));
-
-    private static final Comparator<Map.Entry<Tuple3<Long, String, Double>, Tuple2<Long, Long>>> APPLY_ORDER = Comparator
-            .comparingLong((Map.Entry<Tuple3<Long, String, Double>, Tuple2<Long, Long>> kind) -> kind.getValue().f1)
-            .thenComparing(kind -> kind.getKey().f1).thenComparingDouble(kind -> kind.getKey().f2);
 
     private final AssociationLearner learner;
     private final long publishIntervalMillis;
     private transient ValueState<ItemAssociations> associations;
-    private transient MapState<Tuple3<Long, String, Double>, Tuple2<Long, Long>> pending;
+    private transient ListState<PairCounts> pending;
     private transient ListState<PendingPair> earlierPending;
     private transient boolean earlierLayout;
 
@@ -85,58 +96,72 @@ public final class LearnAssociations extends KeyedProcessFunction<String, PairCo
     @Override
     public void open(OpenContext openContext) {
         associations = getRuntimeContext().getState(ASSOCIATIONS);
-        pending = getRuntimeContext().getMapState(PENDING);
+        pending = getRuntimeContext().getListState(PENDING);
         earlierPending = earlierLayout ? getRuntimeContext().getListState(EARLIER_PENDING) : null;
     }
 
     @Override
-    public void processElement(PairCount pairs, Context ctx, Collector<ItemAssociations> out) throws Exception {
-        long intervalEnd = pairs.at - Math.floorMod(pairs.at, publishIntervalMillis) + publishIntervalMillis - 1;
-        add(Tuple3.of(intervalEnd, pairs.other, pairs.weight), pairs.count, pairs.at);
-        ctx.timerService().registerEventTimeTimer(intervalEnd);
-    }
-
-    private void add(Tuple3<Long, String, Double> kind, long count, long at) throws Exception {
-        Tuple2<Long, Long> sum = pending.get(kind);
-        pending.put(kind, sum == null ? Tuple2.of(count, at) : Tuple2.of(sum.f0 + count, Math.max(sum.f1, at)));
+    public void processElement(PairCounts counts, Context ctx, Collector<ItemAssociations> out) throws Exception {
+        pending.add(counts);
+        ctx.timerService().registerEventTimeTimer(counts.intervalEnd);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ItemAssociations> out) throws Exception {
-        if (earlierLayout) {
-            moveEarlierPending();
-        }
-        List<Map.Entry<Tuple3<Long, String, Double>, Tuple2<Long, Long>>> due = new ArrayList<>();
-        for (Iterator<Map.Entry<Tuple3<Long, String, Double>, Tuple2<Long, Long>>> it = pending.iterator(); it.hasNext(); ) {
-            Map.Entry<Tuple3<Long, String, Double>, Tuple2<Long, Long>> kind = it.next();
-            if (kind.getKey().f0 <= timestamp) {
-                due.add(Map.entry(kind.getKey(), kind.getValue()));
-                it.remove();
+        Map<String, Kind> kinds = new HashMap<>();
+        List<PairCounts> later = new ArrayList<>();
+        for (PairCounts counts : pending.get()) {
+            if (counts.intervalEnd > timestamp) {
+                later.add(counts);
+                continue;
+            }
+            for (int i = 0; i < counts.kinds(); i++) {
+                kind(kinds, counts.others[i], counts.weights[i]).add(counts.counts[i], counts.latest[i]);
             }
         }
-        if (due.isEmpty()) {
+        if (earlierLayout) {
+            takeEarlierPending(timestamp, kinds);
+        }
+        if (kinds.isEmpty()) {
             return;
         }
-        due.sort(APPLY_ORDER);
+        List<Kind> ordered = new ArrayList<>(kinds.values());
+        ordered.sort(APPLY_ORDER);
         ItemAssociations current = associations.value();
-        for (Map.Entry<Tuple3<Long, String, Double>, Tuple2<Long, Long>> kind : due) {
-            double weight = kind.getKey().f2 * kind.getValue().f0;
-            current = learner.apply(current, new ItemPair(ctx.getCurrentKey(), kind.getKey().f1, weight, Instant.ofEpochMilli(kind.getValue().f1)));
+        for (Kind kind : ordered) {
+            current = learner.apply(current, new ItemPair(ctx.getCurrentKey(), kind.other, kind.weight * kind.count, Instant.ofEpochMilli(kind.latest)));
         }
         associations.update(current);
+        if (later.isEmpty()) {
+            pending.clear();
+        } else {
+            pending.update(later);
+        }
         out.collect(current);
     }
 
-    /** Pairs a restored earlier release had waiting join the counts. */
-    private void moveEarlierPending() throws Exception {
+    private static Kind kind(Map<String, Kind> kinds, String other, double weight) {
+        return kinds.computeIfAbsent(other + '\u0000' + weight, key -> new Kind(other, weight));
+    }
+
+    /** Pairs that a restored earlier release had waiting, due now, join the counts. */
+    private void takeEarlierPending(long timestamp, Map<String, Kind> kinds) throws Exception {
         Iterable<PendingPair> waiting = earlierPending.get();
         if (waiting == null) {
             return;
         }
+        List<PendingPair> later = new ArrayList<>();
         for (PendingPair pair : waiting) {
-            long intervalEnd = pair.at - Math.floorMod(pair.at, publishIntervalMillis) + publishIntervalMillis - 1;
-            add(Tuple3.of(intervalEnd, pair.other, pair.weight), 1, pair.at);
+            if (CombinePairs.intervalEnd(pair.at, publishIntervalMillis) <= timestamp) {
+                kind(kinds, pair.other, pair.weight).add(1, pair.at);
+            } else {
+                later.add(pair);
+            }
         }
-        earlierPending.clear();
+        if (later.isEmpty()) {
+            earlierPending.clear();
+        } else {
+            earlierPending.update(later);
+        }
     }
 }

@@ -27,13 +27,13 @@ class AssociationsStateUpgradeTest {
 
     @Test
     void pairsWaitingInTheEarlierLayoutAreLearnedWithTheirInterval() throws Exception {
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, PairCount, ItemAssociations>(
-                new KeyedProcessOperator<>(new LearnAssociations(Duration.ofDays(90), 50, Duration.ofSeconds(10))), PairCount::item, Types.STRING)) {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, PairCounts, ItemAssociations>(
+                new KeyedProcessOperator<>(new LearnAssociations(Duration.ofDays(90), 50, Duration.ofSeconds(10))), PairCounts::item, Types.STRING)) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
             h.initializeState(OperatorSnapshotUtil.readStateHandle(
                     Objects.requireNonNull(getClass().getResource("/state/associations-state-v1.snapshot"), "fixture missing").getPath()));
             h.open();
-            h.processElement(new StreamRecord<>(new PairCount(new ItemPair("tea", "milk", 0.2, T0.plusSeconds(15))), T0.plusSeconds(15).toEpochMilli()));
+            h.processElement(new StreamRecord<>(PairCounts.of(new ItemPair("tea", "milk", 0.2, T0.plusSeconds(15)), 10_000), T0.plusSeconds(15).toEpochMilli()));
 
             h.processWatermark(T0.plusSeconds(20).toEpochMilli());
 

@@ -1,6 +1,7 @@
 package io.nudge.job.crosssell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.nudge.crosssell.ItemPair;
 import io.nudge.schemas.ItemAssociations;
@@ -8,11 +9,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -23,67 +23,80 @@ class CombinePairsTest {
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     private static final Duration INTERVAL = Duration.ofSeconds(10);
 
+    private static StreamRecord<ItemPair> pair(String item, String other, double weight, Instant at) {
+        return new StreamRecord<>(new ItemPair(item, other, weight, at), at.toEpochMilli());
+    }
+
     @Test
-    void identicalPairsOfAnIntervalLeaveAsOneCountBeforeTheWatermark() throws Exception {
-        try (var h = new OneInputStreamOperatorTestHarness<ItemPair, PairCount>(new CombinePairs(INTERVAL))) {
+    void anIntervalsPairsLeaveCountedOnceTheWatermarkPassesIt() throws Exception {
+        try (var h = new OneInputStreamOperatorTestHarness<ItemPair, PairCounts>(new CombinePairs(INTERVAL))) {
             h.open();
-            h.processElement(new StreamRecord<>(new ItemPair("tea", "cups", 0.2, T0.plusSeconds(1))));
-            h.processElement(new StreamRecord<>(new ItemPair("tea", "cups", 0.2, T0.plusSeconds(3))));
-            h.processElement(new StreamRecord<>(new ItemPair("tea", "cups", 1.0, T0.plusSeconds(3))));
-            h.processElement(new StreamRecord<>(new ItemPair("tea", "cups", 0.2, T0.plusSeconds(12))));
-            assertEquals(List.of(), h.extractOutputValues(), "held until the watermark");
+            h.processElement(pair("tea", "cups", 0.2, T0.plusSeconds(1)));
+            h.processElement(pair("tea", "cups", 0.2, T0.plusSeconds(3)));
+            h.processElement(pair("tea", "cups", 1.0, T0.plusSeconds(3)));
+            h.processElement(pair("tea", "milk", 0.2, T0.plusSeconds(12)));
+            h.processWatermark(T0.plusSeconds(8).toEpochMilli());
+            assertEquals(List.of(), h.extractOutputValues(), "held while the interval is open");
 
-            h.processWatermark(T0.plusSeconds(4).toEpochMilli());
+            h.processWatermark(T0.plusSeconds(10).toEpochMilli());
 
-            List<String> out = h.extractOutputValues().stream().map(PairCount::toString).sorted().toList();
-            assertEquals(List.of("1 x tea->cups (0.2) by " + T0.plusSeconds(12).toEpochMilli(),
-                    "1 x tea->cups (1.0) by " + T0.plusSeconds(3).toEpochMilli(),
-                    "2 x tea->cups (0.2) by " + T0.plusSeconds(3).toEpochMilli()), out);
-            assertEquals(Long.valueOf(T0.plusSeconds(4).toEpochMilli()), ((org.apache.flink.streaming.api.watermark.Watermark) h.getOutput().toArray()[3]).getTimestamp(),
-                    "the counts go before the watermark that made them leave");
+            List<PairCounts> out = h.extractOutputValues();
+            assertEquals(1, out.size(), "one record for tea's first interval; the next one is still open");
+            PairCounts tea = out.get(0);
+            assertEquals(T0.plusSeconds(10).toEpochMilli() - 1, tea.intervalEnd);
+            List<String> kinds = new ArrayList<>();
+            for (int i = 0; i < tea.kinds(); i++) {
+                kinds.add(tea.counts[i] + " x " + tea.others[i] + " (" + tea.weights[i] + ") by " + (tea.latest[i] - T0.toEpochMilli()));
+            }
+            assertEquals(List.of("1 x cups (1.0) by 3000", "2 x cups (0.2) by 3000"), kinds.stream().sorted().toList());
+            Object[] all = h.getOutput().toArray();
+            assertEquals(T0.plusSeconds(10).toEpochMilli(), ((Watermark) all[all.length - 1]).getTimestamp(),
+                    "the counts go ahead of the watermark that closed their interval");
         }
     }
 
     @Test
     void nothingIsHeldAcrossACheckpoint() throws Exception {
-        try (var h = new OneInputStreamOperatorTestHarness<ItemPair, PairCount>(new CombinePairs(INTERVAL))) {
+        try (var h = new OneInputStreamOperatorTestHarness<ItemPair, PairCounts>(new CombinePairs(INTERVAL))) {
             h.open();
-            h.processElement(new StreamRecord<>(new ItemPair("tea", "milk", 0.2, T0)));
+            h.processElement(pair("tea", "milk", 0.2, T0));
             h.prepareSnapshotPreBarrier(1);
-            OperatorSubtaskState snapshot = h.snapshot(1, 1);
-            assertEquals(1, h.extractOutputValues().size(), "sent before the barrier, so the checkpoint needs none of it");
-            assertEquals(false, snapshot.hasState(), "and holds no state");
+            assertFalse(h.snapshot(1, 1).hasState(), "no state");
+            assertEquals(1, h.extractOutputValues().size(), "the open interval's counts went before the barrier");
         }
     }
 
-    /** However the pairs were split into counts (flushes at other moments, another parallelism), the learner learns the same. */
+    /** However the pairs were split into counts (another moment of a barrier, another parallelism), the same is learned. */
     @Test
     void theLearnerLearnsTheSameHoweverThePairsWereCounted() throws Exception {
         List<ItemPair> pairs = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             pairs.add(new ItemPair("tea", List.of("cups", "milk", "sugar").get(i % 3), i % 4 == 0 ? 1.0 : 0.2, T0.plusMillis(300L * i)));
         }
-        List<PairCount> oneByOne = pairs.stream().map(PairCount::new).collect(Collectors.toList());
-        List<PairCount> allAtOnce = new ArrayList<>();
-        try (var h = new OneInputStreamOperatorTestHarness<ItemPair, PairCount>(new CombinePairs(INTERVAL))) {
+        List<PairCounts> oneByOne = pairs.stream().map(pair -> PairCounts.of(pair, INTERVAL.toMillis())).toList();
+        List<PairCounts> combined = new ArrayList<>();
+        try (var h = new OneInputStreamOperatorTestHarness<ItemPair, PairCounts>(new CombinePairs(INTERVAL))) {
             h.open();
             for (ItemPair pair : pairs) {
                 h.processElement(new StreamRecord<>(pair));
+                if (pair.at().equals(T0.plusMillis(300L * 17))) {
+                    h.prepareSnapshotPreBarrier(1); // a checkpoint in the middle splits the counts
+                }
             }
-            h.processWatermark(T0.plusSeconds(9).toEpochMilli());
-            allAtOnce.addAll(h.extractOutputValues());
+            h.processWatermark(T0.plusSeconds(10).toEpochMilli());
+            combined.addAll(h.extractOutputValues());
         }
-        assertEquals(6, allAtOnce.size(), "three items, two kinds of evidence");
-        assertEquals(learned(oneByOne), learned(allAtOnce));
+        assertEquals(2, combined.size());
+        assertEquals(learned(oneByOne), learned(combined));
     }
 
-    private static ItemAssociations learned(List<PairCount> counts) throws Exception {
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, PairCount, ItemAssociations>(
-                new KeyedProcessOperator<>(new LearnAssociations(Duration.ofDays(90), 50, INTERVAL)), PairCount::item, Types.STRING)) {
+    private static ItemAssociations learned(List<PairCounts> counts) throws Exception {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, PairCounts, ItemAssociations>(
+                new KeyedProcessOperator<>(new LearnAssociations(Duration.ofDays(90), 50, INTERVAL)), PairCounts::item, Types.STRING)) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
             h.open();
-            for (PairCount count : counts) {
-                h.processElement(new StreamRecord<>(count, count.at));
+            for (PairCounts count : counts) {
+                h.processElement(new StreamRecord<>(count, count.intervalEnd));
             }
             h.processWatermark(T0.plusSeconds(10).toEpochMilli());
             List<ItemAssociations> out = h.extractOutputValues();

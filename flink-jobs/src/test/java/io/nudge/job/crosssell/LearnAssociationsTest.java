@@ -20,12 +20,12 @@ class LearnAssociationsTest {
 
     @Test
     void anItemsAssociationsArePublishedOncePerIntervalWithAllPairsOfIt() throws Exception {
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, PairCount, ItemAssociations>(
-                new KeyedProcessOperator<>(new LearnAssociations(Duration.ofDays(90), 50, Duration.ofSeconds(10))), PairCount::item, Types.STRING)) {
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, PairCounts, ItemAssociations>(
+                new KeyedProcessOperator<>(new LearnAssociations(Duration.ofDays(90), 50, Duration.ofSeconds(10))), PairCounts::item, Types.STRING)) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
             h.open();
             for (String other : List.of("cups", "milk", "sugar")) {
-                h.processElement(new StreamRecord<>(new PairCount(new ItemPair("tea", other, 1.0, T0.plusSeconds(1))), T0.toEpochMilli()));
+                h.processElement(new StreamRecord<>(PairCounts.of(new ItemPair("tea", other, 1.0, T0.plusSeconds(1)), 10_000), T0.toEpochMilli()));
             }
             h.processWatermark(T0.plusSeconds(9).toEpochMilli());
             assertEquals(List.of(), h.extractOutputValues(), "not before the interval ends");
