@@ -8,6 +8,7 @@ import io.nudge.job.crosssell.LearnAssociations;
 import io.nudge.job.crosssell.PairCounts;
 import io.nudge.job.events.RouteRecords;
 import io.nudge.job.events.SourceRecord;
+import io.nudge.job.profile.CustomerOperator;
 import io.nudge.job.profile.ProfileChange;
 import io.nudge.job.profile.ProfileInput;
 import io.nudge.job.profile.UpdateCustomer;
@@ -22,7 +23,6 @@ import io.nudge.profile.CustomerMetrics;
 import io.nudge.schemas.OutreachAction;
 import io.nudge.triggers.DeliveryPolicy;
 import io.nudge.triggers.Triggers;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import io.nudge.job.trending.RankTrending;
 import io.nudge.job.trending.ScopedEvent;
 import io.nudge.profile.ProfileSettings;
@@ -150,20 +150,21 @@ public final class PersonalizationJob {
                 .uid("customer-input")
                 .name("as profile input");
 
-        BroadcastStream<CatalogueChange> rulesAndOffers = valid.getExecutionEnvironment()
+        DataStream<CatalogueChange> rulesAndOffers = valid.getExecutionEnvironment()
                 .fromSource(catalogue, ReferenceData.watermarks(), "rules and offers")
                 .uid("catalogue-source")
-                .broadcast(Catalogue.RULES, Catalogue.OFFERS);
+                .broadcast();
 
+        UpdateCustomer updateCustomer = new UpdateCustomer(settings, idleTtl, config.get(NudgeConfig.JOB_EVENT_TIME_ORDER),
+                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)),
+                new Catalogue(NextBestOffers.from(config), initialCatalogue));
+        // Flink's keyed-broadcast operator, extended to fold consecutive inputs of one customer into one write.
         SingleOutputStreamOperator<ProfileChange> customers = customerEvents
                 .union(visitors)
                 .keyBy(input -> input.customerId)
                 .connect(rulesAndOffers)
-                .process(new UpdateCustomer(settings, idleTtl, config.get(NudgeConfig.JOB_EVENT_TIME_ORDER),
-                        new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)),
-                        new Catalogue(NextBestOffers.from(config), initialCatalogue)))
-                .uid("update-customer")
-                .name("update customer, evaluate triggers");
+                .transform("update customer, evaluate triggers", TypeInformation.of(ProfileChange.class), new CustomerOperator(updateCustomer))
+                .uid("update-customer");
 
         customers.getSideOutput(UpdateCustomer.OUTREACH)
                 .sinkTo(sinks.outreach())

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.util.Collector;
 
 /**
  * The customer operator's view of its keyed {@link CustomerState}: the most recently used customers are kept on
@@ -22,21 +23,28 @@ final class HeldCustomers {
     /** Up to about 4 KB of heap per decoded customer: some 40 MB per operator instance at most. */
     static final int ENTRIES = 10_000;
 
-    /** One customer as held: the stored value and, decoded on first use, what it encodes. */
+    /**
+     * One customer as held: the stored value and, decoded on first use, what it encodes. A change to the profile
+     * or the trigger progress is made to the decoded object and marked; {@link #write} encodes what changed, once
+     * however many changes came before it.
+     */
     static final class Held {
         private CustomerState stored;
         private CustomerProfile profile;
         private TriggerState triggers;
+        private boolean profileChanged;
+        private boolean triggersChanged;
 
         private Held(CustomerState stored) {
             this.stored = stored;
         }
 
+        /** The stored value; its profile and trigger bytes are stale while a change is not written. */
         CustomerState stored() {
             return stored;
         }
 
-        /** The profile, or null when there is none. The object itself: change it only to {@link #update} with it. */
+        /** The profile, or null when there is none. The object itself: change it only to {@link #changeProfile} with it. */
         CustomerProfile profile() {
             if (profile == null && stored.profile() != null) {
                 profile = decode(stored.profile(), "profile", Codecs.PROFILES);
@@ -52,11 +60,28 @@ final class HeldCustomers {
             return triggers;
         }
 
-        /** A new stored value; {@code profile} and {@code triggers} are what its bytes encode (null: decode when asked). */
-        void update(CustomerState next, CustomerProfile profile, TriggerState triggers) {
-            this.stored = next;
-            this.profile = profile;
-            this.triggers = triggers;
+        void changeProfile(CustomerProfile changed) {
+            profile = changed;
+            profileChanged = true;
+        }
+
+        void changeTriggers(TriggerState changed) {
+            triggers = changed;
+            triggersChanged = true;
+        }
+
+        /** Timers and flags: the fields kept as they are. */
+        void changeStored(CustomerState next) {
+            stored = next;
+        }
+
+        /** Everything replaced by {@code next}, nothing left to encode (forgotten). */
+        void reset(CustomerState next) {
+            stored = next;
+            profile = null;
+            triggers = null;
+            profileChanged = false;
+            triggersChanged = false;
         }
 
         private static <T extends org.apache.avro.specific.SpecificRecord> T decode(byte[] bytes, String what,
@@ -105,9 +130,24 @@ final class HeldCustomers {
         return held;
     }
 
-    /** Writes what {@code held} now holds: one state write, whatever changed. */
-    void write(Held held) throws IOException {
-        state.update(held.stored);
+    /**
+     * Writes what {@code held} now holds, the current key's customer: a changed profile is encoded once, and the
+     * same bytes go to {@code changelog} and to state; one state write, whatever changed.
+     */
+    void write(Held held, Collector<ProfileChange> changelog) throws IOException {
+        CustomerState next = held.stored;
+        if (held.profileChanged) {
+            ProfileChange change = ProfileChange.updated(held.profile);
+            changelog.collect(change);
+            next = next.withProfile(change.encoded);
+        }
+        if (held.triggersChanged) {
+            next = next.withTriggers(Codecs.TRIGGER_STATE.encode(held.triggers));
+        }
+        held.stored = next;
+        held.profileChanged = false;
+        held.triggersChanged = false;
+        state.update(next);
     }
 
     /** Removes everything held about the current key. */

@@ -6,7 +6,6 @@ import io.nudge.job.triggers.Catalogue;
 import io.nudge.job.triggers.CatalogueChange;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
-import io.nudge.schemas.Codecs;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.Offer;
@@ -70,6 +69,8 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     private transient ListState<Tuple2<Long, ProfileInput>> waiting;
     private transient HeldCustomers customers;
     private transient boolean earlierLayout;
+    private transient boolean foldsConsecutiveInputs;
+    private transient String unwritten;
 
     /** @param eventTimeOrder apply inputs in event-time order once the watermark passes them, instead of on arrival */
     public UpdateCustomer(ProfileSettings settings, Duration idleTtl, boolean eventTimeOrder, Triggers triggers, Catalogue catalogue) {
@@ -105,9 +106,41 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             ctx.timerService().registerEventTimeTimer(time);
             return;
         }
-        HeldCustomers.Held customer = customers.get(ctx.getCurrentKey());
+        String key = ctx.getCurrentKey();
+        HeldCustomers.Held customer = customers.get(key);
         if (apply(customer, input, ctx, out)) {
-            customers.write(customer);
+            if (foldsConsecutiveInputs && !eventTimeOrder) {
+                unwritten = key; // written when an input of another customer comes, or sooner (see CustomerOperator)
+            } else {
+                write(key, customer, out);
+            }
+        }
+    }
+
+    /**
+     * Set by {@link CustomerOperator}: consecutive inputs of one customer are applied one by one (their triggers
+     * evaluated input by input) but the customer is encoded and written once, when the operator says so. Not in
+     * event-time order, where outputs must not depend on how inputs happened to arrive.
+     */
+    void foldConsecutiveInputs() {
+        this.foldsConsecutiveInputs = true;
+    }
+
+    /** The customer whose changes are applied but not yet written, or null. */
+    String unwritten() {
+        return unwritten;
+    }
+
+    /** Writes the {@link #unwritten} customer, who must be the current key. */
+    void writeUnwritten(Collector<ProfileChange> out) throws Exception {
+        String key = unwritten;
+        write(key, customers.get(key), out);
+    }
+
+    private void write(String key, HeldCustomers.Held customer, Collector<ProfileChange> out) throws Exception {
+        customers.write(customer, out);
+        if (key.equals(unwritten)) {
+            unwritten = null;
         }
     }
 
@@ -131,22 +164,18 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             }
             updated = keeper.updater().apply(before, input.event);
         }
-        ProfileChange change = ProfileChange.updated(updated);
-        out.collect(change);
-        CustomerState next = customer.stored().withProfile(change.encoded);
-        if (next.expiryTimer() == CustomerState.NONE) {
+        customer.changeProfile(updated);
+        if (customer.stored().expiryTimer() == CustomerState.NONE) {
             long expiry = keeper.expiryOf(updated);
             ctx.timerService().registerEventTimeTimer(expiry);
-            next = next.withExpiryTimer(expiry);
+            customer.changeStored(customer.stored().withExpiryTimer(expiry));
         }
-        TriggerState state = customer.triggers();
         if (input.event != null) {
-            state = state != null ? state : RuleEngine.newState();
+            TriggerState state = customer.triggers() != null ? customer.triggers() : RuleEngine.newState();
             ReadOnlyBroadcastState<String, Offer> offers = ctx.getBroadcastState(Catalogue.OFFERS);
             List<Rule> rules = catalogue.rules(ctx.getBroadcastState(Catalogue.RULES));
-            next = emit(triggers.onEvent(state, updated, input.event, rules, chooser(offers)), state, next, ctx);
+            emit(triggers.onEvent(state, updated, input.event, rules, chooser(offers)), state, customer, ctx);
         }
-        customer.update(next, updated, state);
         return true;
     }
 
@@ -164,7 +193,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             }
         }
         waiting.clear();
-        customer.update(CustomerState.FORGOTTEN, null, null);
+        customer.reset(CustomerState.FORGOTTEN);
     }
 
     @Override
@@ -177,40 +206,37 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         String key = ctx.getCurrentKey();
         HeldCustomers.Held customer = customers.get(key);
         boolean changed = eventTimeOrder && applyWaiting(customer, timestamp, ctx, out);
-        CustomerState stored = customer.stored();
-        if (stored.forgotten()) {
-            if (changed) {
-                customers.write(customer);
+        if (!customer.stored().forgotten()) {
+            // At the end of a bounded input (a replay) event time jumps to its maximum: running out of history is
+            // not a customer going quiet, and waits that were still open when the history ended did not run out.
+            boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
+            CustomerProfile current = customer.profile();
+            long expiryTimer = customer.stored().expiryTimer();
+            if (expiryTimer != CustomerState.NONE && timestamp >= expiryTimer) {
+                long expiry = current == null || endOfInput ? CustomerState.NONE : keeper.expiryOf(current);
+                if (expiry != CustomerState.NONE && expiry <= timestamp) {
+                    customers.clear(key);
+                    if (key.equals(unwritten)) {
+                        unwritten = null;
+                    }
+                    out.collect(ProfileChange.deleted(key));
+                    return;
+                }
+                if (expiry != CustomerState.NONE) {
+                    ctx.timerService().registerEventTimeTimer(expiry); // the customer was active since: expires later
+                }
+                customer.changeStored(customer.stored().withExpiryTimer(expiry));
+                changed = true;
             }
-            return;
-        }
-        // At the end of a bounded input (a replay) event time jumps to its maximum: running out of history is not
-        // a customer going quiet, and waits that were still open when the history ended did not run out.
-        boolean endOfInput = ctx.timerService().currentWatermark() == Long.MAX_VALUE;
-        CustomerProfile current = customer.profile();
-        if (stored.expiryTimer() != CustomerState.NONE && timestamp >= stored.expiryTimer()) {
-            long expiry = current == null || endOfInput ? CustomerState.NONE : keeper.expiryOf(current);
-            if (expiry != CustomerState.NONE && expiry <= timestamp) {
-                customers.clear(key);
-                out.collect(ProfileChange.deleted(key));
-                return;
+            TriggerState state = customer.triggers();
+            if (current != null && state != null && !endOfInput && Triggers.isDue(state, timestamp)) {
+                List<Rule> rules = catalogue.rules(ctx.getBroadcastState(Catalogue.RULES));
+                emit(triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(Catalogue.OFFERS))), state, customer, ctx);
+                changed = true;
             }
-            if (expiry != CustomerState.NONE) {
-                ctx.timerService().registerEventTimeTimer(expiry); // the customer was active since: expires later
-            }
-            stored = stored.withExpiryTimer(expiry);
-            customer.update(stored, current, customer.triggers());
-            changed = true;
-        }
-        TriggerState state = customer.triggers();
-        if (current != null && state != null && !endOfInput && Triggers.isDue(state, timestamp)) {
-            List<Rule> rules = catalogue.rules(ctx.getBroadcastState(Catalogue.RULES));
-            List<OutreachAction> actions = triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(Catalogue.OFFERS)));
-            customer.update(emit(actions, state, stored, ctx), current, state);
-            changed = true;
         }
         if (changed) {
-            customers.write(customer);
+            write(key, customer, out);
         }
     }
 
@@ -233,20 +259,18 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         return changed;
     }
 
-    /**
-     * Sends the actions on, and returns {@code next} with the trigger progress encoded and the wake-up timer moved
-     * if the next wake-up changed: a timer is registered only when its time is new.
-     */
-    private CustomerState emit(List<OutreachAction> actions, TriggerState state, CustomerState next, ReadOnlyContext ctx) {
+    /** Sends the actions on and keeps the trigger progress; a wake-up timer is registered only when its time is new. */
+    private void emit(List<OutreachAction> actions, TriggerState state, HeldCustomers.Held customer, ReadOnlyContext ctx) {
         for (OutreachAction action : actions) {
             ctx.output(OUTREACH, action);
         }
+        customer.changeTriggers(state);
         Long wakeUp = Triggers.nextWakeUp(state);
         long at = wakeUp == null ? CustomerState.NONE : wakeUp;
-        if (at != CustomerState.NONE && at != next.wakeUpTimer()) {
+        if (at != CustomerState.NONE && at != customer.stored().wakeUpTimer()) {
             ctx.timerService().registerEventTimeTimer(at);
         }
-        return next.withTriggers(Codecs.TRIGGER_STATE.encode(state)).withWakeUpTimer(at);
+        customer.changeStored(customer.stored().withWakeUpTimer(at));
     }
 
     private Triggers.OfferChooser chooser(ReadOnlyBroadcastState<String, Offer> offers) {
