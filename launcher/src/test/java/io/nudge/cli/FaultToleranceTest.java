@@ -8,7 +8,9 @@ import io.nudge.flink.StandaloneFlinkCluster;
 import io.nudge.config.NudgeConfig;
 import io.nudge.job.KafkaEndpoints;
 import io.nudge.job.PersonalizationJob;
+import io.nudge.crosssell.CoOccurrences;
 import io.nudge.schemas.Codecs;
+import io.nudge.schemas.ItemAssociations;
 import io.nudge.schemas.OutreachAction;
 import io.nudge.schemas.OutreachStatus;
 import java.net.URI;
@@ -109,8 +111,12 @@ class FaultToleranceTest {
             Map<String, Integer> committed = awaitCommitted(stack, customers, true);
             committed.forEach((actionId, copies) -> assertEquals(1, copies, actionId + " committed " + copies + " times"));
             long allVisible = ServedProfiles.awaitSequences(() -> "http://127.0.0.1:" + stack.api().port(), stack.api().siteKey(),
-                    IntStream.range(0, customers).boxed().collect(Collectors.toMap(i -> "shopper-" + i, i -> 2L)), DEADLINE);
+                    IntStream.range(0, customers).boxed().collect(Collectors.toMap(i -> "shopper-" + i, i -> 3L)), DEADLINE);
             assertEquals(org.apache.flink.api.common.JobStatus.RUNNING, stack.jobStatus(), "Flink restarted the job by itself");
+            // Item pairs are counted in the task that finds them and sent on at watermarks and barriers: each
+            // shopper's pair must reach the learner once, across the failure.
+            assertEquals(customers * CoOccurrences.VIEWED_TOGETHER, awaitAssociation(stack, "lamp", "shade", customers * CoOccurrences.VIEWED_TOGETHER),
+                    0.1, "every shopper's lamp-and-shade pair learned once: none lost, none repeated");
             System.out.printf("[measured] task failure injected; all %d profiles exact %d ms later, every action once%n", customers,
                     (allVisible - FailingOnceSink.FAILED_AT.get()) / 1_000_000);
         }
@@ -147,7 +153,7 @@ class FaultToleranceTest {
             Map<String, Integer> committed = awaitCommitted(stack, customers, true);
             committed.forEach((actionId, copies) -> assertEquals(1, copies, actionId + " committed " + copies + " times"));
             long allVisible = ServedProfiles.awaitSequences(() -> "http://127.0.0.1:" + stack.api().port(), stack.api().siteKey(),
-                    IntStream.range(0, customers).boxed().collect(Collectors.toMap(i -> "shopper-" + i, i -> 2L)), DEADLINE);
+                    IntStream.range(0, customers).boxed().collect(Collectors.toMap(i -> "shopper-" + i, i -> 3L)), DEADLINE);
             assertTrue(cluster.allTasksRunning(job), "the job runs on after the recovery");
             System.out.printf("[measured] TaskManager killed at parallelism 4 (%d of %d shoppers done): noticed after %d ms, all tasks "
                             + "running again after %d ms; all %d profiles exact %d ms after the kill, every action once%n",
@@ -215,13 +221,17 @@ class FaultToleranceTest {
                         sinks.outreach(), sinks.deadLetters()), config);
     }
 
-    /** A well-behaved client: each shopper views a lamp and puts it in the cart, retrying 503s and refused connections. */
+    /**
+     * A well-behaved client: each shopper views a lamp and a shade (a pair of items viewed together) and puts the
+     * lamp in the cart, retrying 503s and refused connections.
+     */
     private Thread shoppers(LocalStack stack, int customers, AtomicInteger done, AtomicInteger retries,
                             java.util.concurrent.atomic.AtomicReference<Throwable> failure) {
         Thread traffic = new Thread(() -> {
             for (int i = 0; i < customers; i++) {
                 String customer = "\"customerId\":\"shopper-" + i + "\"";
                 postUntilAccepted(stack, "{\"type\":\"product_view\"," + customer + ",\"itemId\":\"lamp\"}", retries);
+                postUntilAccepted(stack, "{\"type\":\"product_view\"," + customer + ",\"itemId\":\"shade\"}", retries);
                 postUntilAccepted(stack, "{\"type\":\"add_to_cart\"," + customer + ",\"itemId\":\"lamp\",\"quantity\":1}", retries);
                 done.incrementAndGet();
                 pause(Duration.ofMillis(20));
@@ -263,7 +273,7 @@ class FaultToleranceTest {
             Map<String, Integer> committed = awaitCommitted(stack, customers, true);
             committed.forEach((actionId, copies) -> assertEquals(1, copies, actionId + " committed " + copies + " times"));
             long allVisible = ServedProfiles.awaitSequences(() -> "http://127.0.0.1:" + stack.api().port(), stack.api().siteKey(),
-                    IntStream.range(0, customers).boxed().collect(Collectors.toMap(i -> "shopper-" + i, i -> 2L)), DEADLINE);
+                    IntStream.range(0, customers).boxed().collect(Collectors.toMap(i -> "shopper-" + i, i -> 3L)), DEADLINE);
             assertEquals(org.apache.flink.api.common.JobStatus.RUNNING, stack.jobStatus(), "the job rode out the broker's absence");
             System.out.printf("[measured] broker killed, restarted and ready after %d ms; first event accepted %d ms after its restart; %d requests retried; "
                             + "API restart to ready %d ms; all %d profiles exact %d ms after the broker restart%n",
@@ -322,6 +332,38 @@ class FaultToleranceTest {
             Thread.sleep(50);
         }
         assertEquals(CUSTOMERS, sent.get(), "all shoppers' events sent");
+    }
+
+    /**
+     * The weight the latest published associations of {@code item} give {@code other}, once it reaches
+     * {@code expected} or the deadline passes. Event time is moved a minute on (one event of another visitor), so
+     * that the watermark closes every publish interval of the test's events.
+     */
+    private double awaitAssociation(LocalStack stack, String item, String other, double expected) {
+        send("http://127.0.0.1:" + stack.api().port() + "/v1/events", stack.api().siteKey(), "{\"type\":\"page_view\",\"anonymousId\":\"clock\",\"eventTime\":\""
+                + java.time.Instant.now().plusSeconds(60) + "\"}", 202);
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.config().get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "associations-check-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        long sequence = -1;
+        double weight = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(stack.config().get(NudgeConfig.TOPIC_ASSOCIATIONS)));
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            while (System.nanoTime() < deadline && Math.abs(weight - expected) > 0.01) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    ItemAssociations associations = Codecs.ASSOCIATIONS.decode(record.value());
+                    if (associations.getItemId().equals(item) && associations.getSequence() > sequence) {
+                        sequence = associations.getSequence();
+                        weight = associations.getNeighbours().getOrDefault(other, 0.0);
+                    }
+                }
+            }
+        } catch (io.nudge.schemas.UndecodableMessageException e) {
+            throw new AssertionError(e);
+        }
+        return weight;
     }
 
     /**

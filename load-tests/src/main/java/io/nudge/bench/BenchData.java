@@ -49,17 +49,28 @@ final class BenchData {
         String topic = config.get(NudgeConfig.TOPIC_PROFILES);
         Shoppers shoppers = new Shoppers(config, profiles, seed);
         long bytes = 0;
+        java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
         try (KafkaProducer<byte[], byte[]> producer = producer(config)) {
             for (int customer = 0; customer < profiles; customer++) {
                 CustomerProfile profile = shoppers.profileOf(customer);
                 byte[] value = Codecs.PROFILES.encode(profile);
                 bytes += value.length;
-                producer.send(new ProducerRecord<>(topic, profile.getProfileKey().getBytes(StandardCharsets.UTF_8), value));
+                producer.send(new ProducerRecord<>(topic, profile.getProfileKey().getBytes(StandardCharsets.UTF_8), value), (metadata, error) -> {
+                    if (error != null) {
+                        failures.incrementAndGet();
+                        failed.compareAndSet(null, error);
+                    }
+                });
                 if (customer % 50_000 == 0) {
                     progress.printf("\rwriting profiles: %,d of %,d", customer, profiles).flush();
                 }
             }
             producer.flush();
+        }
+        if (failed.get() != null) {
+            // A benchmark that went on would measure a store short of these profiles and blame the reader.
+            throw new IllegalStateException(failures.get() + " of " + profiles + " profiles were not written: " + failed.get(), failed.get());
         }
         progress.printf("\rwriting profiles: %,d of %,d%n", profiles, profiles).flush();
         return bytes;

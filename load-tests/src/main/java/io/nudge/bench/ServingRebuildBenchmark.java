@@ -7,7 +7,9 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -55,9 +57,12 @@ public final class ServingRebuildBenchmark {
         progress.printf("wrote %,d profiles (%,d MB) to %s in %.1f s%n", profiles, bytes >> 20, topic, seconds(produce)).flush();
 
         started = System.nanoTime();
-        long read = readBare(bench, topic);
+        Set<String> keys = readBare(bench, topic);
         Duration bareRead = since(started);
-        progress.printf("bare consumer read %,d records in %.1f s%n", read, seconds(bareRead)).flush();
+        progress.printf("bare consumer read %,d distinct keys in %.1f s%n", keys.size(), seconds(bareRead)).flush();
+        if (keys.size() != profiles) {
+            throw new IllegalStateException("the topic holds " + keys.size() + " distinct profiles, " + profiles + " were written and acknowledged");
+        }
 
         long heapBefore = heapUsedAfterGc();
         started = System.nanoTime();
@@ -72,7 +77,9 @@ public final class ServingRebuildBenchmark {
             }
             Duration rebuild = since(started);
             if (api.store().size() != profiles) {
-                throw new IllegalStateException("the serving store holds " + api.store().size() + " profiles, expected " + profiles);
+                List<String> missing = keys.stream().filter(key -> !api.store().contains(key)).limit(5).toList();
+                throw new IllegalStateException("the serving store holds " + api.store().size() + " profiles of the topic's " + profiles
+                        + " (for example missing: " + missing + "; records the reader could not decode: " + api.undecodableRecords() + ")");
             }
             long storeHeap = heapUsedAfterGc() - heapBefore;
             progress.printf("\rserving store: %,d profiles, ready after %.1f s%n", api.store().size(), seconds(rebuild)).flush();
@@ -80,13 +87,16 @@ public final class ServingRebuildBenchmark {
         }
     }
 
-    /** The ceiling: every record of the topic fetched, with the serving reader's consumer settings, and dropped. */
-    private static long readBare(NudgeConfig config, String topic) {
+    /**
+     * The ceiling: every record of the topic fetched with the serving reader's consumer settings; only its key is
+     * kept (a set of strings), so that the store's count can be checked against the topic's.
+     */
+    private static Set<String> readBare(NudgeConfig config, String topic) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        long records = 0;
+        Set<String> keys = new HashSet<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
@@ -94,12 +104,12 @@ public final class ServingRebuildBenchmark {
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> ignored : consumer.poll(Duration.ofMillis(100))) {
-                    records++;
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    keys.add(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8));
                 }
             }
         }
-        return records;
+        return keys;
     }
 
     private static long heapUsedAfterGc() {

@@ -120,6 +120,11 @@ public final class ServingApi implements AutoCloseable {
         return changelog.isCaughtUp();
     }
 
+    /** Changelog records skipped because they did not decode (each logged with its offset). */
+    public long undecodableRecords() {
+        return changelog.undecodableRecords();
+    }
+
     public ProfileStore store() {
         return store;
     }
