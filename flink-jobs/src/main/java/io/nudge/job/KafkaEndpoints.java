@@ -123,7 +123,7 @@ public final class KafkaEndpoints {
                 .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
-                .setProperty(ProducerConfig.LINGER_MS_CONFIG, "2")
+                .setProperty(ProducerConfig.LINGER_MS_CONFIG, "10")
                 .setProperty(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
                 .setProperty(ProducerConfig.ACKS_CONFIG, "all")
                 .build();

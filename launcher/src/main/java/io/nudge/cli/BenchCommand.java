@@ -136,6 +136,11 @@ final class BenchCommand implements Runnable {
         @Option(names = "--parallelism", defaultValue = "1", description = "Parallelism of both jobs (default: ${DEFAULT-VALUE}).")
         int parallelism;
 
+        @Option(names = "--warm-up", defaultValue = "100000", paramLabel = "EVENTS",
+                description = "Both jobs first go through this many of the events untimed, so the timed runs measure compiled code, "
+                        + "as in a job that has run for a while; 0 measures from a cold start (default: ${DEFAULT-VALUE}).")
+        long warmUpEvents;
+
         @Mixin
         Setup setup;
 
@@ -144,10 +149,13 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (warmUpEvents < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--warm-up must not be negative");
+            }
             if (events < 1 || customers < 1 || parallelism < 1) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--events, --customers and --parallelism must be at least 1");
             }
-            PipelineBenchmark.Result result = setup.withKafka(config -> PipelineBenchmark.run(config, events, customers, parallelism,
+            PipelineBenchmark.Result result = setup.withKafka(config -> PipelineBenchmark.run(config, events, warmUpEvents, customers, parallelism,
                     setup.seed, setup.broker.workDir.resolve("checkpoints"), spec.commandLine().getErr()));
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%nPipeline, %,d events from %,d customers and visitors, parallelism %d; %s%n", result.events(), result.profiles(),
@@ -156,7 +164,7 @@ final class BenchCommand implements Runnable {
             out.printf("  personalization job         %,10.0f events/s  (%.1f s)   %.2f x the ceiling%n", result.personalizationPerSecond(),
                     result.personalization().toMillis() / 1000.0, result.ratio());
             printCheckpoints(out, result);
-            out.println("  CPU per event, by task (thread CPU time over the run / events):");
+            out.println("  CPU per event, by task, then the rest of this process (thread CPU time over the run / events; the broker is a process of its own):");
             for (PipelineBenchmark.TaskTime task : result.tasks()) {
                 if (task.microsPerEvent() >= 0.5) {
                     out.printf("    %7.1f µs  %s%n", task.microsPerEvent(), task.task());

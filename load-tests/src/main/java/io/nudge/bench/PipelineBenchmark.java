@@ -91,8 +91,12 @@ public final class PipelineBenchmark {
 
     private PipelineBenchmark() {}
 
-    public static Result run(NudgeConfig config, long events, int customers, int parallelism, long seed, Path workDir, PrintWriter progress)
-            throws Exception {
+    /**
+     * @param warmUpEvents how many of the events both jobs first go through untimed, so that the timed runs measure
+     *                     compiled code rather than the JIT compiler at work (as a job that has run for a while)
+     */
+    public static Result run(NudgeConfig config, long events, long warmUpEvents, int customers, int parallelism, long seed, Path workDir,
+                             PrintWriter progress) throws Exception {
         NudgeConfig bench = BenchData.benchTopics(config).with(NudgeConfig.JOB_PARALLELISM, parallelism)
                 .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "10s");
         TopicSetup.ensureTopics(bench);
@@ -100,14 +104,23 @@ public final class PipelineBenchmark {
         Written written = writeEvents(bench, events, customers, seed, progress);
         Instant until = written.until();
 
-        NudgeConfig passConfig = bench.with(NudgeConfig.JOB_CONSUMER_GROUP, "bench-pass-through")
-                .with(NudgeConfig.JOB_CHECKPOINT_DIR, workDir.resolve("pass-through").toUri());
-        TopicSetup.ensureTopic(passConfig, PASS_THROUGH_TOPIC);
+        TopicSetup.ensureTopic(bench, PASS_THROUGH_TOPIC);
+        if (warmUpEvents > 0) {
+            // Sessions are spread evenly over event time: a share of the time range holds that share of the events.
+            Instant warmUpUntil = TRAFFIC_START.plusMillis((long) ((until.toEpochMilli() - TRAFFIC_START.toEpochMilli())
+                    * Math.min(1.0, (double) warmUpEvents / events)));
+            progress.printf("warming up both jobs over the first ~%,d events (untimed) ...%n", Math.min(warmUpEvents, events)).flush();
+            timed(passThroughJob(passThroughConfig(bench, workDir, "warm-up-"), warmUpUntil));
+            NudgeConfig warmUp = personalizationConfig(bench, workDir, "pipeline-warm-up-");
+            TopicSetup.ensureTopics(warmUp);
+            timed(() -> Replay.fromKafka(warmUp, Instant.EPOCH, warmUpUntil).start(FlinkEnvironment.create(warmUp)));
+        }
+
+        NudgeConfig passConfig = passThroughConfig(bench, workDir, "");
         progress.printf("pass-through job over %,d events ...%n", events).flush();
         Duration passThrough = timed(passThroughJob(passConfig, until));
 
-        NudgeConfig jobConfig = Replay.namespace(bench, "pipeline-").with(NudgeConfig.JOB_EVENT_TIME_ORDER, false)
-                .with(NudgeConfig.JOB_CHECKPOINT_DIR, workDir.resolve("personalization").toUri());
+        NudgeConfig jobConfig = personalizationConfig(bench, workDir, "pipeline-");
         TopicSetup.ensureTopics(jobConfig);
         progress.printf("personalization job over %,d events ...%n", events).flush();
         int restPort = freePort();
@@ -133,6 +146,17 @@ public final class PipelineBenchmark {
             checkpoints.add(new Checkpoint(sample.id(), sample.duration(), sample.stateBytes(), profiles));
         }
         return new Result(events, written.profiles(), passThrough, personalization, checkpoints, tasks);
+    }
+
+    private static NudgeConfig passThroughConfig(NudgeConfig bench, Path workDir, String prefix) {
+        return bench.with(NudgeConfig.JOB_CONSUMER_GROUP, prefix + "bench-pass-through")
+                .with(NudgeConfig.JOB_CHECKPOINT_DIR, workDir.resolve(prefix + "pass-through").toUri());
+    }
+
+    /** The personalization job as it runs live (inputs applied on arrival), writing to its own namespace. */
+    private static NudgeConfig personalizationConfig(NudgeConfig bench, Path workDir, String prefix) {
+        return Replay.namespace(bench, prefix).with(NudgeConfig.JOB_EVENT_TIME_ORDER, false)
+                .with(NudgeConfig.JOB_CHECKPOINT_DIR, workDir.resolve(prefix + "personalization").toUri());
     }
 
     /** The rules a shop would run: cart abandonment (event-time timers) and a browse tip (on events). */

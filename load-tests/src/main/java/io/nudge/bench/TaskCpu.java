@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
 
 /**
  * CPU time of the tasks of a job running in this JVM (a MiniCluster), per task: Flink names each task's thread
- * after its chain of operators, so the thread's CPU time is the task's. Sampled while the job runs, because a
- * task's thread ends with the job; the last sample before the end counts (a quarter of a second is lost at most).
+ * after its chain of operators, so the thread's CPU time is the task's. The JVM's other threads are summed by
+ * kind (JIT compiler, garbage collector, Kafka clients, the rest), counting only what they spent since this
+ * started. Sampled while the job runs, because a task's thread ends with the job; the last sample before the end
+ * counts (a quarter of a second is lost at most).
  */
 final class TaskCpu implements AutoCloseable {
 
@@ -31,11 +33,20 @@ final class TaskCpu implements AutoCloseable {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final Map<Long, String> names = new HashMap<>();
     private final Map<Long, Long> cpu = new HashMap<>();
+    private final Map<Long, Long> before = new HashMap<>();
+    private final com.sun.management.OperatingSystemMXBean process =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final long processBefore = process.getProcessCpuTime();
+    private final long compilingBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    private final long collectingBefore = collectingMillis();
     private final Thread sampler;
     private volatile boolean running = true;
 
     TaskCpu() {
         threads.setThreadCpuTimeEnabled(true);
+        for (long id : threads.getAllThreadIds()) {
+            before.put(id, Math.max(0, threads.getThreadCpuTime(id)));
+        }
         sampler = new Thread(() -> {
             while (running) {
                 sample();
@@ -63,18 +74,53 @@ final class TaskCpu implements AutoCloseable {
         }
     }
 
-    /** The tasks' CPU times so far, the busiest first; threads of the same task (restarts) are added up. */
+    /**
+     * The tasks' CPU times so far, the busiest first, then the JVM's other threads by kind; threads of the same
+     * task (restarts) are added up.
+     */
     synchronized List<Task> tasks() {
         sample();
         Map<String, Long> byTask = new LinkedHashMap<>();
+        Map<String, Long> others = new LinkedHashMap<>();
         cpu.forEach((id, nanos) -> {
-            Matcher task = TASK_THREAD.matcher(names.get(id));
+            String name = names.get(id);
+            Matcher task = TASK_THREAD.matcher(name);
+            long spent = nanos - before.getOrDefault(id, 0L);
             if (task.matches()) {
-                byTask.merge(task.group(1), nanos, Long::sum);
+                byTask.merge(task.group(1), spent, Long::sum);
+            } else {
+                others.merge(kindOf(name), spent, Long::sum);
             }
         });
-        return byTask.entrySet().stream().map(entry -> new Task(entry.getKey(), entry.getValue()))
-                .sorted(Comparator.comparingLong(Task::cpuNanos).reversed()).toList();
+        List<Task> tasks = new java.util.ArrayList<>(byTask.entrySet().stream().map(entry -> new Task(entry.getKey(), entry.getValue()))
+                .sorted(Comparator.comparingLong(Task::cpuNanos).reversed()).toList());
+        others.entrySet().stream().map(entry -> new Task(entry.getKey(), entry.getValue()))
+                .sorted(Comparator.comparingLong(Task::cpuNanos).reversed()).forEach(tasks::add);
+        long threadsTotal = tasks.stream().mapToLong(Task::cpuNanos).sum();
+        long processTotal = process.getProcessCpuTime() - processBefore;
+        long compiling = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compilingBefore;
+        long collecting = collectingMillis() - collectingBefore;
+        tasks.add(new Task("(JVM: JIT compiler, garbage collector: the process's CPU time less its Java threads'; "
+                + String.format("%,d ms compiling, %,d ms collecting)", compiling, collecting), Math.max(0, processTotal - threadsTotal)));
+        tasks.add(new Task("whole process", processTotal));
+        return tasks;
+    }
+
+    private static long collectingMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionTime())).sum();
+    }
+
+    private static String kindOf(String thread) {
+        if (thread.contains("Compiler")) {
+            return "(JVM: JIT compiler)";
+        }
+        if (thread.startsWith("GC ") || thread.startsWith("G1 ")) {
+            return "(JVM: garbage collector)";
+        }
+        if (thread.startsWith("kafka-")) {
+            return "(Kafka clients: producers' and consumers' network threads)";
+        }
+        return "(other threads of this process: Flink runtime, the benchmark)";
     }
 
     @Override
