@@ -245,6 +245,11 @@ final class BenchCommand implements Runnable {
         @Option(names = "--seconds", defaultValue = "30", description = "How long to measure (default: ${DEFAULT-VALUE}).")
         int seconds;
 
+        @Option(names = "--warm-up", defaultValue = "10", paramLabel = "SECONDS",
+                description = "Traffic flows this long before the first probe, so that the job is measured as it runs after a "
+                        + "while rather than while the JIT compiler works through its code; 0 measures from a cold start (default: ${DEFAULT-VALUE}).")
+        int warmUpSeconds;
+
         @Mixin
         Setup setup;
 
@@ -253,8 +258,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (rate < 1 || seconds < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--rate and --seconds must be at least 1");
+            if (rate < 1 || seconds < 1 || warmUpSeconds < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--rate and --seconds must be at least 1, --warm-up not negative");
             }
             if (setup.broker.bootstrapServers != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "freshness runs on the local stack; --bootstrap-servers does not apply");
@@ -262,12 +267,12 @@ final class BenchCommand implements Runnable {
             FreshnessBenchmark.Result result;
             try (WorkDirectory claimed = WorkDirectory.claim(setup.broker.workDir);
                  LocalStack stack = LocalStack.start(claimed.path(), setup.options.load().with(NudgeConfig.HTTP_PORT, 0))) {
-                result = FreshnessBenchmark.run(stack.config(), stack.api(), rate, java.time.Duration.ofSeconds(seconds), setup.seed,
-                        spec.commandLine().getErr());
+                result = FreshnessBenchmark.run(stack.config(), stack.api(), rate, java.time.Duration.ofSeconds(warmUpSeconds),
+                        java.time.Duration.ofSeconds(seconds), setup.seed, spec.commandLine().getErr());
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%nFreshness at %,.0f events/s for %d s (%,d probes); %s%n", result.trafficPerSecond(), seconds,
-                    result.visible().getTotalCount(), Machine.describe());
+            out.printf("%nFreshness at %,.0f events/s for %d s (%,d probes) after %d s of warm-up traffic; %s%n", result.trafficPerSecond(), seconds,
+                    result.visible().getTotalCount(), warmUpSeconds, Machine.describe());
             out.printf("  %-34s %8s %8s %8s%n", "", "p50 ms", "p99 ms", "max ms");
             print(out, "broker acknowledgement (baseline)", result.acknowledged());
             print(out, "profile record in the changelog", result.inChangelog());

@@ -47,9 +47,12 @@ public final class FreshnessBenchmark {
 
     private FreshnessBenchmark() {}
 
-    /** @param config the running stack's configuration; {@code api} its serving API */
-    public static Result run(NudgeConfig config, ServingApi api, int eventsPerSecond, Duration duration, long seed, PrintWriter progress)
-            throws Exception {
+    /**
+     * @param config the running stack's configuration; {@code api} its serving API
+     * @param warmUp how long the traffic flows before the first probe (untimed)
+     */
+    public static Result run(NudgeConfig config, ServingApi api, int eventsPerSecond, Duration warmUp, Duration duration, long seed,
+                             PrintWriter progress) throws Exception {
         Histogram visible = new Histogram(HIGHEST_MICROS, 3);
         Histogram acknowledged = new ConcurrentHistogram(HIGHEST_MICROS, 3); // recorded on the producer's thread
         Map<String, Long> pending = new ConcurrentHashMap<>();
@@ -59,12 +62,16 @@ public final class FreshnessBenchmark {
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        long started = System.nanoTime();
-        long sentBefore;
         try (KafkaTrafficSender traffic = new KafkaTrafficSender(config, new ClickstreamGenerator(seed, 10_000), eventsPerSecond);
              KafkaProducer<byte[], byte[]> probes = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
              ChangelogWatcher changelog = new ChangelogWatcher(config, sentAt, inChangelog)) {
-            sentBefore = traffic.start().sent();
+            traffic.start();
+            if (!warmUp.isZero()) {
+                progress.printf("warm-up traffic for %d s ...%n", warmUp.toSeconds()).flush();
+                Thread.sleep(warmUp.toMillis()); // load, not synchronisation: the traffic runs meanwhile
+            }
+            long started = System.nanoTime();
+            long sentBefore = traffic.sent();
             long end = started + duration.toNanos();
             long nextProbe = System.nanoTime();
             for (int probe = 0; System.nanoTime() < end; ) {
