@@ -43,8 +43,9 @@ import org.apache.flink.util.OutputTag;
  *
  * <p>Inputs reach a customer by two paths (their own events, and what their anonymous visitor hands over), whose
  * interleaving depends on timing and parallelism. Live, each input is applied on arrival, for freshness. In
- * event-time order (replays), inputs wait in state until the watermark passes them and are then applied sorted by
- * time and id, before any deadline at that time: the outputs are the same however the inputs interleaved.
+ * event-time order (replays), inputs wait in state until the watermark passes the end of their slot of event time
+ * ({@link #EVENT_TIME_BATCH_MILLIS}) and are then applied sorted by time and id, before any deadline at or after
+ * their time: the outputs are the same however the inputs interleaved.
  */
 public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, ProfileInput, CatalogueChange, ProfileChange>
         implements CheckpointedFunction {
@@ -59,6 +60,14 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
      */
     static final ListStateDescriptor<Tuple2<Long, ProfileInput>> WAITING = new ListStateDescriptor<>("waiting-inputs",
             Types.TUPLE(Types.LONG, TypeInformation.of(ProfileInput.class)));
+    /**
+     * In event-time order, waiting inputs are applied together at the end of their slot of this much event time
+     * (or sooner, at any timer of the customer's that event time reaches first, so deadlines still come after the
+     * inputs before them): a replay then encodes and writes a customer once per slot of their activity rather than
+     * once per input, and which inputs share a write depends on their times alone, so the output does not depend on
+     * arrival or parallelism.
+     */
+    static final long EVENT_TIME_BATCH_MILLIS = 10_000;
     private static final Comparator<ProfileInput> SAME_TIME_ORDER = Comparator.comparing(input -> input.event != null
             ? "e:" + input.event.getEventId() : "v:" + input.visitor.getProfileKey() + ":" + input.visitor.getSequence());
 
@@ -100,15 +109,18 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     @Override
     public void processElement(ProfileInput input, ReadOnlyContext ctx, Collector<ProfileChange> out) throws Exception {
         Long time = ctx.timestamp();
-        // An input behind the watermark (out of order by more than its bound) cannot wait for it: applied at once.
-        if (eventTimeOrder && time != null && time > ctx.timerService().currentWatermark()) {
+        long watermark = ctx.timerService().currentWatermark();
+        if (eventTimeOrder && time != null && time > watermark) {
             waiting.add(Tuple2.of(time, input));
-            ctx.timerService().registerEventTimeTimer(time);
+            ctx.timerService().registerEventTimeTimer(batchEnd(time));
             return;
         }
         String key = ctx.getCurrentKey();
         HeldCustomers.Held customer = customers.get(key);
-        if (apply(customer, input, ctx, out)) {
+        // An input behind the watermark (out of order by more than its bound) cannot wait for it: applied at once,
+        // after the waiting inputs that event time has already passed.
+        boolean changed = eventTimeOrder && applyWaiting(customer, watermark, ctx, out);
+        if (apply(customer, input, ctx, out) || changed) {
             if (foldsConsecutiveInputs && !eventTimeOrder) {
                 unwritten = key; // written when an input of another customer comes, or sooner (see CustomerOperator)
             } else {
@@ -240,8 +252,13 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         }
     }
 
+    /** The end of the slot of event time in which inputs at {@code time} are applied (its last millisecond). */
+    static long batchEnd(long time) {
+        return time - Math.floorMod(time, EVENT_TIME_BATCH_MILLIS) + EVENT_TIME_BATCH_MILLIS - 1;
+    }
+
     /** Applies the waiting inputs due at {@code timestamp}, in order; returns whether any was applied. */
-    private boolean applyWaiting(HeldCustomers.Held customer, long timestamp, OnTimerContext ctx, Collector<ProfileChange> out) throws Exception {
+    private boolean applyWaiting(HeldCustomers.Held customer, long timestamp, ReadOnlyContext ctx, Collector<ProfileChange> out) throws Exception {
         List<Tuple2<Long, ProfileInput>> due = new ArrayList<>();
         List<Tuple2<Long, ProfileInput>> later = new ArrayList<>();
         for (Tuple2<Long, ProfileInput> input : waiting.get()) {
