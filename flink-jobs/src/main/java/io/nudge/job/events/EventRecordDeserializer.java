@@ -42,11 +42,17 @@ public final class EventRecordDeserializer implements KafkaRecordDeserialization
      */
     public static SourceRecord validated(InteractionEvent event, String topic, int partition, long offset, long timestamp,
                                          byte[] key, byte[] value) {
+        return validated(event, topic, partition, offset, timestamp, key, () -> value);
+    }
+
+    /** As above, with the raw bytes made only for a dead letter (archived events are read decoded). */
+    public static SourceRecord validated(InteractionEvent event, String topic, int partition, long offset, long timestamp,
+                                         byte[] key, java.util.function.Supplier<byte[]> value) {
         List<FieldError> errors = EventValidator.validate(event);
         if (!errors.isEmpty()) {
             String reason = "invalid: " + errors.stream().map(FieldError::toString).collect(Collectors.joining("; "));
             long when = event.getEventTime() != null ? event.getEventTime().toEpochMilli() : timestamp;
-            return SourceRecord.rejected(deadLetter(reason, topic, partition, offset, when, key, value));
+            return SourceRecord.rejected(deadLetter(reason, topic, partition, offset, when, key, value.get()));
         }
         return SourceRecord.valid(event, topic, partition, offset);
     }

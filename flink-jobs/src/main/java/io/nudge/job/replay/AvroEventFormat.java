@@ -36,7 +36,7 @@ public final class AvroEventFormat implements StreamFormat<SourceRecord> {
                 InteractionEvent event = events.next();
                 long offset = position++;
                 long time = event.getEventTime() == null ? 0 : event.getEventTime().toEpochMilli();
-                return EventRecordDeserializer.validated(event, SOURCE, 0, offset, time, null, Codecs.EVENTS.encode(event));
+                return EventRecordDeserializer.validated(event, SOURCE, 0, offset, time, null, () -> Codecs.EVENTS.encode(event));
             }
 
             @Override
