@@ -13,6 +13,7 @@ import io.nudge.job.profile.ProfileChange;
 import io.nudge.job.profile.ProfileInput;
 import io.nudge.job.profile.UpdateCustomer;
 import io.nudge.job.profile.UpdateVisitor;
+import io.nudge.job.serialization.SingleObjectTypeInfo;
 import io.nudge.job.trending.CountItem;
 import io.nudge.job.trending.ItemWindowCount;
 import io.nudge.job.triggers.Catalogue;
@@ -135,6 +136,7 @@ public final class PersonalizationJob {
 
         SingleOutputStreamOperator<ProfileInput> visitors = valid
                 .filter(event -> event.getAnonymousId() != null)
+                .returns(new SingleObjectTypeInfo<>(InteractionEvent.class)) // crosses to the visitor task hand-encoded
                 .uid("visitor-events")
                 .name("visitor events")
                 .keyBy(InteractionEvent::getAnonymousId)

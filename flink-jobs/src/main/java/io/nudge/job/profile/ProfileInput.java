@@ -2,11 +2,13 @@ package io.nudge.job.profile;
 
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.InteractionEvent;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * What reaches a customer's profile: one of their events, or the profile of the anonymous visitor they turned
- * out to be (sent once, when an identify event links the two).
+ * out to be (sent once, when an identify event links the two). Serialized by {@link ProfileInputSerializer}.
  */
+@TypeInfo(ProfileInputSerializer.Factory.class)
 public final class ProfileInput {
     public String customerId;
     public InteractionEvent event;
