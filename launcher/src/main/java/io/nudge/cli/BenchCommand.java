@@ -226,8 +226,9 @@ final class BenchCommand implements Runnable {
             out.printf("%nJob jar on a standalone cluster (1 JobManager, %d TaskManagers x %d slots), %,d events from %,d customers and visitors; %s%n",
                     layout.taskManagers(), layout.slotsPerTaskManager(), result.events(), result.profiles(), Machine.describe());
             for (ClusterBenchmark.Run run : result.runs()) {
-                out.printf("  parallelism %d  %,10.0f events/s  (%.1f s)   %.2f x parallelism %d%n", run.parallelism(), run.perSecond(),
-                        run.elapsed().toMillis() / 1000.0, result.scaling(run), result.runs().get(0).parallelism());
+                out.printf("  parallelism %d  %,10.0f events/s  (%.1f s)   %.2f x parallelism %d   %,6.0f events/s per slot   machine CPU busy %.0f %%%n",
+                        run.parallelism(), run.perSecond(), run.elapsed().toMillis() / 1000.0, result.scaling(run), result.runs().get(0).parallelism(),
+                        run.perSecond() / run.parallelism(), run.machineBusy() * 100);
             }
             out.flush();
             return 0;

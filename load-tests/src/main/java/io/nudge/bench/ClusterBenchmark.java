@@ -30,7 +30,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class ClusterBenchmark {
 
-    public record Run(int parallelism, Duration elapsed, long events) {
+    /** @param machineBusy share of the machine's processor time in use during the run (every process), 0..1 */
+    public record Run(int parallelism, Duration elapsed, long events, double machineBusy) {
         public double perSecond() {
             return events / (elapsed.toNanos() / 1e9);
         }
@@ -88,6 +89,7 @@ public final class ClusterBenchmark {
                 Thread.sleep(50);
             }
             long started = System.nanoTime();
+            MachineCpu cpu = new MachineCpu();
             long consumed;
             long shown = -1;
             while ((consumed = committed(admin, job, end)) < total) {
@@ -100,7 +102,7 @@ public final class ClusterBenchmark {
             }
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
             progress.printf("\r  %,d events in %.1f s%n", total, elapsed.toMillis() / 1000.0).flush();
-            return new Run(job.get(NudgeConfig.JOB_PARALLELISM), elapsed, total);
+            return new Run(job.get(NudgeConfig.JOB_PARALLELISM), elapsed, total, cpu.busy());
         } finally {
             client.cancel().get(60, TimeUnit.SECONDS);
             try {
