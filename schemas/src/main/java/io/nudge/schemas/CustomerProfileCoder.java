@@ -50,7 +50,7 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
         for (ViewedItem item : viewed) {
             out.startItem();
             out.writeString(item.getItemId());
-            writeOptional(item.getCategory(), out);
+            OptionalStrings.write(item.getCategory(), out);
             out.writeLong(item.getViewedAt().toEpochMilli());
         }
         out.writeArrayEnd();
@@ -62,7 +62,7 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
         for (CartLine line : cart) {
             out.startItem();
             out.writeString(line.getItemId());
-            writeOptional(line.getCategory(), out);
+            OptionalStrings.write(line.getCategory(), out);
             out.writeInt(line.getQuantity());
             if (line.getUnitPrice() == null) {
                 out.writeIndex(0);
@@ -79,10 +79,10 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
         } else {
             out.writeIndex(1);
             out.writeLong(purchase.getPurchasedAt().toEpochMilli());
-            writeOptional(purchase.getOrderId(), out);
-            writeOptional(purchase.getItemId(), out);
+            OptionalStrings.write(purchase.getOrderId(), out);
+            OptionalStrings.write(purchase.getItemId(), out);
             out.writeDouble(purchase.getValue());
-            writeOptional(purchase.getCurrency(), out);
+            OptionalStrings.write(purchase.getCurrency(), out);
         }
         out.writeLong(p.getPurchaseCount());
         out.writeDouble(p.getTotalSpend());
@@ -92,7 +92,7 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
         out.setItemCount(orders.size());
         for (Order order : orders) {
             out.startItem();
-            writeOptional(order.getOrderId(), out);
+            OptionalStrings.write(order.getOrderId(), out);
             out.writeLong(order.getPlacedAt().toEpochMilli());
             out.writeDouble(order.getValue());
             writeStrings(order.getItemIds(), out);
@@ -103,7 +103,7 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
             out.writeIndex(0);
         } else {
             out.writeIndex(1);
-            writeOptional(session.getSessionId(), out);
+            OptionalStrings.write(session.getSessionId(), out);
             out.writeLong(session.getStartedAt().toEpochMilli());
             out.writeLong(session.getLastEventAt().toEpochMilli());
             out.writeInt(session.getEvents());
@@ -147,9 +147,9 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
             out.writeBoolean(entry.getValue());
         }
         out.writeMapEnd();
-        writeOptional(p.getTimeZone(), out);
+        OptionalStrings.write(p.getTimeZone(), out);
         writeStrings(p.getLinkedIds(), out);
-        writeOptional(p.getMergedInto(), out);
+        OptionalStrings.write(p.getMergedInto(), out);
     }
 
     @Override
@@ -169,7 +169,7 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
         List<ViewedItem> viewed = new ArrayList<>();
         for (long n = in.readArrayStart(); n > 0; n = in.arrayNext()) {
             for (long i = 0; i < n; i++) {
-                viewed.add(new ViewedItem(in.readString(), readOptional(in), Instant.ofEpochMilli(in.readLong())));
+                viewed.add(new ViewedItem(in.readString(), OptionalStrings.read(in), Instant.ofEpochMilli(in.readLong())));
             }
         }
         p.setRecentlyViewed(viewed);
@@ -179,7 +179,7 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
         for (long n = in.readArrayStart(); n > 0; n = in.arrayNext()) {
             for (long i = 0; i < n; i++) {
                 String itemId = in.readString();
-                String category = readOptional(in);
+                String category = OptionalStrings.read(in);
                 int quantity = in.readInt();
                 Double unitPrice = in.readIndex() == 0 ? readNull(in) : Double.valueOf(in.readDouble());
                 cart.add(new CartLine(itemId, category, quantity, unitPrice, Instant.ofEpochMilli(in.readLong())));
@@ -188,10 +188,10 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
         p.setCart(cart);
         if (in.readIndex() == 1) {
             Instant at = Instant.ofEpochMilli(in.readLong());
-            String orderId = readOptional(in);
-            String itemId = readOptional(in);
+            String orderId = OptionalStrings.read(in);
+            String itemId = OptionalStrings.read(in);
             double value = in.readDouble();
-            p.setLastPurchase(new Purchase(at, orderId, itemId, value, readOptional(in)));
+            p.setLastPurchase(new Purchase(at, orderId, itemId, value, OptionalStrings.read(in)));
         } else {
             in.readNull();
         }
@@ -201,7 +201,7 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
         List<Order> orders = new ArrayList<>();
         for (long n = in.readArrayStart(); n > 0; n = in.arrayNext()) {
             for (long i = 0; i < n; i++) {
-                String orderId = readOptional(in);
+                String orderId = OptionalStrings.read(in);
                 Instant placedAt = Instant.ofEpochMilli(in.readLong());
                 double value = in.readDouble();
                 orders.add(new Order(orderId, placedAt, value, readStrings(in)));
@@ -209,7 +209,7 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
         }
         p.setRecentOrders(orders);
         if (in.readIndex() == 1) {
-            String sessionId = readOptional(in);
+            String sessionId = OptionalStrings.read(in);
             Instant startedAt = Instant.ofEpochMilli(in.readLong());
             Instant lastEventAt = Instant.ofEpochMilli(in.readLong());
             int events = in.readInt();
@@ -244,19 +244,10 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
             }
         }
         p.setConsent(consent);
-        p.setTimeZone(readOptional(in));
+        p.setTimeZone(OptionalStrings.read(in));
         p.setLinkedIds(readStrings(in));
-        p.setMergedInto(readOptional(in));
+        p.setMergedInto(OptionalStrings.read(in));
         return p;
-    }
-
-    private static void writeOptional(String value, Encoder out) throws IOException {
-        if (value == null) {
-            out.writeIndex(0);
-        } else {
-            out.writeIndex(1);
-            out.writeString(value);
-        }
     }
 
     private static void writeStrings(List<String> values, Encoder out) throws IOException {
@@ -278,14 +269,6 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
             out.writeDouble(entry.getValue());
         }
         out.writeMapEnd();
-    }
-
-    private static String readOptional(Decoder in) throws IOException {
-        if (in.readIndex() == 1) {
-            return in.readString();
-        }
-        in.readNull();
-        return null;
     }
 
     private static <T> T readNull(Decoder in) throws IOException {

@@ -28,34 +28,34 @@ final class InteractionEventCoder implements SingleObjectCodec.DatumCoder<Intera
     @Override
     public void write(InteractionEvent e, Encoder out) throws IOException {
         out.writeString(e.getEventId());
-        writeOptional(e.getCustomerId(), out);
-        writeOptional(e.getAnonymousId(), out);
-        writeOptional(e.getSessionId(), out);
+        OptionalStrings.write(e.getCustomerId(), out);
+        OptionalStrings.write(e.getAnonymousId(), out);
+        OptionalStrings.write(e.getSessionId(), out);
         out.writeEnum(e.getType().ordinal());
         out.writeLong(e.getEventTime().toEpochMilli());
-        writeOptional(e.getItemId(), out);
-        writeOptional(e.getCategory(), out);
+        OptionalStrings.write(e.getItemId(), out);
+        OptionalStrings.write(e.getCategory(), out);
         if (e.getPrice() == null) {
             out.writeIndex(0);
         } else {
             out.writeIndex(1);
             out.writeDouble(e.getPrice());
         }
-        writeOptional(e.getCurrency(), out);
+        OptionalStrings.write(e.getCurrency(), out);
         if (e.getQuantity() == null) {
             out.writeIndex(0);
         } else {
             out.writeIndex(1);
             out.writeInt(e.getQuantity());
         }
-        writeOptional(e.getOfferId(), out);
+        OptionalStrings.write(e.getOfferId(), out);
         if (e.getChannel() == null) {
             out.writeIndex(0);
         } else {
             out.writeIndex(1);
             out.writeEnum(e.getChannel().ordinal());
         }
-        writeOptional(e.getPage(), out);
+        OptionalStrings.write(e.getPage(), out);
         Map<String, String> attributes = e.getAttributes();
         out.writeMapStart();
         out.setItemCount(attributes.size());
@@ -71,31 +71,31 @@ final class InteractionEventCoder implements SingleObjectCodec.DatumCoder<Intera
     public InteractionEvent read(Decoder in) throws IOException {
         InteractionEvent e = new InteractionEvent();
         e.setEventId(in.readString());
-        e.setCustomerId(readOptional(in));
-        e.setAnonymousId(readOptional(in));
-        e.setSessionId(readOptional(in));
+        e.setCustomerId(OptionalStrings.read(in));
+        e.setAnonymousId(OptionalStrings.read(in));
+        e.setSessionId(OptionalStrings.read(in));
         e.setType(TYPES[in.readEnum()]);
         e.setEventTime(Instant.ofEpochMilli(in.readLong()));
-        e.setItemId(readOptional(in));
-        e.setCategory(readOptional(in));
+        e.setItemId(OptionalStrings.read(in));
+        e.setCategory(OptionalStrings.read(in));
         if (in.readIndex() == 1) {
             e.setPrice(in.readDouble());
         } else {
             in.readNull();
         }
-        e.setCurrency(readOptional(in));
+        e.setCurrency(OptionalStrings.read(in));
         if (in.readIndex() == 1) {
             e.setQuantity(in.readInt());
         } else {
             in.readNull();
         }
-        e.setOfferId(readOptional(in));
+        e.setOfferId(OptionalStrings.read(in));
         if (in.readIndex() == 1) {
             e.setChannel(CHANNELS[in.readEnum()]);
         } else {
             in.readNull();
         }
-        e.setPage(readOptional(in));
+        e.setPage(OptionalStrings.read(in));
         Map<String, String> attributes = new HashMap<>();
         for (long n = in.readMapStart(); n > 0; n = in.mapNext()) {
             for (long i = 0; i < n; i++) {
@@ -104,22 +104,5 @@ final class InteractionEventCoder implements SingleObjectCodec.DatumCoder<Intera
         }
         e.setAttributes(attributes);
         return e;
-    }
-
-    private static void writeOptional(String value, Encoder out) throws IOException {
-        if (value == null) {
-            out.writeIndex(0);
-        } else {
-            out.writeIndex(1);
-            out.writeString(value);
-        }
-    }
-
-    private static String readOptional(Decoder in) throws IOException {
-        if (in.readIndex() == 1) {
-            return in.readString();
-        }
-        in.readNull();
-        return null;
     }
 }
