@@ -14,6 +14,7 @@ import io.nudge.job.profile.ProfileInput;
 import io.nudge.job.profile.UpdateCustomer;
 import io.nudge.job.profile.UpdateVisitor;
 import io.nudge.job.serialization.SingleObjectTypeInfo;
+import io.nudge.job.trending.CombineScopes;
 import io.nudge.job.trending.CountItem;
 import io.nudge.job.trending.ItemWindowCount;
 import io.nudge.job.triggers.Catalogue;
@@ -52,7 +53,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                                                   │                       (linked: forwarded) ─────────────┐
  *                                                   ├─ customer only ───────────── keyBy(customerId) ─ UpdateCustomer ─▶ profiles
  *                                                   │      item pairs from both, counted ─ keyBy(item) ─ LearnAssociations ─▶ associations
- *                                                   └─ per category and '*' ─ keyBy(scope, item) ─ CountItem (sliding windows) ─ keyBy(scope, window) ─ RankTrending ─▶ trending
+ *                                                   └─ per category and '*', added up ─ keyBy(scope, item) ─ CountItem (sliding windows) ─ keyBy(scope, window) ─ RankTrending ─▶ trending
  * </pre>
  *
  * The source and sinks come in through the constructor, so the live job, replays and tests run the same graph
@@ -217,6 +218,8 @@ public final class PersonalizationJob {
                 .returns(ScopedEvent.class)
                 .uid("trending-scopes")
                 .name("popularity scopes")
+                .transform("add up per slide", TypeInformation.of(ScopedEvent.class), new CombineScopes(config.get(NudgeConfig.TRENDING_SLIDE)))
+                .uid("trending-sums")
                 .keyBy(ScopedEvent::itemKey)
                 .process(new CountItem(config.get(NudgeConfig.TRENDING_WINDOW), config.get(NudgeConfig.TRENDING_SLIDE)))
                 .uid("trending-item-counts")
