@@ -1,28 +1,24 @@
 package io.nudge.job.crosssell;
 
 import io.nudge.crosssell.ItemPair;
+import io.nudge.job.LocalAggregation;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Counts item pairs where they are found, per item and publish interval, before they are shuffled to the learner:
  * a session of views pairs every item with the others, and a busy shop repeats the same pairs many times a
  * second. An interval's counts are sent on once the watermark has passed its end (the learner acts on them only
- * then), ahead of that watermark; every count held is sent before a checkpoint barrier (so nothing is held in
- * state, and a restore neither loses nor repeats a pair), at the end of the input, and when {@link #MAX_HELD}
- * item-intervals are held.
+ * then), ahead of that watermark; everything held goes before a barrier and at the end (see {@link LocalAggregation}),
+ * and when {@link #MAX_HELD} item-intervals are held.
  *
  * <p>How the pairs were split into counts does not change what is learned: the learner adds up the counts of a
  * kind before it applies them (see {@link LearnAssociations}).
  */
-public final class CombinePairs extends AbstractStreamOperator<PairCounts> implements OneInputStreamOperator<ItemPair, PairCounts>, BoundedOneInput {
+public final class CombinePairs extends LocalAggregation<ItemPair, PairCounts> {
 
     static final int MAX_HELD = 10_000;
 
@@ -67,25 +63,9 @@ public final class CombinePairs extends AbstractStreamOperator<PairCounts> imple
         }
     }
 
-    @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        sendUpTo(mark.getTimestamp());
-        super.processWatermark(mark);
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        sendUpTo(Long.MAX_VALUE);
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
-    public void endInput() {
-        sendUpTo(Long.MAX_VALUE);
-    }
-
     /** Sends the counts of every interval that ends at or before {@code time}. */
-    private void sendUpTo(long time) {
+    @Override
+    protected void sendUpTo(long time) {
         for (Iterator<Map.Entry<ItemInterval, Map<Kind, Tally>>> it = held.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<ItemInterval, Map<Kind, Tally>> entry = it.next();
             if (entry.getKey().intervalEnd() > time) {

@@ -1,22 +1,19 @@
 package io.nudge.job.trending;
 
+import io.nudge.job.LocalAggregation;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.BoundedOneInput;
-import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
  * Adds up an item's popularity per scope and slide where the events are read, before they are shuffled to
  * {@link CountItem}: every event with an item would otherwise cross as two records (its category and the whole
  * shop). The sums go on before every watermark, so {@link CountItem} judges them against the same watermark as the
- * events they stand for; before every checkpoint barrier, so nothing is held in state; at the end of the input; and
- * when {@link #MAX_HELD} are held. Weights are small whole numbers, so a sum is the same in any order.
+ * events they stand for; before every barrier and at the end (see {@link LocalAggregation}); and when
+ * {@link #MAX_HELD} are held. Weights are small whole numbers, so a sum is the same in any order.
  */
-public final class CombineScopes extends AbstractStreamOperator<ScopedEvent> implements OneInputStreamOperator<ScopedEvent, ScopedEvent>, BoundedOneInput {
+public final class CombineScopes extends LocalAggregation<ScopedEvent, ScopedEvent> {
 
     static final int MAX_HELD = 10_000;
 
@@ -55,28 +52,13 @@ public final class CombineScopes extends AbstractStreamOperator<ScopedEvent> imp
         sum.weight += event.weight;
         latest.merge(slide, time, Math::max);
         if (held.size() >= MAX_HELD) {
-            sendAll();
+            sendUpTo(Long.MAX_VALUE);
         }
     }
 
+    /** Every sum goes before every watermark: {@link CountItem} judges lateness itself, as for single events. */
     @Override
-    public void processWatermark(Watermark mark) throws Exception {
-        sendAll();
-        super.processWatermark(mark);
-    }
-
-    @Override
-    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
-        sendAll();
-        super.prepareSnapshotPreBarrier(checkpointId);
-    }
-
-    @Override
-    public void endInput() {
-        sendAll();
-    }
-
-    private void sendAll() {
+    protected void sendUpTo(long time) {
         held.forEach((slide, sum) -> output.collect(new StreamRecord<>(sum, latest.get(slide))));
         held.clear();
         latest.clear();
