@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * CPU time of the tasks of a job running in this JVM (a MiniCluster), per task: Flink names each task's thread
- * after its chain of operators, so the thread's CPU time is the task's. The JVM's other threads are summed by
- * kind (JIT compiler, garbage collector, Kafka clients, the rest), counting only what they spent since this
- * started. Sampled while the job runs, because a task's thread ends with the job; the last sample before the end
+ * after its chain of operators, so the thread's CPU time is the task's. The process's other Java threads are
+ * summed by kind (Kafka clients, the rest), counting only what they spent since this started; the JIT compiler and
+ * the garbage collector run outside Java threads, so they are the process's CPU time less all of these. Sampled while the job runs, because a task's thread ends with the job; the last sample before the end
  * counts (a quarter of a second is lost at most).
  */
 final class TaskCpu implements AutoCloseable {
@@ -111,12 +111,6 @@ final class TaskCpu implements AutoCloseable {
     }
 
     private static String kindOf(String thread) {
-        if (thread.contains("Compiler")) {
-            return "(JVM: JIT compiler)";
-        }
-        if (thread.startsWith("GC ") || thread.startsWith("G1 ")) {
-            return "(JVM: garbage collector)";
-        }
         if (thread.startsWith("kafka-")) {
             return "(Kafka clients: producers' and consumers' network threads)";
         }

@@ -28,7 +28,7 @@ public final class PairCounts {
         this.latest = new long[kinds];
     }
 
-    /** One pair alone (tests, and a pair that no other joined). */
+    /** One pair alone, as if no other had joined it: how tests feed the learner single pairs. */
     static PairCounts of(io.nudge.crosssell.ItemPair pair, long intervalMillis) {
         long at = pair.at().toEpochMilli();
         PairCounts counts = new PairCounts(pair.item(), CombinePairs.intervalEnd(at, intervalMillis), 1);
