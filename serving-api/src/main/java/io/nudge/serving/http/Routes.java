@@ -45,6 +45,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.StatisticsHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,9 @@ public final class Routes {
     private static final List<String> SITE_PATHS = List.of("/events", "/customers/{id}/recommendations");
 
     private Routes() {}
+
+    /** How long a stopping API waits for the requests in flight. */
+    static final java.time.Duration GRACEFUL_STOP = java.time.Duration.ofSeconds(5);
 
     public static Javalin create(Services services, NudgeConfig config) {
         String openApi = resource("/io/nudge/serving/openapi.json");
@@ -91,6 +95,12 @@ public final class Routes {
                 javalin.jetty.addConnector((server, http) -> tlsConnector(server, http, keystore,
                         config.get(NudgeConfig.HTTP_TLS_KEYSTORE_PASSWORD), config.get(NudgeConfig.HTTP_PORT)));
             }
+            // Graceful stop: requests in flight when the API stops still get their answer. Without it Jetty cuts
+            // them off, and a client retrying an event the API had already written to Kafka counts it twice.
+            javalin.jetty.modifyServer(server -> {
+                server.setHandler(new StatisticsHandler());
+                server.setStopTimeout(GRACEFUL_STOP.toMillis());
+            });
             javalin.http.maxRequestSize = config.get(NudgeConfig.HTTP_MAX_BODY_BYTES);
             javalin.jsonMapper(new JavalinJackson(services.json(), false));
             javalin.requestLogger.http((ctx, millis) -> timer(services.metrics(), ctx).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS));
