@@ -6,7 +6,7 @@ import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.ItemCount;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,35 +44,111 @@ public final class ItemRecommender implements Serializable {
         this.weights = weights;
     }
 
+    /**
+     * The best {@code limit} items, best first.
+     *
+     * @param explain whether each item carries its factors; without, it carries none
+     */
     public List<RecommendedItem> recommend(CustomerProfile profile, RecommendationContext context, CrossSell crossSell,
-                                           List<ItemCount> trending, int limit) {
-        Map<String, Double> own = profile == null ? Map.of() : scaledToOne(profile.getItemAffinity());
-        Map<String, Double> seeds = seeds(profile, own, context);
-        Map<String, Double> related = crossSell(seeds, crossSell);
-        Map<String, Double> popular = popularity(trending);
-
-        Map<String, Map<String, Double>> factors = new HashMap<>();
-        own.forEach((item, s) -> factors.computeIfAbsent(item, k -> new LinkedHashMap<>()).put("own", weights.own() * s));
-        related.forEach((item, s) -> factors.computeIfAbsent(item, k -> new LinkedHashMap<>()).put("crossSell", weights.crossSell() * s));
-        popular.forEach((item, s) -> factors.computeIfAbsent(item, k -> new LinkedHashMap<>()).put("trending", weights.trending() * s));
-
+                                           List<ItemCount> trending, int limit, boolean explain) {
+        Map<String, Parts> candidates = new HashMap<>();
+        Map<String, Double> affinity = profile == null ? Map.of() : profile.getItemAffinity();
+        double strongestOwn = max(affinity.values());
+        if (strongestOwn > 0) {
+            affinity.forEach((item, value) -> candidates.computeIfAbsent(item, Parts::new).own(weights.own() * (value / strongestOwn)));
+        }
+        Map<String, Double> seeds = seeds(profile, affinity, strongestOwn, context);
+        addCrossSell(seeds, crossSell, candidates);
+        addPopularity(trending, candidates);
         if (context.item() != null) {
             // The item on screen seeds cross-sell but is not recommended to the page showing it.
-            factors.remove(context.item());
+            candidates.remove(context.item());
         }
-        List<RecommendedItem> ranked = new ArrayList<>(factors.size());
-        factors.forEach((item, parts) -> ranked.add(new RecommendedItem(item,
-                parts.values().stream().mapToDouble(Double::doubleValue).sum(), parts)));
-        ranked.sort(Comparator.comparingDouble(RecommendedItem::score).reversed().thenComparing(RecommendedItem::itemId));
-        return ranked.size() <= limit ? ranked : ranked.subList(0, limit);
+        return best(candidates.values(), limit, explain);
     }
 
-    private static Map<String, Double> seeds(CustomerProfile profile, Map<String, Double> own, RecommendationContext context) {
+    /** What one item scored on each signal; a signal it was not found by has no part, not a zero one. */
+    private static final class Parts {
+        final String itemId;
+        double own = Double.NaN;
+        double crossSell = Double.NaN;
+        double trending = Double.NaN;
+        double score;
+
+        Parts(String itemId) {
+            this.itemId = itemId;
+        }
+
+        void own(double value) {
+            own = value;
+            score += value;
+        }
+
+        void crossSell(double value) {
+            crossSell = value;
+            score += value;
+        }
+
+        void trending(double value) {
+            trending = value;
+            score += value;
+        }
+
+        /** Higher score first, then item id. */
+        boolean isBefore(Parts other) {
+            int byScore = Double.compare(other.score, score);
+            return byScore != 0 ? byScore < 0 : itemId.compareTo(other.itemId) < 0;
+        }
+
+        RecommendedItem recommended(boolean explain) {
+            if (!explain) {
+                return new RecommendedItem(itemId, score, Map.of());
+            }
+            Map<String, Double> factors = new LinkedHashMap<>();
+            if (!Double.isNaN(own)) {
+                factors.put("own", own);
+            }
+            if (!Double.isNaN(crossSell)) {
+                factors.put("crossSell", crossSell);
+            }
+            if (!Double.isNaN(trending)) {
+                factors.put("trending", trending);
+            }
+            return new RecommendedItem(itemId, score, factors);
+        }
+    }
+
+    /** The top {@code limit}, by insertion into a short sorted list rather than a sort of every candidate. */
+    private static List<RecommendedItem> best(Collection<Parts> candidates, int limit, boolean explain) {
+        Parts[] top = new Parts[Math.min(limit, candidates.size())];
+        int size = 0;
+        for (Parts candidate : candidates) {
+            if (size == top.length && !candidate.isBefore(top[size - 1])) {
+                continue;
+            }
+            int at = size == top.length ? size - 1 : size++;
+            while (at > 0 && candidate.isBefore(top[at - 1])) {
+                top[at] = top[at - 1];
+                at--;
+            }
+            top[at] = candidate;
+        }
+        List<RecommendedItem> ranked = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) {
+            ranked.add(top[i].recommended(explain));
+        }
+        return ranked;
+    }
+
+    /** The customer's strongest items (scaled to 0..1), cart, session and page: what cross-sell starts from. */
+    private static Map<String, Double> seeds(CustomerProfile profile, Map<String, Double> affinity, double strongestOwn,
+                                             RecommendationContext context) {
         Map<String, Double> seeds = new HashMap<>();
-        own.entrySet().stream()
-                .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(SEEDS_FROM_AFFINITY)
-                .forEach(e -> seeds.merge(e.getKey(), e.getValue(), Math::max));
+        if (strongestOwn > 0) {
+            for (Map.Entry<String, Double> strong : strongest(affinity, SEEDS_FROM_AFFINITY)) {
+                seeds.merge(strong.getKey(), strong.getValue() / strongestOwn, Math::max);
+            }
+        }
         if (profile != null) {
             for (CartLine line : profile.getCart()) {
                 seeds.merge(line.getItemId(), CART_SEED, Math::max);
@@ -92,13 +168,36 @@ public final class ItemRecommender implements Serializable {
         return seeds;
     }
 
+    /** The {@code count} highest entries, ties by key. */
+    private static List<Map.Entry<String, Double>> strongest(Map<String, Double> scores, int count) {
+        List<Map.Entry<String, Double>> top = new ArrayList<>(count + 1);
+        for (Map.Entry<String, Double> entry : scores.entrySet()) {
+            int at = top.size();
+            while (at > 0 && isStronger(entry, top.get(at - 1))) {
+                at--;
+            }
+            if (at < count) {
+                top.add(at, entry);
+                if (top.size() > count) {
+                    top.remove(count);
+                }
+            }
+        }
+        return top;
+    }
+
+    private static boolean isStronger(Map.Entry<String, Double> entry, Map.Entry<String, Double> than) {
+        int byValue = Double.compare(than.getValue(), entry.getValue());
+        return byValue != 0 ? byValue < 0 : entry.getKey().compareTo(than.getKey()) < 0;
+    }
+
     /** Sum over seeds of seed weight x the candidate's share of the seed's strongest neighbour, scaled to 0..1. */
-    private static Map<String, Double> crossSell(Map<String, Double> seeds, CrossSell crossSell) {
+    private void addCrossSell(Map<String, Double> seeds, CrossSell crossSell, Map<String, Parts> candidates) {
         Map<String, Double> related = new HashMap<>();
         double seedTotal = 0;
         for (Map.Entry<String, Double> seed : seeds.entrySet()) {
             Map<String, Double> neighbours = crossSell.neighboursOf(seed.getKey());
-            double strongest = neighbours.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            double strongest = max(neighbours.values());
             if (strongest <= 0) {
                 continue;
             }
@@ -107,28 +206,31 @@ public final class ItemRecommender implements Serializable {
                 related.merge(neighbour.getKey(), seed.getValue() * neighbour.getValue() / strongest, Double::sum);
             }
         }
-        if (seedTotal > 0) {
-            double total = seedTotal;
-            related.replaceAll((item, s) -> s / total);
-        }
-        return related;
+        double total = seedTotal;
+        related.forEach((item, s) -> candidates.computeIfAbsent(item, Parts::new).crossSell(weights.crossSell() * (s / total)));
     }
 
-    private static Map<String, Double> popularity(List<ItemCount> trending) {
-        Map<String, Double> counts = new HashMap<>();
+    private void addPopularity(List<ItemCount> trending, Map<String, Parts> candidates) {
+        double most = 0;
         for (ItemCount count : trending) {
-            counts.put(count.getItemId(), count.getCount());
+            most = Math.max(most, count.getCount());
         }
-        return scaledToOne(counts);
+        if (most <= 0) {
+            return;
+        }
+        for (ItemCount count : trending) {
+            candidates.computeIfAbsent(count.getItemId(), Parts::new).trending(weights.trending() * (count.getCount() / most));
+        }
     }
 
-    private static Map<String, Double> scaledToOne(Map<String, Double> scores) {
-        double max = scores.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
-        if (max <= 0) {
-            return Map.of();
+    /** The largest value, or 0 for none. */
+    private static double max(Collection<Double> values) {
+        double max = 0;
+        boolean any = false;
+        for (double value : values) {
+            max = any ? Math.max(max, value) : value;
+            any = true;
         }
-        Map<String, Double> scaled = new HashMap<>();
-        scores.forEach((key, value) -> scaled.put(key, value / max));
-        return scaled;
+        return max;
     }
 }

@@ -4,10 +4,8 @@ import io.nudge.config.NudgeConfig;
 import io.nudge.profile.CustomerMetrics;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.ItemCount;
-import io.nudge.schemas.Offer;
 import java.io.Serializable;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +16,7 @@ import java.util.Map;
 public final class NextBestOffers implements Serializable {
 
     /** What the world looks like to scoring at this moment: the catalogue, cross-sell and trending. */
-    public record Market(Collection<Offer> offers, CrossSell crossSell, Map<String, Double> trendingCategories,
+    public record Market(OfferIndex offers, CrossSell crossSell, Map<String, Double> trendingCategories,
                          List<ItemCount> trendingItems) {}
 
     /** Whether this customer is in the control group, which gets the unpersonalised ranking. */
@@ -45,16 +43,17 @@ public final class NextBestOffers implements Serializable {
     /**
      * @param visitorId the id asked about (customer or anonymous), which decides the group
      * @param profile   their profile, or null for a visitor Nudge does not know yet
+     * @param explain   whether each offer and item carries the factors that made its score
      */
     public Result recommend(String visitorId, CustomerProfile profile, RecommendationContext context, String channel,
-                            Instant now, int limit, Market market) {
+                            Instant now, int limit, boolean explain, Market market) {
         Group group = groupOf(visitorId);
         boolean personalised = group == Group.TREATMENT;
         CustomerMetrics metrics = profile == null ? null : CustomerMetrics.of(profile, now, thresholds);
-        List<ScoredOffer> offers = offerScorer.rank(new OfferScorer.Request(profile, metrics, context, channel, now, limit, personalised),
+        List<ScoredOffer> offers = offerScorer.rank(new OfferScorer.Request(profile, metrics, context, channel, now, limit, personalised, explain),
                 market.offers(), market.crossSell(), market.trendingCategories());
         List<RecommendedItem> items = itemRecommender.recommend(personalised ? profile : null,
-                personalised ? context : RecommendationContext.NONE, market.crossSell(), market.trendingItems(), limit);
+                personalised ? context : RecommendationContext.NONE, market.crossSell(), market.trendingItems(), limit, explain);
         return new Result(group, metrics, offers, items);
     }
 

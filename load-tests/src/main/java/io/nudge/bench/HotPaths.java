@@ -3,6 +3,7 @@ package io.nudge.bench;
 import io.nudge.config.NudgeConfig;
 import io.nudge.offers.CrossSell;
 import io.nudge.offers.NextBestOffers;
+import io.nudge.offers.OfferIndex;
 import io.nudge.offers.RecommendationContext;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
@@ -22,6 +23,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -65,9 +67,12 @@ public class HotPaths {
         return updated;
     }
 
-    /** 1,000 customers' profiles and a 500-offer catalogue, as the serving benchmark has them. */
+    /** 1,000 customers' profiles and a catalogue of 500 offers, as the serving benchmark has them, or of 5,000. */
     @State(Scope.Thread)
     public static class Catalogue {
+        @Param({"500", "5000"})
+        int offers;
+
         final NextBestOffers nextBestOffers = NextBestOffers.from(NudgeConfig.defaults());
         final List<CustomerProfile> profiles = new ArrayList<>();
         NextBestOffers.Market market;
@@ -79,7 +84,7 @@ public class HotPaths {
             for (int customer = 0; customer < 1_000; customer++) {
                 profiles.add(shoppers.profileOf(customer));
             }
-            market = new NextBestOffers.Market(BenchData.offers(500, 1), CrossSell.NONE, Map.of(), List.of());
+            market = new NextBestOffers.Market(OfferIndex.of(BenchData.offers(offers, 1)), CrossSell.NONE, Map.of(), List.of());
         }
     }
 
@@ -87,6 +92,6 @@ public class HotPaths {
     public NextBestOffers.Result recommendationPerPageView(Catalogue state) {
         CustomerProfile profile = state.profiles.get(state.next++ % state.profiles.size());
         return state.nextBestOffers.recommend(profile.getProfileKey(), profile,
-                new RecommendationContext("product", "garden", "garden-001", List.of()), "web", profile.getLastSeen(), 5, state.market);
+                new RecommendationContext("product", "garden", "garden-001", List.of()), "web", profile.getLastSeen(), 5, false, state.market);
     }
 }

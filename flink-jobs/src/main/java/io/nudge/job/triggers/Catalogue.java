@@ -2,6 +2,7 @@ package io.nudge.job.triggers;
 
 import io.nudge.offers.CrossSell;
 import io.nudge.offers.NextBestOffers;
+import io.nudge.offers.OfferIndex;
 import io.nudge.offers.RecommendationContext;
 import io.nudge.offers.ScoredOffer;
 import io.nudge.schemas.CustomerProfile;
@@ -116,8 +117,8 @@ public final class Catalogue implements Serializable {
         }
         List<Offer> offers = new ArrayList<>(known.values());
         offers.sort(java.util.Comparator.comparing(Offer::getOfferId));
-        NextBestOffers.Market market = new NextBestOffers.Market(offers, CrossSell.NONE, Map.of(), List.of());
-        return nextBestOffers.recommend(profile.getProfileKey(), profile, RecommendationContext.NONE, channel, Instant.ofEpochMilli(at), 1, market)
+        NextBestOffers.Market market = new NextBestOffers.Market(OfferIndex.of(offers), CrossSell.NONE, Map.of(), List.of());
+        return nextBestOffers.recommend(profile.getProfileKey(), profile, RecommendationContext.NONE, channel, Instant.ofEpochMilli(at), 1, false, market)
                 .offers().stream().findFirst();
     }
 }

@@ -1,5 +1,8 @@
 package io.nudge.serving.http;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.nudge.events.Pseudonyms;
@@ -13,9 +16,11 @@ import io.nudge.serving.offers.OfferCatalogue;
 import io.nudge.serving.store.AssociationStore;
 import io.nudge.serving.store.ProfileStore;
 import io.nudge.serving.store.TrendingStore;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -41,9 +46,11 @@ final class RecommendationsHandler implements Handler {
     private final NextBestOffers nextBestOffers;
     private final Pseudonyms pseudonyms;
     private final Clock clock;
+    private final JsonFactory json;
 
     RecommendationsHandler(ProfileStore profiles, OfferCatalogue catalogue, AssociationStore associations, TrendingStore trending,
-                           NextBestOffers nextBestOffers, Pseudonyms pseudonyms, Clock clock) {
+                           NextBestOffers nextBestOffers, Pseudonyms pseudonyms, JsonFactory json, Clock clock) {
+        this.json = json;
         this.pseudonyms = pseudonyms;
         this.profiles = profiles;
         this.catalogue = catalogue;
@@ -68,50 +75,71 @@ final class RecommendationsHandler implements Handler {
         String profileKey = pseudonyms.of(visitorId);
         CustomerProfile profile = profiles.get(profileKey).orElse(null);
         String scope = context.category() != null && !trending.items(context.category()).isEmpty() ? context.category() : TrendingStore.WHOLE_SHOP;
-        NextBestOffers.Market market = new NextBestOffers.Market(catalogue.offers(), associations, trending.categoryShares(),
+        NextBestOffers.Market market = new NextBestOffers.Market(catalogue.index(), associations, trending.categoryShares(),
                 trending.items(scope));
-        NextBestOffers.Result result = nextBestOffers.recommend(profileKey, profile, context, channel, now, limit, market);
-
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("customerId", visitorId);
-        body.put("personalized", profile != null && result.group() == NextBestOffers.Group.TREATMENT);
-        body.put("group", result.group().name().toLowerCase(Locale.ROOT));
-        body.put("profileKey", profile != null ? profile.getProfileKey() : null);
-        body.put("profileSequence", profile != null ? profile.getSequence() : null);
-        body.put("lifecycleStage", result.metrics() != null ? result.metrics().stage().wireName() : null);
-        body.put("offers", result.offers().stream().map(scored -> render(scored, explain)).toList());
-        body.put("items", result.items().stream().map(item -> render(item, explain)).toList());
-        ctx.json(body);
+        NextBestOffers.Result result = nextBestOffers.recommend(profileKey, profile, context, channel, now, limit, explain, market);
+        ctx.contentType(ContentType.APPLICATION_JSON).result(body(visitorId, profile, result, explain));
     }
 
-    private static Map<String, Object> render(ScoredOffer scored, boolean explain) {
-        Offer offer = scored.offer();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("offerId", offer.getOfferId());
-        out.put("title", offer.getTitle());
-        out.put("category", offer.getCategory());
-        out.put("itemIds", offer.getItemIds());
-        out.put("score", round(scored.score()));
-        if (explain) {
-            out.put("explain", rounded(scored.factors()));
+    /** The answer, written field by field: the same document a map would serialize to, without building the maps. */
+    private byte[] body(String visitorId, CustomerProfile profile, NextBestOffers.Result result, boolean explain) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+        try (JsonGenerator out = json.createGenerator(buffer)) {
+            out.writeStartObject();
+            out.writeStringField("customerId", visitorId);
+            out.writeBooleanField("personalized", profile != null && result.group() == NextBestOffers.Group.TREATMENT);
+            out.writeStringField("group", result.group().name().toLowerCase(Locale.ROOT));
+            if (profile != null) {
+                out.writeStringField("profileKey", profile.getProfileKey());
+                out.writeNumberField("profileSequence", profile.getSequence());
+            } else {
+                out.writeNullField("profileKey");
+                out.writeNullField("profileSequence");
+            }
+            out.writeStringField("lifecycleStage", result.metrics() != null ? result.metrics().stage().wireName() : null);
+            out.writeArrayFieldStart("offers");
+            for (ScoredOffer scored : result.offers()) {
+                Offer offer = scored.offer();
+                out.writeStartObject();
+                out.writeStringField("offerId", offer.getOfferId());
+                out.writeStringField("title", offer.getTitle());
+                out.writeStringField("category", offer.getCategory());
+                out.writeArrayFieldStart("itemIds");
+                for (String item : offer.getItemIds()) {
+                    out.writeString(item);
+                }
+                out.writeEndArray();
+                out.writeNumberField("score", round(scored.score()));
+                if (explain) {
+                    writeFactors(out, scored.factors());
+                }
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeArrayFieldStart("items");
+            for (RecommendedItem item : result.items()) {
+                out.writeStartObject();
+                out.writeStringField("itemId", item.itemId());
+                out.writeNumberField("score", round(item.score()));
+                if (explain) {
+                    writeFactors(out, item.factors());
+                }
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory", e);
         }
-        return out;
+        return buffer.toByteArray();
     }
 
-    private static Map<String, Object> render(RecommendedItem item, boolean explain) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("itemId", item.itemId());
-        out.put("score", round(item.score()));
-        if (explain) {
-            out.put("explain", rounded(item.factors()));
+    private static void writeFactors(JsonGenerator out, Map<String, Double> factors) throws IOException {
+        out.writeObjectFieldStart("explain");
+        for (Map.Entry<String, Double> factor : factors.entrySet()) {
+            out.writeNumberField(factor.getKey(), round(factor.getValue()));
         }
-        return out;
-    }
-
-    private static Map<String, Double> rounded(Map<String, Double> factors) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        factors.forEach((name, value) -> out.put(name, round(value)));
-        return out;
+        out.writeEndObject();
     }
 
     private static double round(double value) {

@@ -14,7 +14,6 @@ import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nudge.config.NudgeConfig;
 import io.nudge.events.FieldError;
@@ -73,7 +72,7 @@ public final class Routes {
         Pseudonyms pseudonyms = Pseudonyms.withSecret(config.get(NudgeConfig.API_PSEUDONYMISE_KEY));
         EventsHandler events = new EventsHandler(services.collector(), pseudonyms, services.json(), services.clock(), config, services.metrics());
         RecommendationsHandler recommendations = new RecommendationsHandler(services.store(), services.catalogue(),
-                services.associations(), services.trending(), services.nextBestOffers(), pseudonyms, services.clock());
+                services.associations(), services.trending(), services.nextBestOffers(), pseudonyms, services.json().getFactory(), services.clock());
         OffersHandler offers = new OffersHandler(services.catalogue(), services.offers(), services.json());
         RulesHandler rules = new RulesHandler(services.rules(), services.rulesWriter(), services.json(), services.clock());
         OutreachHandler outreach = new OutreachHandler(services.outbox(), pseudonyms, services.clock());
@@ -103,7 +102,8 @@ public final class Routes {
             });
             javalin.http.maxRequestSize = config.get(NudgeConfig.HTTP_MAX_BODY_BYTES);
             javalin.jsonMapper(new JavalinJackson(services.json(), false));
-            javalin.requestLogger.http((ctx, millis) -> timer(services.metrics(), ctx).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS));
+            RequestTimers timers = new RequestTimers(services.metrics());
+            javalin.requestLogger.http((ctx, millis) -> timers.of(ctx).record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS));
             // The website snippet (/nudge.js) and the marketer console (/console/): static, public files; the
             // console asks for the admin key and calls the admin API with it.
             javalin.staticFiles.add(files -> {
@@ -163,7 +163,7 @@ public final class Routes {
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage(), List.of()));
         app.exception(Exception.class, (e, ctx) -> {
             // The route template, not the path: paths carry customer ids, which stay out of logs.
-            LOG.error("Unhandled error on {} {}", ctx.method(), route(ctx), e);
+            LOG.error("Unhandled error on {} {}", ctx.method(), RequestTimers.route(ctx), e);
             error(ctx, 500, "internal error", List.of());
         });
         return app;
@@ -203,25 +203,6 @@ public final class Routes {
             body.put("fields", fields);
         }
         ctx.status(status).json(body);
-    }
-
-    private static Timer timer(PrometheusMeterRegistry metrics, Context ctx) {
-        return Timer.builder("nudge_http_requests")
-                .tag("method", ctx.method().name())
-                .tag("route", route(ctx))
-                .tag("status", String.valueOf(ctx.statusCode()))
-                .publishPercentileHistogram()
-                .register(metrics);
-    }
-
-    /** The route template, so that metrics do not grow with every customer id; "unmatched" for unknown paths. */
-    private static String route(Context ctx) {
-        try {
-            String route = ctx.endpointHandlerPath();
-            return route.isEmpty() ? "unmatched" : route;
-        } catch (IllegalStateException noEndpointMatched) {
-            return "unmatched";
-        }
     }
 
     private static String resource(String name) {

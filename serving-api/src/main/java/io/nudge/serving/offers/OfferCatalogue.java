@@ -1,5 +1,6 @@
 package io.nudge.serving.offers;
 
+import io.nudge.offers.OfferIndex;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.Offer;
 import io.nudge.schemas.UndecodableMessageException;
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class OfferCatalogue {
 
     private final ConcurrentHashMap<String, Offer> offers = new ConcurrentHashMap<>();
-    private volatile List<Offer> snapshot = List.of();
+    private volatile OfferIndex snapshot = OfferIndex.EMPTY;
 
     /** Applies one record of the offers topic; a deletion removes the offer. */
     public void apply(String offerId, byte[] value) throws UndecodableMessageException {
@@ -34,11 +35,16 @@ public final class OfferCatalogue {
     }
 
     private void refreshSnapshot() {
-        snapshot = offers.values().stream().sorted(Comparator.comparing(Offer::getOfferId)).toList();
+        snapshot = OfferIndex.of(offers.values().stream().sorted(Comparator.comparing(Offer::getOfferId)).toList());
     }
 
     /** Every offer, active or not, ordered by id. */
     public List<Offer> offers() {
+        return snapshot.offers();
+    }
+
+    /** The catalogue arranged for scoring, made once per change. */
+    public OfferIndex index() {
         return snapshot;
     }
 

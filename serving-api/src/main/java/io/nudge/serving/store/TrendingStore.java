@@ -16,14 +16,18 @@ public final class TrendingStore {
     public static final String WHOLE_SHOP = "*";
 
     private final ConcurrentHashMap<String, Trending> byScope = new ConcurrentHashMap<>();
+    /** Worked out when a record arrives (a few per window and scope), not on each of the many reads. */
+    private volatile Map<String, Double> categoryShares = Map.of();
 
+    /** Applies one record of the trending topic; called by one thread at a time. */
     public void apply(String scope, byte[] value) throws UndecodableMessageException {
         if (value == null) {
             byScope.remove(scope);
-            return;
+        } else {
+            Trending update = Codecs.TRENDING.decode(value);
+            byScope.merge(scope, update, (current, candidate) -> candidate.getWindowEnd().isAfter(current.getWindowEnd()) ? candidate : current);
         }
-        Trending update = Codecs.TRENDING.decode(value);
-        byScope.merge(scope, update, (current, candidate) -> candidate.getWindowEnd().isAfter(current.getWindowEnd()) ? candidate : current);
+        categoryShares = shares();
     }
 
     /** The most popular items in {@code scope} (a category, or {@link #WHOLE_SHOP}), most popular first. */
@@ -37,6 +41,10 @@ public final class TrendingStore {
      * in a window publishes nothing, so records older than one window behind the shop's are stale and ignored.
      */
     public Map<String, Double> categoryShares() {
+        return categoryShares;
+    }
+
+    private Map<String, Double> shares() {
         Trending shop = byScope.get(WHOLE_SHOP);
         if (shop == null || shop.getTotal() <= 0) {
             return Map.of();
@@ -48,6 +56,6 @@ public final class TrendingStore {
                 shares.put(scope, Math.min(1.0, trending.getTotal() / shop.getTotal()));
             }
         });
-        return shares;
+        return Map.copyOf(shares);
     }
 }
