@@ -151,6 +151,19 @@ public final class SingleObjectCodec<T extends SpecificRecord> {
         return buffer.toByteArray();
     }
 
+    /**
+     * A decoder positioned on the datum of {@code message} if it was written with the current schema (so its fields
+     * are where the hand-written coder expects them), else null.
+     */
+    BinaryDecoder currentDatum(byte[] message) {
+        if (coder == null || message == null || message.length < HEADER_LENGTH || !Arrays.equals(message, 0, HEADER_LENGTH, header, 0, HEADER_LENGTH)) {
+            return null;
+        }
+        BinaryDecoder in = DecoderFactory.get().binaryDecoder(message, HEADER_LENGTH, message.length - HEADER_LENGTH, DECODERS.get());
+        DECODERS.set(in);
+        return in;
+    }
+
     private T decodeWithCoder(byte[] message) throws UndecodableMessageException {
         BinaryDecoder in = DecoderFactory.get().binaryDecoder(message, HEADER_LENGTH, message.length - HEADER_LENGTH, DECODERS.get());
         DECODERS.set(in);

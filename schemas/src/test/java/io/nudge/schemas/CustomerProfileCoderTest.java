@@ -43,6 +43,7 @@ class CustomerProfileCoderTest {
 
             assertArrayEquals(avro, own, "profile " + i + ": " + profile);
             assertEquals(AVRO_READER.decode(avro), Codecs.PROFILES.decode(own), "profile " + i);
+            assertEquals(profile.getSequence(), ProfileSequences.of(own), "the sequence, read without decoding the rest");
         }
     }
 
@@ -63,6 +64,7 @@ class CustomerProfileCoderTest {
         assertEquals("old", read.getProfileKey());
         assertEquals(3L, read.getSequence());
         assertEquals(List.of(), read.getLinkedIds());
+        assertEquals(3L, ProfileSequences.of(bytes), "an earlier version's sequence comes from decoding it");
     }
 
     private static byte[] avroBytes(CustomerProfile profile) throws Exception {

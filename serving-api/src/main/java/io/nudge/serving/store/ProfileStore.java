@@ -2,6 +2,7 @@ package io.nudge.serving.store;
 
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.ProfileSequences;
 import io.nudge.schemas.UndecodableMessageException;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,19 +24,23 @@ public final class ProfileStore {
 
     /** @return whether the store changed (false for a stale or repeated record) */
     public boolean upsert(CustomerProfile profile) {
-        return put(profile, Codecs.PROFILES.encode(profile));
+        return put(profile.getProfileKey(), profile.getSequence(), Codecs.PROFILES.encode(profile));
     }
 
-    private boolean put(CustomerProfile profile, byte[] encoded) {
-        boolean[] changed = {false};
-        profiles.compute(profile.getProfileKey(), (key, current) -> {
-            if (current == null || profile.getSequence() > current.sequence()) {
-                changed[0] = true;
-                return new Stored(profile.getSequence(), encoded);
+    private boolean put(String profileKey, long sequence, byte[] encoded) {
+        Stored candidate = new Stored(sequence, encoded);
+        Stored current = profiles.putIfAbsent(profileKey, candidate);
+        // Records of one key come from one partition, read by one thread: the compare-and-set rarely loses.
+        while (current != null) {
+            if (sequence <= current.sequence()) {
+                return false;
             }
-            return current;
-        });
-        return changed[0];
+            if (profiles.replace(profileKey, current, candidate)) {
+                return true;
+            }
+            current = profiles.putIfAbsent(profileKey, candidate);
+        }
+        return true;
     }
 
     public void remove(String profileKey) {
@@ -54,12 +59,15 @@ public final class ProfileStore {
         return Optional.ofNullable(profile);
     }
 
-    /** Applies one changelog record: a profile, or a deletion ({@code value} null). */
+    /**
+     * Applies one changelog record: a profile, or a deletion ({@code value} null). Only the sequence is read here;
+     * the record is decoded when it is asked for.
+     */
     public void apply(String key, byte[] value) throws UndecodableMessageException {
         if (value == null) {
             remove(key);
         } else {
-            put(Codecs.PROFILES.decode(value), value);
+            put(key, ProfileSequences.of(value), value);
         }
     }
 
