@@ -190,6 +190,14 @@ public final class NudgeConfig {
             "The API refuses events stamped further than this in the future.", NudgeConfig::nonNegativeDuration);
     public static final Setting<Duration> EVENTS_MAX_AGE = define("events.max.age", "7d",
             "The API refuses events older than this (use replay for history).", NudgeConfig::positiveDuration);
+    public static final Setting<ServingReplica> SERVING_REPLICA = define("serving.replica", "",
+            "This replica's share of the customers when several serving replicas split them, as number/replicas (2/4): it keeps the profiles of the profiles-topic partitions p with p mod replicas = number - 1 "
+                    + "(every replica still keeps the small shared topics) and passes requests for other customers to their replica (see serving.replica.urls). Empty: the only replica, keeping every profile.",
+            ServingReplica::parse);
+    public static final Setting<List<String>> SERVING_REPLICA_URLS = define("serving.replica.urls", "",
+            "Base URLs of all serving replicas in replica order (http://serving-1:8080,http://serving-2:8080), one per replica of serving.replica: a request for another replica's customer is forwarded to it. "
+                    + "Empty: such a request is answered 421 with the owner's number, for a router to follow.",
+            NudgeConfig::urls);
     public static final Setting<String> OFFERS_CATALOGUE = define("offers.catalogue", "",
             "JSON file with the offers catalogue; empty means the bundled demo catalogue.", text -> text);
 
@@ -313,6 +321,21 @@ public final class NudgeConfig {
             throw new IllegalArgumentException("must not be empty");
         }
         return text;
+    }
+
+    private static List<String> urls(String text) {
+        List<String> urls = new java.util.ArrayList<>();
+        for (String part : text.split(",")) {
+            String url = part.strip();
+            if (url.isEmpty()) {
+                continue;
+            }
+            if (!url.matches("https?://[^/\\s]+")) {
+                throw new IllegalArgumentException("'" + url + "' must be a base URL like http://host:8080 (no path)");
+            }
+            urls.add(url);
+        }
+        return List.copyOf(urls);
     }
 
     private static int positiveInt(String text) {

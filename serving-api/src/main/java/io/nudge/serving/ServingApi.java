@@ -67,7 +67,7 @@ public final class ServingApi implements AutoCloseable {
         this.dispatcher = new OutreachDispatcher(config, outbox);
         String seedFile = config.get(NudgeConfig.OFFERS_CATALOGUE);
         this.changelog = new ChangelogReader(config, Map.of(
-                config.get(NudgeConfig.TOPIC_PROFILES), store::apply,
+                config.get(NudgeConfig.TOPIC_PROFILES), store,
                 config.get(NudgeConfig.TOPIC_ASSOCIATIONS), associations::apply,
                 config.get(NudgeConfig.TOPIC_TRENDING), trending::apply,
                 config.get(NudgeConfig.TOPIC_OFFERS), catalogue::apply,

@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntPredicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -30,6 +32,9 @@ public final class ChangelogReader implements AutoCloseable {
     @FunctionalInterface
     public interface Handler {
         void apply(String key, byte[] value) throws UndecodableMessageException;
+
+        /** Told, before the first record, about how many records the topic holds, so a large store can size itself once. */
+        default void expect(long records) {}
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangelogReader.class);
@@ -40,6 +45,8 @@ public final class ChangelogReader implements AutoCloseable {
     private final Runnable onCaughtUp;
     private final AtomicLong undecodable = new AtomicLong();
     private final AtomicLong applied = new AtomicLong();
+    private final Map<String, IntPredicate> partitionsRead = new ConcurrentHashMap<>();
+    private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
     private volatile boolean caughtUp;
     private volatile boolean running = true;
 
@@ -55,6 +62,17 @@ public final class ChangelogReader implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "changelog-reader");
         this.thread.setDaemon(true);
+    }
+
+    /** Reads only the partitions of {@code topic} that {@code partitions} accepts; call before {@link #start()}. */
+    public ChangelogReader readOnly(String topic, IntPredicate partitions) {
+        partitionsRead.put(topic, partitions);
+        return this;
+    }
+
+    /** How many partitions {@code topic} has, once the reader has found it; 0 before. */
+    public int partitionCount(String topic) {
+        return partitionCounts.getOrDefault(topic, 0);
     }
 
     public void start() {
@@ -79,6 +97,10 @@ public final class ChangelogReader implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> target = consumer.endOffsets(partitions);
+            Map<TopicPartition, Long> first = consumer.beginningOffsets(partitions);
+            Map<String, Long> records = new java.util.HashMap<>();
+            target.forEach((partition, end) -> records.merge(partition.topic(), end - first.getOrDefault(partition, 0L), Long::sum));
+            records.forEach((topic, count) -> handlers.get(topic).expect(count));
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     apply(record);
@@ -106,7 +128,9 @@ public final class ChangelogReader implements AutoCloseable {
             while (running) {
                 List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
                 if (infos != null && !infos.isEmpty()) {
-                    infos.forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+                    IntPredicate read = partitionsRead.getOrDefault(topic, partition -> true);
+                    infos.stream().filter(p -> read.test(p.partition())).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+                    partitionCounts.put(topic, infos.size());
                     break;
                 }
                 LOG.warn("Topic {} not found yet; waiting for it", topic);
