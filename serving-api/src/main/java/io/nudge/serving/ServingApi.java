@@ -6,7 +6,9 @@ import io.javalin.Javalin;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nudge.config.ConfigException;
 import io.nudge.config.NudgeConfig;
+import io.nudge.config.ServingReplica;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.serving.audit.AuditTrail;
 import io.nudge.serving.events.EventCollector;
@@ -24,6 +26,7 @@ import io.nudge.serving.store.TrendingStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,7 @@ public final class ServingApi implements AutoCloseable {
     private final Outbox outbox = new Outbox();
     private final OutreachDispatcher dispatcher;
     private final ChangelogReader changelog;
+    private final String profilesTopic;
     private final EventCollector collector;
     /** The site whose key is generated when none is configured. */
     public static final String DEFAULT_SITE = "default";
@@ -66,6 +70,7 @@ public final class ServingApi implements AutoCloseable {
         this.auditWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_AUDIT), "nudge-serving-audit");
         this.dispatcher = new OutreachDispatcher(config, outbox);
         String seedFile = config.get(NudgeConfig.OFFERS_CATALOGUE);
+        this.profilesTopic = config.get(NudgeConfig.TOPIC_PROFILES);
         this.changelog = new ChangelogReader(config, Map.of(
                 config.get(NudgeConfig.TOPIC_PROFILES), store,
                 config.get(NudgeConfig.TOPIC_ASSOCIATIONS), associations::apply,
@@ -74,6 +79,18 @@ public final class ServingApi implements AutoCloseable {
                 config.get(NudgeConfig.TOPIC_RULES), rules::apply,
                 config.get(NudgeConfig.TOPIC_FORGOTTEN), outbox::applyForgotten),
                 () -> seed(seedFile, json));
+        ServingReplica replica = config.get(NudgeConfig.SERVING_REPLICA);
+        List<String> replicaUrls = config.get(NudgeConfig.SERVING_REPLICA_URLS);
+        if (!replicaUrls.isEmpty() && replicaUrls.size() != replica.replicas()) {
+            throw new ConfigException("serving.replica.urls lists " + replicaUrls.size() + " replicas, serving.replica says there are "
+                    + replica.replicas());
+        }
+        if (!replica.isAlone()) {
+            // This replica keeps only its share of the profiles; the small shared topics stay whole on every replica.
+            changelog.readOnly(config.get(NudgeConfig.TOPIC_PROFILES), replica::owns);
+            LOG.info("Serving replica {}: keeping the profiles of partitions p with p mod {} = {}", replica, replica.replicas(),
+                    replica.number() - 1);
+        }
         this.collector = new EventCollector(config);
         this.adminKey = config.get(NudgeConfig.API_ADMIN_KEY).isBlank() ? generatedKey("api.admin.key") : config.get(NudgeConfig.API_ADMIN_KEY);
         this.siteKeys = config.get(NudgeConfig.API_SITE_KEYS).isEmpty()
@@ -118,6 +135,11 @@ public final class ServingApi implements AutoCloseable {
 
     public boolean isReady() {
         return changelog.isCaughtUp();
+    }
+
+    /** Records of the profiles changelog this replica has read: with serving.replica, those of its own partitions. */
+    public long profileRecordsRead() {
+        return changelog.appliedRecords(profilesTopic);
     }
 
     /** Changelog records skipped because they did not decode (each logged with its offset). */

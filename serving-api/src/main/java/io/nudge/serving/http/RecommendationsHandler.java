@@ -45,11 +45,13 @@ final class RecommendationsHandler implements Handler {
     private final TrendingStore trending;
     private final NextBestOffers nextBestOffers;
     private final Pseudonyms pseudonyms;
+    private final ReplicaRouter router;
     private final Clock clock;
     private final JsonFactory json;
 
     RecommendationsHandler(ProfileStore profiles, OfferCatalogue catalogue, AssociationStore associations, TrendingStore trending,
-                           NextBestOffers nextBestOffers, Pseudonyms pseudonyms, JsonFactory json, Clock clock) {
+                           NextBestOffers nextBestOffers, Pseudonyms pseudonyms, ReplicaRouter router, JsonFactory json, Clock clock) {
+        this.router = router;
         this.json = json;
         this.pseudonyms = pseudonyms;
         this.profiles = profiles;
@@ -73,7 +75,14 @@ final class RecommendationsHandler implements Handler {
                 Requests.optionalId(ctx, "category"), Requests.optionalId(ctx, "item"), Requests.idList(ctx, "cart", MAX_CART_ITEMS));
         Instant now = clock.instant();
         String profileKey = pseudonyms.of(visitorId);
-        CustomerProfile profile = profiles.get(profileKey).orElse(null);
+        CustomerProfile profile = profiles.exactly(router.profileKey(ctx, "id")).orElse(null);
+        if (profile != null && profile.getMergedInto() != null) {
+            // An anonymous visitor who has since logged in: the customer they became may be kept by another replica.
+            if (router.answeredElsewhere(ctx, profile.getMergedInto())) {
+                return;
+            }
+            profile = profiles.exactly(profile.getMergedInto()).orElse(null);
+        }
         String scope = context.category() != null && !trending.items(context.category()).isEmpty() ? context.category() : TrendingStore.WHOLE_SHOP;
         NextBestOffers.Market market = new NextBestOffers.Market(catalogue.index(), associations, trending.categoryShares(),
                 trending.items(scope));

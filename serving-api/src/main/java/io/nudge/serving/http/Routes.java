@@ -16,6 +16,7 @@ import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nudge.config.NudgeConfig;
+import io.nudge.config.ServingReplica;
 import io.nudge.events.FieldError;
 import io.nudge.events.Pseudonyms;
 import io.nudge.offers.NextBestOffers;
@@ -71,8 +72,11 @@ public final class Routes {
         String openApi = resource("/io/nudge/serving/openapi.json");
         Pseudonyms pseudonyms = Pseudonyms.withSecret(config.get(NudgeConfig.API_PSEUDONYMISE_KEY));
         EventsHandler events = new EventsHandler(services.collector(), pseudonyms, services.json(), services.clock(), config, services.metrics());
+        ReplicaRouter router = new ReplicaRouter(config.get(NudgeConfig.SERVING_REPLICA), config.get(NudgeConfig.SERVING_REPLICA_URLS),
+                () -> services.changelog().partitionCount(config.get(NudgeConfig.TOPIC_PROFILES)), pseudonyms);
         RecommendationsHandler recommendations = new RecommendationsHandler(services.store(), services.catalogue(),
-                services.associations(), services.trending(), services.nextBestOffers(), pseudonyms, services.json().getFactory(), services.clock());
+                services.associations(), services.trending(), services.nextBestOffers(), pseudonyms, router, services.json().getFactory(),
+                services.clock());
         OffersHandler offers = new OffersHandler(services.catalogue(), services.offers(), services.json());
         RulesHandler rules = new RulesHandler(services.rules(), services.rulesWriter(), services.json(), services.clock());
         OutreachHandler outreach = new OutreachHandler(services.outbox(), pseudonyms, services.clock());
@@ -114,7 +118,7 @@ public final class Routes {
             javalin.router.mount(routing -> SITE_PATHS.forEach(sitePath ->
                     routing.addHttpHandler(HandlerType.OPTIONS, "/v1" + sitePath, cors::preflight)));
             javalin.router.apiBuilder(() -> {
-                get("/health", ctx -> health(ctx, services));
+                get("/health", ctx -> health(ctx, services, config));
                 get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(services.metrics().scrape()));
                 get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
                 if (config.get(NudgeConfig.API_DEMO_SHOP)) {
@@ -129,7 +133,7 @@ public final class Routes {
                         before(sitePath, rateLimit);
                     }
                     post("/events", events);
-                    get("/customers/{id}/recommendations", recommendations);
+                    get("/customers/{id}/recommendations", router.owned("id", recommendations));
                     path("/admin", () -> {
                         before("/*", admin);
                         before("/*", rateLimit);
@@ -150,8 +154,8 @@ public final class Routes {
                         get("/reports/offers", reports::offers);
                         get("/outreach", outreach::list);
                         get("/outreach/activity", outreach::activity);
-                        get("/customers/{customerId}/export", customers::export);
-                        delete("/customers/{customerId}", customers::forget);
+                        get("/customers/{customerId}/export", router.owned("customerId", customers::export));
+                        delete("/customers/{customerId}", router.owned("customerId", customers::forget));
                     });
                 });
             });
@@ -181,7 +185,7 @@ public final class Routes {
         return connector;
     }
 
-    private static void health(Context ctx, Services services) {
+    private static void health(Context ctx, Services services, NudgeConfig config) {
         boolean ready = services.changelog().isCaughtUp();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", ready ? "UP" : "STARTING");
@@ -189,6 +193,10 @@ public final class Routes {
         body.put("profiles", services.store().size());
         body.put("offers", services.catalogue().size());
         body.put("itemAssociations", services.associations().size());
+        ServingReplica replica = config.get(NudgeConfig.SERVING_REPLICA);
+        if (!replica.isAlone()) {
+            body.put("replica", replica.toString());
+        }
         ctx.status(ready ? 200 : 503).json(body);
     }
 

@@ -45,6 +45,7 @@ public final class ChangelogReader implements AutoCloseable {
     private final Runnable onCaughtUp;
     private final AtomicLong undecodable = new AtomicLong();
     private final AtomicLong applied = new AtomicLong();
+    private final Map<String, AtomicLong> appliedPerTopic = new ConcurrentHashMap<>();
     private final Map<String, IntPredicate> partitionsRead = new ConcurrentHashMap<>();
     private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
     private volatile boolean caughtUp;
@@ -89,6 +90,12 @@ public final class ChangelogReader implements AutoCloseable {
 
     public long appliedRecords() {
         return applied.get();
+    }
+
+    /** Records of {@code topic} applied so far. */
+    public long appliedRecords(String topic) {
+        AtomicLong count = appliedPerTopic.get(topic);
+        return count == null ? 0 : count.get();
     }
 
     private void run() {
@@ -151,6 +158,7 @@ public final class ChangelogReader implements AutoCloseable {
         try {
             handlers.get(record.topic()).apply(new String(record.key(), StandardCharsets.UTF_8), record.value());
             applied.incrementAndGet();
+            appliedPerTopic.computeIfAbsent(record.topic(), topic -> new AtomicLong()).incrementAndGet();
         } catch (UndecodableMessageException e) {
             undecodable.incrementAndGet();
             LOG.warn("Skipping undecodable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());

@@ -60,11 +60,16 @@ public final class ProfileStore implements ChangelogReader.Handler {
      * profile they were merged into.
      */
     public Optional<CustomerProfile> get(String profileKey) {
-        CustomerProfile profile = decoded(profiles.get(profileKey));
-        if (profile != null && profile.getMergedInto() != null) {
-            return Optional.ofNullable(decoded(profiles.get(profile.getMergedInto())));
+        Optional<CustomerProfile> profile = exactly(profileKey);
+        if (profile.isPresent() && profile.get().getMergedInto() != null) {
+            return exactly(profile.get().getMergedInto());
         }
-        return Optional.ofNullable(profile);
+        return profile;
+    }
+
+    /** The record stored under {@code profileKey}: a profile, or the pointer of a visitor merged into a customer. */
+    public Optional<CustomerProfile> exactly(String profileKey) {
+        return Optional.ofNullable(decoded(profiles.get(profileKey)));
     }
 
     /**
