@@ -110,11 +110,14 @@ final class BenchCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%nRecommendations endpoint, %,d profiles, %,d offers, %,d-byte answers; %s%n", result.profiles(), result.offers(),
                     result.bodyBytes(), Machine.describe());
-            out.printf("%-16s %-16s %12s %8s %9s %9s %9s%n", "endpoint", "load", "achieved/s", "errors", "p50 ms", "p99 ms", "p99.9 ms");
+            out.printf("%-16s %-16s %12s %8s %9s %9s %9s %15s%n", "endpoint", "load", "achieved/s", "errors", "p50 ms", "p99 ms", "p99.9 ms",
+                    "server p99 ms");
             for (ServingBenchmark.Phase phase : result.phases()) {
-                out.printf("%-16s %-16s %,12.0f %8d %9.2f %9.2f %9.2f%n", phase.endpoint(), phase.isMax() ? "max (closed, " + ServingBenchmark.CONCURRENCY + ")"
-                        : String.format("%,d req/s", phase.rate()), phase.perSecond(), phase.errors(), phase.p50(), phase.p99(), phase.p999());
+                out.printf("%-16s %-16s %,12.0f %8d %9.2f %9.2f %9.2f %15s%n", phase.endpoint(), phase.isMax() ? "max (closed, " + ServingBenchmark.CONCURRENCY + ")"
+                        : String.format("%,d req/s", phase.rate()), phase.perSecond(), phase.errors(), phase.p50(), phase.p99(), phase.p999(),
+                        Double.isNaN(phase.serverP99Millis()) ? "" : String.format("<= %.2f", phase.serverP99Millis()));
             }
+            out.println("(client figures include the load generator, which shares the cores; server p99: the API's own /metrics histogram)");
             out.printf("max throughput ratio recommendations / bare Javalin: %.2f%n", result.throughputRatio());
             out.flush();
             return 0;
@@ -327,7 +330,7 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "micro", mixinStandardHelpOptions = true,
-            description = "JMH micro-benchmarks of the hot domain paths: one profile update, one recommendation over 500 offers.")
+            description = "JMH micro-benchmarks of the hot domain paths: one profile update, one recommendation with 500 and with 5,000 offers.")
     static final class Micro implements Callable<Integer> {
 
         @Option(names = "--quick", description = "Three one-second warm-ups and measurements instead of the full run.")
@@ -348,8 +351,9 @@ final class BenchCommand implements Runnable {
             out.printf("%nHot paths (JMH, average time per call); %s%n", Machine.describe());
             for (org.openjdk.jmh.results.RunResult run : new org.openjdk.jmh.runner.Runner(options.build()).run()) {
                 org.openjdk.jmh.results.Result<?> result = run.getPrimaryResult();
-                out.printf("  %-28s %10.2f ± %.2f %s%n", run.getParams().getBenchmark().replaceAll(".*\\.", ""), result.getScore(),
-                        result.getScoreError(), result.getScoreUnit());
+                String offers = run.getParams().getParam("offers");
+                out.printf("  %-42s %10.2f ± %.2f %s%n", run.getParams().getBenchmark().replaceAll(".*\\.", "")
+                        + (offers == null ? "" : " (" + offers + " offers)"), result.getScore(), result.getScoreError(), result.getScoreUnit());
             }
             out.flush();
             return 0;

@@ -11,6 +11,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.SplittableRandom;
 import java.util.function.LongFunction;
 import org.eclipse.jetty.client.HttpClient;
@@ -27,8 +29,13 @@ public final class ServingBenchmark {
     /** Concurrent requests of the closed-loop run that finds the maximum throughput. */
     public static final int CONCURRENCY = 64;
 
-    /** One load phase against one endpoint. */
-    public record Phase(String endpoint, int rate, OpenLoad.Run run) {
+    /**
+     * One load phase against one endpoint.
+     *
+     * @param serverP99Millis the recommendations route's own p99 over the phase, from its {@code /metrics} histogram (the
+     *                        upper bound of the bucket holding it); NaN for the bare endpoint
+     */
+    public record Phase(String endpoint, int rate, OpenLoad.Run run, double serverP99Millis) {
         /** 0 for the closed-loop run. */
         public boolean isMax() {
             return rate == 0;
@@ -97,16 +104,20 @@ public final class ServingBenchmark {
             Javalin bare = bareEndpoint(bodyBytes);
             try {
                 String bareBase = "http://127.0.0.1:" + bare.port();
+                // Both endpoints warm up (JIT, connections) before either is measured, after the garbage of the store's
+                // rebuild is collected: otherwise the first measured phase pays for what the second does not.
+                new OpenLoad(client, requests(bareBase, profiles, seed), AUTHORIZATION).maxThroughput(CONCURRENCY, Duration.ofSeconds(3));
+                new OpenLoad(client, requests(nudgeBase, profiles, seed), AUTHORIZATION).maxThroughput(CONCURRENCY, Duration.ofSeconds(3));
+                System.gc();
                 List<Phase> phases = new ArrayList<>();
                 for (int rate : withMax(rates)) {
                     for (String endpoint : List.of(BARE, NUDGE)) {
                         OpenLoad load = new OpenLoad(client, requests(endpoint.equals(BARE) ? bareBase : nudgeBase, profiles, seed), AUTHORIZATION);
-                        if (phases.size() < 2) {
-                            load.maxThroughput(CONCURRENCY, Duration.ofSeconds(3)); // warm-up: JIT, connections
-                        }
                         progress.printf("%-16s %s for %d s ...%n", endpoint, rate == 0 ? "max throughput" : rate + " req/s", phase.toSeconds()).flush();
+                        Map<Double, Double> before = serverHistogram(client, nudgeBase);
                         OpenLoad.Run run = rate == 0 ? load.maxThroughput(CONCURRENCY, phase) : load.atRate(rate, phase);
-                        phases.add(new Phase(endpoint, rate, run));
+                        double serverP99 = endpoint.equals(NUDGE) ? percentileMillis(before, serverHistogram(client, nudgeBase), 0.99) : Double.NaN;
+                        phases.add(new Phase(endpoint, rate, run, serverP99));
                     }
                 }
                 return new Result(profiles, offers, bodyBytes, phases);
@@ -143,6 +154,39 @@ public final class ServingBenchmark {
             };
             return URI.create(base + PATH.formatted(visitor) + context + "&limit=5");
         };
+    }
+
+    /**
+     * The cumulative bucket counts of the recommendations route's successful requests, by upper bound in seconds, as the
+     * API's Prometheus endpoint shows them now.
+     */
+    private static Map<Double, Double> serverHistogram(HttpClient client, String base) throws Exception {
+        String text = client.GET(base + "/metrics").getContentAsString();
+        Map<Double, Double> buckets = new TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("nudge_http_requests_seconds_bucket{") && line.contains("route=\"/v1/customers/{id}/recommendations\"")
+                    && line.contains("status=\"200\"")) {
+                int le = line.indexOf("le=\"") + 4;
+                String bound = line.substring(le, line.indexOf('"', le));
+                double upper = bound.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(bound);
+                buckets.merge(upper, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+            }
+        }
+        return buckets;
+    }
+
+    /** The upper bound (ms) of the bucket holding the given quantile of the requests between two scrapes. */
+    static double percentileMillis(Map<Double, Double> before, Map<Double, Double> after, double quantile) {
+        double total = after.getOrDefault(Double.POSITIVE_INFINITY, 0.0) - before.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+        if (total <= 0) {
+            return Double.NaN;
+        }
+        for (Map.Entry<Double, Double> bucket : after.entrySet()) {
+            if (bucket.getValue() - before.getOrDefault(bucket.getKey(), 0.0) >= quantile * total) {
+                return bucket.getKey() * 1000;
+            }
+        }
+        return Double.POSITIVE_INFINITY;
     }
 
     /** The mean body size of a sample of real answers, so that the bare endpoint moves as many bytes. */
