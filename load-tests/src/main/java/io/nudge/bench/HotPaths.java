@@ -7,8 +7,10 @@ import io.nudge.offers.OfferIndex;
 import io.nudge.offers.RecommendationContext;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
+import io.nudge.schemas.Codecs;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.UndecodableMessageException;
 import io.nudge.traffic.ClickstreamGenerator;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH micro-benchmarks of the domain's hot paths, the code every event and every page view runs: one profile
- * update, and one recommendation (every offer of a 500-offer catalogue scored, five picked, items ranked).
+ * update; the decode of a stored profile and one recommendation (offers of a 500- or 5,000-offer catalogue
+ * ranked, five picked, items ranked), the two domain steps of a recommendations request.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -86,6 +89,27 @@ public class HotPaths {
             }
             market = new NextBestOffers.Market(OfferIndex.of(BenchData.offers(offers, 1)), CrossSell.NONE, Map.of(), List.of());
         }
+    }
+
+    /** 1,000 customers' profiles as the serving store keeps them: encoded. */
+    @State(Scope.Thread)
+    public static class Stored {
+        final List<byte[]> encoded = new ArrayList<>();
+        int next;
+
+        @Setup(Level.Trial)
+        public void load() {
+            BenchData.Shoppers shoppers = new BenchData.Shoppers(NudgeConfig.defaults(), 1_000, 1);
+            for (int customer = 0; customer < 1_000; customer++) {
+                encoded.add(Codecs.PROFILES.encode(shoppers.profileOf(customer)));
+            }
+        }
+    }
+
+    /** What the serving store does on every request before scoring: decode the customer's stored record. */
+    @Benchmark
+    public CustomerProfile profileDecodePerRequest(Stored state) throws UndecodableMessageException {
+        return Codecs.PROFILES.decode(state.encoded.get(state.next++ % state.encoded.size()));
     }
 
     @Benchmark
