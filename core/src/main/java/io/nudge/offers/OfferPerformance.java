@@ -70,6 +70,23 @@ public final class OfferPerformance {
         totals[2] += profile.getTotalSpend();
     }
 
+    /** Adds the totals of one offer counted elsewhere (another share of the customers). */
+    public void add(OfferTotals offer) {
+        long[] totals = perOffer.computeIfAbsent(offer.offerId(), id -> new long[4]);
+        totals[0] += offer.impressions();
+        totals[1] += offer.clicks();
+        totals[2] += offer.dismissals();
+        totals[3] += offer.conversions();
+    }
+
+    /** Adds the totals of one group counted elsewhere (another share of the customers). */
+    public void add(NextBestOffers.Group group, GroupTotals counted) {
+        double[] totals = perGroup.computeIfAbsent(group, g -> new double[3]);
+        totals[0] += counted.customers();
+        totals[1] += counted.buyers();
+        totals[2] += counted.spend();
+    }
+
     private void add(String offerId, OfferStats stats) {
         long[] totals = perOffer.computeIfAbsent(offerId, id -> new long[4]);
         totals[0] += stats.getImpressions();

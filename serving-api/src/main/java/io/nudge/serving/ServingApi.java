@@ -133,6 +133,15 @@ public final class ServingApi implements AutoCloseable {
         return http.port();
     }
 
+    /** Every HTTP route this API serves, as {@code METHOD /path} with Javalin's path parameters ({@code {id}}). */
+    public List<String> routes() {
+        return http.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.getEndpoint())
+                .filter(endpoint -> endpoint.getMethod().isHttpMethod())
+                .map(endpoint -> endpoint.getMethod().name() + " " + endpoint.getPath())
+                .toList();
+    }
+
     public boolean isReady() {
         return changelog.isCaughtUp();
     }

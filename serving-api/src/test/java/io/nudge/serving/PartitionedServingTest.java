@@ -115,6 +115,10 @@ class PartitionedServingTest {
                             .setType(EventType.PRODUCT_VIEW).setEventTime(at.plusSeconds(view)).setItemId(category + "-00" + view)
                             .setCategory(category).build());
                 }
+                if (c % 3 == 0) {
+                    profile = updater.apply(profile, InteractionEvent.newBuilder().setEventId(customer + "-offer").setCustomerId(key)
+                            .setType(EventType.OFFER_IMPRESSION).setEventTime(at.plusSeconds(10)).setOfferId("spring-garden").build());
+                }
                 CUSTOMER.put(customer, profile);
                 write(producer, key, profile);
             }
@@ -181,6 +185,22 @@ class PartitionedServingTest {
             }
         }
         assertTrue(acrossReplicas > 0, "some visitors and their customers are kept by different replicas");
+    }
+
+    @Test
+    void theOfferReportAddsUpEveryReplicasShareOfTheCustomers() throws Exception {
+        for (ServingApi replica : REPLICAS) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port() + "/v1/admin/reports/offers"))
+                    .header("Authorization", "Bearer partition-admin-key").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            JsonNode report = JSON.readTree(response.body());
+            assertEquals(2, report.get("replicas").asInt());
+            assertEquals(CUSTOMERS, report.get("treatment").get("customers").asLong() + report.get("control").get("customers").asLong(),
+                    "every customer once; visitors merged into one are not customers of their own");
+            JsonNode offer = report.get("offers").get(0);
+            assertEquals("spring-garden", offer.get("offerId").asText());
+            assertEquals(CUSTOMERS / 3, offer.get("impressions").asLong());
+        }
     }
 
     @Test

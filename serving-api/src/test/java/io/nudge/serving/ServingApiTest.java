@@ -501,6 +501,12 @@ class ServingApiTest {
 
         JsonNode openApi = body(get("/openapi.json"));
         assertTrue(openApi.get("paths").has("/v1/customers/{id}/recommendations"));
+        assertTrue(api.routes().contains("GET /v1/admin/reports/offers"), api.routes().toString());
+        for (String route : api.routes()) {
+            String method = route.substring(0, route.indexOf(' ')).toLowerCase(java.util.Locale.ROOT);
+            String path = route.substring(route.indexOf(' ') + 1);
+            assertTrue(openApi.get("paths").has(path) && openApi.get("paths").get(path).has(method), "openapi.json documents " + route);
+        }
 
         HttpResponse<String> snippet = get("/nudge.js");
         assertEquals(200, snippet.statusCode());

@@ -106,6 +106,55 @@ final class ReplicaRouter {
         return true;
     }
 
+    /** Whether this request comes from another replica (forwarded, or asking for this replica's share of a report). */
+    boolean isFromAReplica(Context ctx) {
+        return !replica.isAlone() && ctx.header(FORWARDED_BY) != null;
+    }
+
+    /** How many replicas' customers a report made here covers: all of them when the others can be asked, else this one's. */
+    int replicasReported() {
+        return http == null ? 1 : replica.replicas();
+    }
+
+    /**
+     * The answers of every other replica to this request, each for its own share of the customers, for a report that
+     * sums them; none when alone or when the replicas' URLs are not configured.
+     *
+     * @throws ApiException 503 if one does not answer 200: a report missing a share would mislead
+     */
+    List<byte[]> sharesOfOtherReplicas(Context ctx) {
+        if (http == null) {
+            return List.of();
+        }
+        List<byte[]> shares = new java.util.ArrayList<>();
+        for (int number = 1; number <= replica.replicas(); number++) {
+            if (number == replica.number()) {
+                continue;
+            }
+            String query = ctx.queryString();
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(urls.get(number - 1) + ctx.path() + (query == null ? "" : "?" + query)))
+                    .timeout(FORWARD_TIMEOUT).header(FORWARDED_BY, replica.toString()).GET();
+            String authorization = ctx.header("Authorization");
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            String name = number + "/" + replica.replicas();
+            try {
+                HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+                if (response.statusCode() != 200) {
+                    throw new ApiException(503, "replica " + name + " answered " + response.statusCode() + " for its share", List.of());
+                }
+                shares.add(response.body());
+            } catch (IOException e) {
+                throw new ApiException(503, "replica " + name + " did not answer for its share", List.of());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ApiException(503, "stopping", List.of());
+            }
+        }
+        return shares;
+    }
+
     /** The partition Kafka's producer puts a record with this key in. */
     static int partitionOf(String profileKey, int partitions) {
         return Utils.toPositive(Utils.murmur2(profileKey.getBytes(StandardCharsets.UTF_8))) % partitions;

@@ -1,9 +1,12 @@
 package io.nudge.serving.http;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.offers.OfferPerformance;
 import io.nudge.serving.store.ProfileStore;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +15,9 @@ import java.util.Map;
 
 /**
  * {@code GET /v1/admin/reports/offers}: impressions, clicks, CTR and conversions per offer, and the uplift of the
- * treatment group over the control group, summed over every profile this replica holds. Summing decodes every
- * profile (about a second per million), so a report is reused for {@link #FRESH_FOR}.
+ * treatment group over the control group, summed over every profile. Summing decodes every profile (about a second
+ * per million), so a report is reused for {@link #FRESH_FOR}. When serving replicas split the customers, the replica
+ * asked adds up its own share and every other replica's (each answers for its own when a replica asks).
  */
 final class ReportsHandler {
 
@@ -21,30 +25,67 @@ final class ReportsHandler {
 
     private final ProfileStore profiles;
     private final NextBestOffers nextBestOffers;
+    private final ReplicaRouter router;
+    private final ObjectMapper json;
     private final Clock clock;
     private Instant madeAt = Instant.MIN;
-    private Map<String, Object> report;
+    private OfferPerformance share;
 
-    ReportsHandler(ProfileStore profiles, NextBestOffers nextBestOffers, Clock clock) {
+    ReportsHandler(ProfileStore profiles, NextBestOffers nextBestOffers, ReplicaRouter router, ObjectMapper json, Clock clock) {
         this.profiles = profiles;
         this.nextBestOffers = nextBestOffers;
+        this.router = router;
+        this.json = json;
         this.clock = clock;
     }
 
-    synchronized void offers(Context ctx) {
+    void offers(Context ctx) throws IOException {
         Instant now = clock.instant();
-        if (report == null || now.isAfter(madeAt.plus(FRESH_FOR))) {
-            report = offerReport(now);
-            madeAt = now;
+        OfferPerformance performance = new OfferPerformance();
+        add(ownShare(now), performance);
+        if (!router.isFromAReplica(ctx)) {
+            for (byte[] other : router.sharesOfOtherReplicas(ctx)) {
+                add(json.readTree(other), performance);
+            }
         }
-        ctx.json(report);
+        ctx.json(render(performance, now, router.isFromAReplica(ctx) ? 1 : router.replicasReported()));
     }
 
-    private Map<String, Object> offerReport(Instant now) {
-        OfferPerformance performance = new OfferPerformance();
-        profiles.forEach(profile -> performance.add(profile, nextBestOffers.groupOf(profile.getProfileKey())));
+    /** This replica's customers, counted at most every {@link #FRESH_FOR}. */
+    private synchronized OfferPerformance ownShare(Instant now) {
+        if (share == null || now.isAfter(madeAt.plus(FRESH_FOR))) {
+            OfferPerformance counted = new OfferPerformance();
+            profiles.forEach(profile -> counted.add(profile, nextBestOffers.groupOf(profile.getProfileKey())));
+            share = counted;
+            madeAt = now;
+        }
+        return share;
+    }
+
+    private static void add(OfferPerformance share, OfferPerformance into) {
+        share.offers().forEach(into::add);
+        into.add(NextBestOffers.Group.TREATMENT, share.uplift().treatment());
+        into.add(NextBestOffers.Group.CONTROL, share.uplift().control());
+    }
+
+    /** Adds another replica's share, read back from its report. */
+    private static void add(JsonNode report, OfferPerformance into) {
+        for (JsonNode offer : report.get("offers")) {
+            into.add(new OfferPerformance.OfferTotals(offer.get("offerId").asText(), offer.get("impressions").asLong(),
+                    offer.get("clicks").asLong(), offer.get("dismissals").asLong(), offer.get("conversions").asLong()));
+        }
+        into.add(NextBestOffers.Group.TREATMENT, group(report.get("treatment")));
+        into.add(NextBestOffers.Group.CONTROL, group(report.get("control")));
+    }
+
+    private static OfferPerformance.GroupTotals group(JsonNode group) {
+        return new OfferPerformance.GroupTotals(group.get("customers").asLong(), group.get("buyers").asLong(), group.get("spend").asDouble());
+    }
+
+    private static Map<String, Object> render(OfferPerformance performance, Instant now, int replicas) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("asOf", now.toString());
+        out.put("replicas", replicas);
         out.put("offers", performance.offers().stream().map(ReportsHandler::render).toList());
         OfferPerformance.Uplift uplift = performance.uplift();
         out.put("treatment", render(uplift.treatment()));
@@ -72,6 +113,7 @@ final class ReportsHandler {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("customers", group.customers());
         out.put("buyers", group.buyers());
+        out.put("spend", group.spend());
         out.put("purchaseRate", group.purchaseRate());
         out.put("spendPerCustomer", group.spendPerCustomer());
         return out;

@@ -81,7 +81,7 @@ public final class Routes {
         RulesHandler rules = new RulesHandler(services.rules(), services.rulesWriter(), services.json(), services.clock());
         OutreachHandler outreach = new OutreachHandler(services.outbox(), pseudonyms, services.clock());
         BacktestHandler backtest = new BacktestHandler(config, services.json(), services.clock());
-        ReportsHandler reports = new ReportsHandler(services.store(), services.nextBestOffers(), services.clock());
+        ReportsHandler reports = new ReportsHandler(services.store(), services.nextBestOffers(), router, services.json(), services.clock());
         CustomersHandler customers = new CustomersHandler(services.store(), services.outbox(), services.collector(),
                 services.forgottenWriter(), services.audit(), pseudonyms, services.json(), services.clock());
         KeyAuth.Keys keys = new KeyAuth.Keys(services.adminKey(), services.siteKeys());
