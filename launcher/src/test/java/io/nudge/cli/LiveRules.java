@@ -1,5 +1,7 @@
 package io.nudge.cli;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,18 +28,18 @@ final class LiveRules {
      * Posts {@code warmUp.apply(n)} (an event for customer "warm-up-n") every 200 ms until one of the
      * {@code dispatchers} has recorded an action for a warm-up customer.
      */
-    static void awaitFiring(String base, String siteKey, IntFunction<String> warmUp, List<ServingApi> dispatchers, Duration deadline)
-            throws Exception {
-        long end = System.nanoTime() + deadline.toNanos();
-        for (int n = 0; dispatchers.stream().allMatch(api -> api.outbox().recent(action -> action.getCustomerId().startsWith("warm-up-"), 1).isEmpty());
-             n++) {
-            assertTrue(System.nanoTime() < end, "the rule never fired within " + deadline);
+    static void awaitFiring(String base, String siteKey, IntFunction<String> warmUp, List<ServingApi> dispatchers, Duration deadline) {
+        AtomicInteger n = new AtomicInteger();
+        Awaitility.await("the rule fired for a warm-up customer").atMost(deadline).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (dispatchers.stream().anyMatch(api -> !api.outbox().recent(action -> action.getCustomerId().startsWith("warm-up-"), 1).isEmpty())) {
+                return true;
+            }
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/v1/events"))
                     .header("Content-Type", "application/json").header("Authorization", "Bearer " + siteKey)
-                    .POST(HttpRequest.BodyPublishers.ofString(warmUp.apply(n))).build(), HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString(warmUp.apply(n.getAndIncrement()))).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(202, response.statusCode(), response.body());
-            Thread.sleep(200);
-        }
+            return false;
+        });
     }
 
     /** A cart for customer "warm-up-n". */

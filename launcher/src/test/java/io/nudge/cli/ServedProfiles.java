@@ -1,5 +1,6 @@
 package io.nudge.cli;
 
+import org.awaitility.Awaitility;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,26 +28,21 @@ final class ServedProfiles {
      * @return when they all had it ({@link System#nanoTime()})
      * @throws AssertionError naming the customers still off (id=sequence seen) when {@code deadline} passes
      */
-    static long awaitSequences(Supplier<String> base, String siteKey, Map<String, Long> expected, Duration deadline) throws Exception {
-        long end = System.nanoTime() + deadline.toNanos();
-        Map<String, Long> off;
-        do {
-            off = new TreeMap<>();
-            for (Map.Entry<String, Long> customer : expected.entrySet()) {
-                String id = URLEncoder.encode(customer.getKey(), StandardCharsets.UTF_8).replace("+", "%20");
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base.get() + "/v1/customers/" + id
-                        + "/recommendations?limit=1")).header("Authorization", "Bearer " + siteKey).build(), HttpResponse.BodyHandlers.ofString());
-                long sequence = response.statusCode() == 200 ? JSON.readTree(response.body()).path("profileSequence").asLong(0) : -1;
-                if (sequence != customer.getValue()) {
-                    off.put(customer.getKey(), sequence);
-                }
-            }
-            if (off.isEmpty()) {
-                return System.nanoTime();
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < end);
-        throw new AssertionError(off.size() + " profiles not at the expected sequence within " + deadline + " (id=seen): " + off
-                + "; expected " + expected);
+    static long awaitSequences(Supplier<String> base, String siteKey, Map<String, Long> expected, Duration deadline) {
+        Awaitility.await("every profile at its expected sequence; those off (id=seen)").atMost(deadline).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    Map<String, Long> off = new TreeMap<>();
+                    for (Map.Entry<String, Long> customer : expected.entrySet()) {
+                        String id = URLEncoder.encode(customer.getKey(), StandardCharsets.UTF_8).replace("+", "%20");
+                        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base.get() + "/v1/customers/" + id
+                                + "/recommendations?limit=1")).header("Authorization", "Bearer " + siteKey).build(), HttpResponse.BodyHandlers.ofString());
+                        long sequence = response.statusCode() == 200 ? JSON.readTree(response.body()).path("profileSequence").asLong(0) : -1;
+                        if (sequence != customer.getValue()) {
+                            off.put(customer.getKey(), sequence);
+                        }
+                    }
+                    return off;
+                }, Map::isEmpty);
+        return System.nanoTime();
     }
 }

@@ -38,7 +38,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * first), backtests it on history and saves it; a shopper browses the demo shop until the recommendations
  * change, clicks an offer, and the console shows the rule firing. Screenshots go to target/screenshots/.
  */
-class BrowserTest {
+class BrowserIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(90);
     private static final Path SCREENSHOTS = Path.of("target", "screenshots");

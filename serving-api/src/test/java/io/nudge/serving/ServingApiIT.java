@@ -1,5 +1,8 @@
 package io.nudge.serving;
 
+import java.util.Objects;
+import org.awaitility.core.ConditionFactory;
+import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,7 +35,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,7 +50,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The API on a real broker: ingest, validation, recommendations from the materialised changelog. */
-class ServingApiTest {
+class ServingApiIT {
 
     @TempDir
     static Path dir;
@@ -111,19 +113,14 @@ class ServingApiTest {
         return pollUntil(api, path, condition);
     }
 
-    static JsonNode pollUntil(ServingApi target, String path, Predicate<JsonNode> condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + path))
-                    .header("Authorization", "Bearer " + SITE_KEY).build(), HttpResponse.BodyHandlers.ofString());
-            last = body(response);
-            if (condition.test(last)) {
-                return last;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("condition not met within 30s; last answer " + last);
+    static JsonNode pollUntil(ServingApi target, String path, Predicate<JsonNode> condition) {
+        return await(path).until(() -> body(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + target.port() + path))
+                .header("Authorization", "Bearer " + SITE_KEY).build(), HttpResponse.BodyHandlers.ofString())), condition::test);
+    }
+
+    /** Polls every 50 ms for up to 30 s, naming what it waits for when it gives up. */
+    static ConditionFactory await(String what) {
+        return Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50));
     }
 
     @Test
@@ -549,15 +546,14 @@ class ServingApiTest {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline) {
+            return await("a record on " + topic).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     if (match.test(record)) {
                         return record;
                     }
                 }
-            }
+                return null;
+            }, Objects::nonNull);
         }
-        throw new AssertionError("no matching record in " + topic + " within 30s");
     }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * profile must carry on from where it was: the next event makes sequence 3, not a fresh profile's 1. (That state
  * written with an older schema migrates on restore is shown by {@code ProfileStateUpgradeTest}.)
  */
-class UpgradeThroughSavepointTest {
+class UpgradeThroughSavepointIT {
 
     private static final int CUSTOMERS = 25;
     private static final Duration DEADLINE = Duration.ofSeconds(60);

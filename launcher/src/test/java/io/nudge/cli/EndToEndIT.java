@@ -1,5 +1,6 @@
 package io.nudge.cli;
 
+import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * personalization job on a Flink MiniCluster with RocksDB and checkpoints, the profiles changelog and the
  * recommendations endpoint.
  */
-class EndToEndTest {
+class EndToEndIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
@@ -259,16 +260,16 @@ class EndToEndTest {
         java.util.Set<String> missing = new java.util.HashSet<>(ids);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(stack.config().get(NudgeConfig.TOPIC_PROFILES)));
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (!missing.isEmpty() && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() == null) {
-                        missing.remove(new String(record.key(), StandardCharsets.UTF_8));
-                    }
-                }
-            }
+            Awaitility.await("a deletion of each in the profiles changelog").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                            if (record.value() == null) {
+                                missing.remove(new String(record.key(), StandardCharsets.UTF_8));
+                            }
+                        }
+                        return missing.isEmpty();
+                    });
         }
-        assertTrue(missing.isEmpty(), "no deletion of " + missing + " in the profiles changelog");
     }
 
     @Test
@@ -396,17 +397,16 @@ class EndToEndTest {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(stack.config().get(NudgeConfig.TOPIC_EVENTS_DLQ)));
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (System.nanoTime() < deadline) {
+            return Awaitility.await("a matching dead letter").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                     DeadLetter deadLetter = Codecs.DEAD_LETTERS.decode(record.value());
                     if (match.test(deadLetter)) {
                         return deadLetter;
                     }
                 }
-            }
+                return null;
+            }, java.util.Objects::nonNull);
         }
-        throw new AssertionError("no matching dead letter within " + DEADLINE);
     }
 
     @FunctionalInterface
@@ -415,16 +415,7 @@ class EndToEndTest {
     }
 
     /** Polls {@code probe} until {@code done} holds, failing with the last value seen after the deadline. */
-    private static <T> T awaitValue(String what, Probe<T> probe, Predicate<T> done) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = probe.get();
-            if (done.test(last)) {
-                return last;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("waited " + DEADLINE + " for " + what + "; last seen: " + last);
+    private static <T> T awaitValue(String what, Probe<T> probe, Predicate<T> done) {
+        return Awaitility.await(what).atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).until(probe::get, done::test);
     }
 }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** History for a backtest taken from the events topic between two instants, on a real broker. */
-class KafkaHistoryTest {
+class KafkaHistoryIT {
 
     @TempDir
     Path dir;

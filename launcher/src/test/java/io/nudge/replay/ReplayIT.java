@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The job over history on the real broker and MiniCluster: an archive twice, at parallelism 1 and 2, with
  * byte-identical outputs; and a time range of the events topic.
  */
-class ReplayTest {
+class ReplayIT {
 
     private static final Instant T0 = Instant.parse("2026-10-05T10:00:00Z");
 

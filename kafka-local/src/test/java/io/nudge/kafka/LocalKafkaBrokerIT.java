@@ -1,5 +1,7 @@
 package io.nudge.kafka;
 
+import java.util.Objects;
+import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.nudge.config.NudgeConfig;
@@ -24,7 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LocalKafkaBrokerTest {
+class LocalKafkaBrokerIT {
 
     @Test
     void brokerStoresRecordsSurvivesARestartAndTopicsAreSetUp(@TempDir Path dir) throws Exception {
@@ -55,14 +57,11 @@ class LocalKafkaBrokerTest {
             consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(), new StringDeserializer())) {
                 consumer.subscribe(List.of("events"));
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                String value = null;
-                while (value == null && System.nanoTime() < deadline) {
-                    ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
-                    if (!records.isEmpty()) {
-                        value = records.iterator().next().value();
-                    }
-                }
+                String value = Awaitility.await("the record written before the restart").atMost(Duration.ofSeconds(30))
+                        .pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
+                            ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(500));
+                            return records.isEmpty() ? null : records.iterator().next().value();
+                        }, Objects::nonNull);
                 assertEquals("before restart", value, "the record written before the restart is still there");
             }
         }

@@ -29,8 +29,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Two serving replicas that each keep half of the profiles partitions, on a real broker: each keeps only its own
  * customers, and every customer (and every visitor merged into one) is answered correctly through either replica.
  */
-class PartitionedServingTest {
+class PartitionedServingIT {
 
     private static final String SITE_KEY = "partition-site-key";
     private static final String SECRET = "partition-test-secret";
@@ -241,12 +239,8 @@ class PartitionedServingTest {
                 .header("Authorization", "Bearer " + SITE_KEY).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void awaitReady(ServingApi replica) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!replica.isReady()) {
-            assertTrue(System.nanoTime() < deadline, "the replica caught up with the changelogs within a minute");
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
+    private static void awaitReady(ServingApi replica) {
+        ServingApiIT.await("the replica caught up with the changelogs").until(replica::isReady);
     }
 
     private static int freePort() throws IOException {

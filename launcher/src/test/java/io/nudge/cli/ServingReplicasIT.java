@@ -1,5 +1,6 @@
 package io.nudge.cli;
 
+import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * changelog, so either answers for any customer: writes through one must show on both, the answers must agree, and
  * the reference dispatchers (one consumer group) must share the outreach so each action is dispatched once.
  */
-class ServingReplicasTest {
+class ServingReplicasIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final int CUSTOMERS = 60;
@@ -72,14 +73,10 @@ class ServingReplicasTest {
                 awaitSameAnswer(replicas, "/v1/customers/shopper-" + i + "/recommendations?limit=5&explain=true");
             }
 
+            Awaitility.await("every cart's action dispatched").atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> shoppersActions(stack.api()).size() + shoppersActions(second).size() >= CUSTOMERS);
             Set<String> dispatchedByFirst = shoppersActions(stack.api());
             Set<String> dispatchedBySecond = shoppersActions(second);
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            while (dispatchedByFirst.size() + dispatchedBySecond.size() < CUSTOMERS && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-                dispatchedByFirst = shoppersActions(stack.api());
-                dispatchedBySecond = shoppersActions(second);
-            }
             Set<String> all = new HashSet<>(dispatchedByFirst);
             all.addAll(dispatchedBySecond);
             assertEquals(CUSTOMERS, all.size(), "every cart's action dispatched by one replica or the other");
@@ -95,29 +92,16 @@ class ServingReplicasTest {
     }
 
     /** Polls until both replicas give the same answer: one may apply a changelog record a moment before the other. */
-    private void awaitSameAnswer(List<String> replicas, String path) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        String first;
-        String second;
-        do {
-            first = get(replicas.get(0) + path);
-            second = get(replicas.get(1) + path);
-            if (first.equals(second)) {
-                return;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        assertEquals(first, second, "the replicas still disagree on " + path);
+    private void awaitSameAnswer(List<String> replicas, String path) {
+        Awaitility.await("both replicas answer alike on " + path).atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                .until(() -> get(replicas.get(0) + path).equals(get(replicas.get(1) + path)));
     }
 
     /** A rule written through one replica reaches the other's rule book. */
-    private void awaitRuleOnBoth(List<String> replicas) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
+    private void awaitRuleOnBoth(List<String> replicas) {
         for (String replica : replicas) {
-            while (!get(replica + "/v1/admin/rules/cart-tip", "replica-admin-key").contains("\"cart-tip\"")) {
-                assertTrue(System.nanoTime() < deadline, "the rule never reached " + replica);
-                Thread.sleep(100);
-            }
+            Awaitility.await("the rule reached " + replica).atMost(DEADLINE).pollInterval(Duration.ofMillis(100))
+                    .until(() -> get(replica + "/v1/admin/rules/cart-tip", "replica-admin-key").contains("\"cart-tip\""));
         }
     }
 
@@ -137,11 +121,8 @@ class ServingReplicasTest {
         assertEquals(expectedStatus, response.statusCode(), response.body());
     }
 
-    private static void awaitReady(ServingApi api) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!api.isReady()) {
-            assertTrue(System.nanoTime() < deadline, "the second replica never caught up with the changelogs");
-            Thread.sleep(50);
-        }
+    private static void awaitReady(ServingApi api) {
+        Awaitility.await("the second replica caught up with the changelogs").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(api::isReady);
     }
 }

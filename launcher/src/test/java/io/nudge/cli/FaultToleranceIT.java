@@ -1,5 +1,8 @@
 package io.nudge.cli;
 
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.equalTo;
+import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * reader must see every expected outreach action exactly once (none lost, none repeated by a replay), and every
  * event a client was told was accepted must be in its customer's profile exactly once.
  */
-class FaultToleranceTest {
+class FaultToleranceIT {
 
     private static final int CUSTOMERS = 600;
     private static final Duration DEADLINE = Duration.ofSeconds(120);
@@ -97,7 +100,7 @@ class FaultToleranceTest {
     @Test
     void everyEventAndActionCountsOnceAcrossATaskFailure() throws Exception {
         int customers = 200;
-        try (LocalStack stack = stackWithCartRule(FaultToleranceTest::failingOnceAfter150Profiles)) {
+        try (LocalStack stack = stackWithCartRule(FaultToleranceIT::failingOnceAfter150Profiles)) {
 
             AtomicInteger shoppersDone = new AtomicInteger();
             java.util.concurrent.atomic.AtomicReference<Throwable> trafficFailure = new java.util.concurrent.atomic.AtomicReference<>();
@@ -177,12 +180,9 @@ class FaultToleranceTest {
     }
 
     /** Polls the cluster until every task of {@code job} is (or, with false, no longer every task is) running. */
-    private static long awaitTasks(StandaloneFlinkCluster cluster, org.apache.flink.api.common.JobID job, boolean running) throws Exception {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (cluster.allTasksRunning(job) != running) {
-            assertTrue(System.nanoTime() < deadline, "tasks never " + (running ? "all running again" : "interrupted") + " within " + DEADLINE);
-            Thread.sleep(50);
-        }
+    private static long awaitTasks(StandaloneFlinkCluster cluster, org.apache.flink.api.common.JobID job, boolean running) {
+        Awaitility.await(running ? "every task running again" : "tasks interrupted").atMost(DEADLINE).pollInterval(Duration.ofMillis(50))
+                .until(() -> cluster.allTasksRunning(job) == running);
         return System.nanoTime();
     }
 
@@ -311,12 +311,8 @@ class FaultToleranceTest {
         throw new AssertionError("not accepted within " + DEADLINE + ": " + body);
     }
 
-    private static void awaitAtLeast(AtomicInteger counter, int value) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (counter.get() < value) {
-            assertTrue(System.nanoTime() < deadline, "stuck at " + counter.get() + " of " + value);
-            Thread.sleep(20);
-        }
+    private static void awaitAtLeast(AtomicInteger counter, int value) {
+        Awaitility.await("at least " + value).atMost(DEADLINE).pollInterval(Duration.ofMillis(20)).untilAtomic(counter, greaterThanOrEqualTo(value));
     }
 
     private static void pause(Duration duration) {
@@ -327,12 +323,8 @@ class FaultToleranceTest {
         }
     }
 
-    private static void awaitSent(AtomicInteger sent) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (sent.get() < CUSTOMERS && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertEquals(CUSTOMERS, sent.get(), "all shoppers' events sent");
+    private static void awaitSent(AtomicInteger sent) {
+        Awaitility.await("all shoppers' events sent").atMost(DEADLINE).pollInterval(Duration.ofMillis(50)).untilAtomic(sent, equalTo(CUSTOMERS));
     }
 
     /**

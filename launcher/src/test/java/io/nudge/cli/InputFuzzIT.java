@@ -51,9 +51,9 @@ import org.junit.jupiter.api.io.TempDir;
  * every valid event is in its customer's profile, and the job still runs.
  *
  * <p>Seeded and bounded for CI; a longer run: {@code NUDGE_FUZZ_REQUESTS=20000 NUDGE_FUZZ_SEED=7 mvn -pl launcher
- * verify -Dtest=InputFuzzTest -Dsurefire.failIfNoSpecifiedTests=false} (after {@code mvn install -DskipTests}).
+ * verify -Dtest=InputFuzzIT -Dsurefire.failIfNoSpecifiedTests=false} (after {@code mvn install -DskipTests}).
  */
-class InputFuzzTest {
+class InputFuzzIT {
 
     private static final long SEED = Long.parseLong(System.getenv().getOrDefault("NUDGE_FUZZ_SEED", "20261127"));
     private static final int REQUESTS = Integer.parseInt(System.getenv().getOrDefault("NUDGE_FUZZ_REQUESTS", "1200"));
