@@ -133,12 +133,16 @@ public final class ServingApi implements AutoCloseable {
         return http.port();
     }
 
-    /** Every HTTP route this API serves, as {@code METHOD /path} with Javalin's path parameters ({@code {id}}). */
+    /**
+     * Every HTTP route this API serves, as {@code METHOD /path ACCESS} with Javalin's path parameters ({@code {id}})
+     * and who may call it (several or none would be a mistake in the route table).
+     */
     public List<String> routes() {
         return http.unsafeConfig().pvt.internalRouter.allHttpHandlers().stream()
                 .map(parsed -> parsed.getEndpoint())
                 .filter(endpoint -> endpoint.getMethod().isHttpMethod())
-                .map(endpoint -> endpoint.getMethod().name() + " " + endpoint.getPath())
+                .map(endpoint -> endpoint.getMethod().name() + " " + endpoint.getPath() + " "
+                        + endpoint.getRoles().stream().map(Object::toString).sorted().collect(java.util.stream.Collectors.joining(",")))
                 .toList();
     }
 

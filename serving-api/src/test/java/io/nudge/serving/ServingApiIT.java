@@ -498,12 +498,22 @@ class ServingApiIT {
 
         JsonNode openApi = body(get("/openapi.json"));
         assertTrue(openApi.get("paths").has("/v1/customers/{id}/recommendations"));
-        assertTrue(api.routes().contains("GET /v1/admin/reports/offers"), api.routes().toString());
+        assertTrue(api.routes().contains("GET /v1/admin/reports/offers ADMIN"), api.routes().toString());
+        assertTrue(api.routes().contains("GET /v1/customers/{id}/recommendations SITE"), api.routes().toString());
         for (String route : api.routes()) {
-            String method = route.substring(0, route.indexOf(' ')).toLowerCase(java.util.Locale.ROOT);
-            String path = route.substring(route.indexOf(' ') + 1);
-            assertTrue(openApi.get("paths").has(path) && openApi.get("paths").get(path).has(method), "openapi.json documents " + route);
+            String[] parts = route.split(" ");
+            String method = parts[0].toLowerCase(java.util.Locale.ROOT);
+            assertTrue(openApi.get("paths").has(parts[1]) && openApi.get("paths").get(parts[1]).has(method), "openapi.json documents " + route);
+            assertTrue(parts.length == 3 && List.of("PUBLIC", "SITE", "ADMIN").contains(parts[2]), "declares who may call it: " + route);
         }
+        HttpResponse<String> recommendations = get("/v1/customers/someone/recommendations");
+        assertEquals("private, no-store", recommendations.headers().firstValue("Cache-Control").orElse(""), "a personal answer is not cached");
+        HttpResponse<String> console = get("/console/");
+        assertTrue(console.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"),
+                "the console allows no inline or foreign script");
+        assertTrue(console.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
+        assertEquals("nosniff", console.headers().firstValue("X-Content-Type-Options").orElse(""));
+        assertEquals("no-referrer", console.headers().firstValue("Referrer-Policy").orElse(""));
 
         HttpResponse<String> snippet = get("/nudge.js");
         assertEquals(200, snippet.statusCode());

@@ -1,16 +1,9 @@
 package io.nudge.serving.http;
 
-import static io.javalin.apibuilder.ApiBuilder.before;
-import static io.javalin.apibuilder.ApiBuilder.delete;
-import static io.javalin.apibuilder.ApiBuilder.get;
-import static io.javalin.apibuilder.ApiBuilder.path;
-import static io.javalin.apibuilder.ApiBuilder.post;
-import static io.javalin.apibuilder.ApiBuilder.put;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
@@ -59,9 +52,6 @@ public final class Routes {
     public record Services(ProfileStore store, AssociationStore associations, TrendingStore trending, OfferCatalogue catalogue,
                            OfferPublisher offers, RuleBook rules, AcknowledgedWriter rulesWriter, AcknowledgedWriter forgottenWriter, AuditTrail audit, Outbox outbox, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
                            String adminKey, Map<String, String> siteKeys, ObjectMapper json, PrometheusMeterRegistry metrics, Clock clock) {}
-
-    /** Under /v1: what a site key reaches. */
-    private static final List<String> SITE_PATHS = List.of("/events", "/customers/{id}/recommendations");
 
     private Routes() {}
 
@@ -114,50 +104,47 @@ public final class Routes {
                 files.hostedPath = "/";
                 files.directory = "/web";
                 files.location = Location.CLASSPATH;
+                files.headers = Access.PAGE_HEADERS;
             });
-            javalin.router.mount(routing -> SITE_PATHS.forEach(sitePath ->
-                    routing.addHttpHandler(HandlerType.OPTIONS, "/v1" + sitePath, cors::preflight)));
-            javalin.router.apiBuilder(() -> {
-                get("/health", ctx -> health(ctx, services, config));
-                get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(services.metrics().scrape()));
-                get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+            Access.Gate gate = new Access.Gate(site, admin, cors, rateLimit);
+            // Every route with who may call it, checked once before its handler. Site routes also answer CORS
+            // preflights, which carry no key by design.
+            javalin.router.mount(routing -> {
+                routing.beforeMatched(gate::check);
+                routing.get("/health", ctx -> health(ctx, services, config), Access.PUBLIC);
+                routing.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(services.metrics().scrape()), Access.PUBLIC);
+                routing.get("/openapi.json", ctx -> ctx.contentType("application/json").result(openApi), Access.PUBLIC);
                 if (config.get(NudgeConfig.API_DEMO_SHOP)) {
                     // A site key is public by design (every page of a shop carries it), so the demo page may too.
                     String shop = resource("/io/nudge/serving/shop.html").replace("{{SITE_KEY}}", services.siteKeys().values().iterator().next());
-                    get("/shop", ctx -> ctx.html(shop));
+                    routing.get("/shop", ctx -> {
+                        Access.PAGE_HEADERS.forEach(ctx::header);
+                        ctx.html(shop);
+                    }, Access.PUBLIC);
                 }
-                path("/v1", () -> {
-                    for (String sitePath : SITE_PATHS) {
-                        before(sitePath, site);
-                        before(sitePath, cors);
-                        before(sitePath, rateLimit);
-                    }
-                    post("/events", events);
-                    get("/customers/{id}/recommendations", router.owned("id", recommendations));
-                    path("/admin", () -> {
-                        before("/*", admin);
-                        before("/*", rateLimit);
-                        get("/offers", offers::list);
-                        post("/offers", offers::create);
-                        get("/offers/{offerId}", offers::get);
-                        put("/offers/{offerId}", offers::update);
-                        post("/offers/{offerId}/expire", offers::expire);
-                        get("/rules", rules::list);
-                        post("/rules", rules::create);
-                        get("/rules/{ruleId}", rules::get);
-                        put("/rules/{ruleId}", rules::update);
-                        delete("/rules/{ruleId}", rules::delete);
-                        get("/rules/{ruleId}/versions", rules::versions);
-                        post("/rules/{ruleId}/pause", rules::pause);
-                        post("/rules/{ruleId}/resume", rules::resume);
-                        post("/backtest", backtest);
-                        get("/reports/offers", reports::offers);
-                        get("/outreach", outreach::list);
-                        get("/outreach/activity", outreach::activity);
-                        get("/customers/{customerId}/export", router.owned("customerId", customers::export));
-                        delete("/customers/{customerId}", router.owned("customerId", customers::forget));
-                    });
-                });
+                routing.post("/v1/events", events, Access.SITE);
+                routing.options("/v1/events", cors::preflight, Access.PUBLIC);
+                routing.get("/v1/customers/{id}/recommendations", router.owned("id", recommendations), Access.SITE);
+                routing.options("/v1/customers/{id}/recommendations", cors::preflight, Access.PUBLIC);
+                routing.get("/v1/admin/offers", offers::list, Access.ADMIN);
+                routing.post("/v1/admin/offers", offers::create, Access.ADMIN);
+                routing.get("/v1/admin/offers/{offerId}", offers::get, Access.ADMIN);
+                routing.put("/v1/admin/offers/{offerId}", offers::update, Access.ADMIN);
+                routing.post("/v1/admin/offers/{offerId}/expire", offers::expire, Access.ADMIN);
+                routing.get("/v1/admin/rules", rules::list, Access.ADMIN);
+                routing.post("/v1/admin/rules", rules::create, Access.ADMIN);
+                routing.get("/v1/admin/rules/{ruleId}", rules::get, Access.ADMIN);
+                routing.put("/v1/admin/rules/{ruleId}", rules::update, Access.ADMIN);
+                routing.delete("/v1/admin/rules/{ruleId}", rules::delete, Access.ADMIN);
+                routing.get("/v1/admin/rules/{ruleId}/versions", rules::versions, Access.ADMIN);
+                routing.post("/v1/admin/rules/{ruleId}/pause", rules::pause, Access.ADMIN);
+                routing.post("/v1/admin/rules/{ruleId}/resume", rules::resume, Access.ADMIN);
+                routing.post("/v1/admin/backtest", backtest, Access.ADMIN);
+                routing.get("/v1/admin/reports/offers", reports::offers, Access.ADMIN);
+                routing.get("/v1/admin/outreach", outreach::list, Access.ADMIN);
+                routing.get("/v1/admin/outreach/activity", outreach::activity, Access.ADMIN);
+                routing.get("/v1/admin/customers/{customerId}/export", router.owned("customerId", customers::export), Access.ADMIN);
+                routing.delete("/v1/admin/customers/{customerId}", router.owned("customerId", customers::forget), Access.ADMIN);
             });
         });
 
