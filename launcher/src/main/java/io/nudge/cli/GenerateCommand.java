@@ -1,8 +1,8 @@
 package io.nudge.cli;
 
 import io.nudge.config.NudgeConfig;
-import io.nudge.kafka.TopicSetup;
 import io.nudge.schemas.InteractionEvent;
+import io.nudge.serving.kafka.TopicSetup;
 import io.nudge.traffic.ClickstreamGenerator;
 import io.nudge.traffic.EventFile;
 import io.nudge.traffic.KafkaTrafficSender;
@@ -10,12 +10,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Synthetic, seeded clickstream into an Avro file (history for replays and backtests) or into Kafka at a fixed rate. */
 @Command(name = "generate", mixinStandardHelpOptions = true,

@@ -1,17 +1,16 @@
 package io.nudge.cli;
 
-import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.equalTo;
-import org.awaitility.Awaitility;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nudge.config.NudgeConfig;
+import io.nudge.crosssell.CoOccurrences;
 import io.nudge.flink.FlinkDistribution;
 import io.nudge.flink.StandaloneFlinkCluster;
-import io.nudge.config.NudgeConfig;
 import io.nudge.job.KafkaEndpoints;
 import io.nudge.job.PersonalizationJob;
-import io.nudge.crosssell.CoOccurrences;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.ItemAssociations;
 import io.nudge.schemas.OutreachAction;
@@ -28,16 +27,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,6 @@
 package io.nudge.cli;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nudge.serving.ServingApi;
 import java.net.URI;
@@ -12,7 +9,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import org.awaitility.Awaitility;
 
 /**
  * A rule reaches the job through the rules topic within seconds, and an event that arrives before it rightly

@@ -1,6 +1,5 @@
 package io.nudge.cli;
 
-import org.awaitility.Awaitility;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -12,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
 
 /** What the serving API shows of profiles, polled until it is as a test expects. */
 final class ServedProfiles {

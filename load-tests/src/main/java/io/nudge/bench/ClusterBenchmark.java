@@ -4,7 +4,7 @@ import io.nudge.config.NudgeConfig;
 import io.nudge.flink.FlinkDistribution;
 import io.nudge.flink.StandaloneFlinkCluster;
 import io.nudge.job.replay.Replay;
-import io.nudge.kafka.TopicSetup;
+import io.nudge.serving.kafka.TopicSetup;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

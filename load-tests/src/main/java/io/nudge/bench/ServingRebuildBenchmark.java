@@ -1,17 +1,17 @@
 package io.nudge.bench;
 
 import io.nudge.config.NudgeConfig;
-import io.nudge.kafka.TopicSetup;
 import io.nudge.serving.ServingApi;
+import io.nudge.serving.kafka.TopicSetup;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

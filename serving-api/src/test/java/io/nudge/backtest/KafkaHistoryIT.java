@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.nudge.config.NudgeConfig;
 import io.nudge.kafka.LocalKafkaBroker;
-import io.nudge.kafka.TopicSetup;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.InteractionEvent;
+import io.nudge.serving.kafka.TopicSetup;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;

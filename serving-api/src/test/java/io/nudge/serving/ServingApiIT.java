@@ -1,8 +1,5 @@
 package io.nudge.serving;
 
-import java.util.Objects;
-import org.awaitility.core.ConditionFactory;
-import org.awaitility.Awaitility;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nudge.config.NudgeConfig;
 import io.nudge.events.Pseudonyms;
 import io.nudge.kafka.LocalKafkaBroker;
-import io.nudge.kafka.TopicSetup;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
 import io.nudge.schemas.AuditRecord;
@@ -24,6 +20,7 @@ import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.Offer;
 import io.nudge.schemas.TriggerRule;
 import io.nudge.schemas.UndecodableMessageException;
+import io.nudge.serving.kafka.TopicSetup;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,16 +31,25 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,6 +127,18 @@ class ServingApiIT {
     /** Polls every 50 ms for up to 30 s, naming what it waits for when it gives up. */
     static ConditionFactory await(String what) {
         return Awaitility.await(what).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50));
+    }
+
+    @Test
+    void nudgesTopicsAreSetUpOnceWithTheChangelogsCompacted() throws Exception {
+        TopicSetup.ensureTopics(config); // again: leaves the existing topics alone
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            TopicDescription profiles = admin.describeTopics(List.of("profiles")).allTopicNames().get(30, TimeUnit.SECONDS).get("profiles");
+            assertEquals(config.get(NudgeConfig.TOPIC_PARTITIONS), profiles.partitions().size());
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "profiles");
+            assertEquals("compact", admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
+                    .get(resource).get("cleanup.policy").value());
+        }
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.nudge.kafka;
+package io.nudge.serving.kafka;
 
 import io.nudge.config.NudgeConfig;
 import java.util.ArrayList;
