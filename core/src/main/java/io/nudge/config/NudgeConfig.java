@@ -26,6 +26,7 @@ public final class NudgeConfig {
 
     public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = define("kafka.bootstrap.servers", "localhost:9092",
             "Kafka brokers to connect to, host:port[,host:port...].", NudgeConfig::nonBlank);
+
     public static final Setting<String> TOPIC_EVENTS = define("topic.events", "events",
             "Interaction events (Avro single-object encoded), keyed by profile key.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_EVENTS_DLQ = define("topic.events.dlq", "events-dlq",
@@ -42,6 +43,14 @@ public final class NudgeConfig {
             "Partitions of topics Nudge creates itself; the unit of parallelism.", text -> positiveInt(text));
     public static final Setting<Integer> TOPIC_REPLICATION = define("topic.replication.factor", "1",
             "Replication factor of topics Nudge creates itself.", text -> positiveInt(text));
+    public static final Setting<String> TOPIC_RULES = define("topic.rules", "rules",
+            "Compacted topic of trigger rules, keyed by rule id; written by the API's admin endpoints.", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_FORGOTTEN = define("topic.forgotten", "forgotten",
+            "Compacted topic of customer and visitor ids that asked to be forgotten; replays skip their events.", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_AUDIT = define("topic.audit", "audit",
+            "Append-only topic recording each export and forget: who (a fingerprint of the key), when, which customer. Created without time-based retention.", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_OUTREACH = define("topic.outreach", "outreach",
+            "Outreach actions (send, suppressed, deferred), written exactly once; read it read_committed.", NudgeConfig::nonBlank);
 
     public static final Setting<Integer> JOB_PARALLELISM = define("job.parallelism", "1",
             "Parallelism of the personalization job.", text -> positiveInt(text));
@@ -67,6 +76,12 @@ public final class NudgeConfig {
             NudgeConfig::nonNegativeDuration);
     public static final Setting<Duration> EVENTS_SOURCE_IDLE_TIMEOUT = define("events.source.idle.timeout", "10s",
             "A partition without events for this long stops holding back the watermark.", NudgeConfig::positiveDuration);
+    public static final Setting<Integer> EVENTS_MAX_BATCH = define("events.max.batch", "500",
+            "Most events one POST /v1/events may carry.", text -> positiveInt(text));
+    public static final Setting<Duration> EVENTS_MAX_CLOCK_SKEW = define("events.max.clock.skew", "5m",
+            "The API refuses events stamped further than this in the future.", NudgeConfig::nonNegativeDuration);
+    public static final Setting<Duration> EVENTS_MAX_AGE = define("events.max.age", "7d",
+            "The API refuses events older than this (use replay for history).", NudgeConfig::positiveDuration);
 
     public static final Setting<String> ARCHIVE_DIR = define("archive.dir", "",
             "Where the job archives every valid event as Avro files by event hour (a file:// or object store URI); empty: no archive.", text -> text);
@@ -77,7 +92,6 @@ public final class NudgeConfig {
             "Cart lines kept per profile; the oldest are dropped beyond it.", text -> positiveInt(text));
     public static final Setting<Duration> PROFILE_AFFINITY_HALF_LIFE = define("profile.affinity.half.life", "7d",
             "Time after which an interaction counts half as much towards category affinity.", NudgeConfig::positiveDuration);
-
     public static final Setting<Duration> PROFILE_ITEM_HALF_LIFE = define("profile.item.half.life", "180d",
             "Time after which an interaction counts half as much towards item affinity (repeat buying, cross-sell).", NudgeConfig::positiveDuration);
     public static final Setting<Integer> PROFILE_ITEMS_MAX = define("profile.items.max", "60",
@@ -106,6 +120,8 @@ public final class NudgeConfig {
             "Time after which two items seen together count half as much towards their association.", NudgeConfig::positiveDuration);
     public static final Setting<Integer> CROSSSELL_NEIGHBOURS_MAX = define("crosssell.neighbours.max", "50",
             "Associated items kept per item; the weakest make room for newcomers.", text -> positiveInt(text));
+    public static final Setting<Duration> CROSSSELL_PUBLISH_INTERVAL = define("crosssell.publish.interval", "10s",
+            "An item's associations are published at most once per this much event time.", NudgeConfig::positiveDuration);
 
     public static final Setting<Duration> TRENDING_WINDOW = define("trending.window", "1h",
             "Span of event time over which popularity is counted; a whole number of trending.slide.", NudgeConfig::positiveDuration);
@@ -113,9 +129,6 @@ public final class NudgeConfig {
             "How often (in event time) the popularity window moves and is published.", NudgeConfig::positiveDuration);
     public static final Setting<Integer> TRENDING_ITEMS_MAX = define("trending.items.max", "50",
             "Most popular items published per category.", text -> positiveInt(text));
-
-    public static final Setting<Duration> CROSSSELL_PUBLISH_INTERVAL = define("crosssell.publish.interval", "10s",
-            "An item's associations are published at most once per this much event time.", NudgeConfig::positiveDuration);
 
     public static final Setting<Double> RECOMMEND_WEIGHT_OWN = define("recommend.weight.own", "1.0",
             "Weight of the customer's own decayed item affinity (repeat buying) in item scores.", NudgeConfig::nonNegativeNumber);
@@ -126,31 +139,25 @@ public final class NudgeConfig {
 
     public static final Setting<Double> OFFERS_CONTROL_FRACTION = define("offers.control.fraction", "0.05",
             "Share of customers (chosen by a hash of their id) who get the non-personalised ranking, to measure uplift.", NudgeConfig::fraction);
+    public static final Setting<String> OFFERS_CATALOGUE = define("offers.catalogue", "",
+            "JSON file with the offers catalogue; empty means the bundled demo catalogue.", text -> text);
 
-    public static final Setting<String> TOPIC_RULES = define("topic.rules", "rules",
-            "Compacted topic of trigger rules, keyed by rule id; written by the API's admin endpoints.", NudgeConfig::nonBlank);
-    public static final Setting<String> TOPIC_FORGOTTEN = define("topic.forgotten", "forgotten",
-            "Compacted topic of customer and visitor ids that asked to be forgotten; replays skip their events.", NudgeConfig::nonBlank);
-    public static final Setting<String> TOPIC_AUDIT = define("topic.audit", "audit",
-            "Append-only topic recording each export and forget: who (a fingerprint of the key), when, which customer. Created without time-based retention.", NudgeConfig::nonBlank);
-    public static final Setting<String> TOPIC_OUTREACH = define("topic.outreach", "outreach",
-            "Outreach actions (send, suppressed, deferred), written exactly once; read it read_committed.", NudgeConfig::nonBlank);
     public static final Setting<String> OUTREACH_DISPATCHER_GROUP = define("outreach.dispatcher.group", "nudge-dispatcher",
             "Consumer group of the API's reference dispatcher (records what would be sent).", NudgeConfig::nonBlank);
-    public static final Setting<String> OUTREACH_CAP_EMAIL = define("outreach.cap.email", "1/24h",
-            "At most this many emails per customer per period (N/period).", NudgeConfig::cap);
-    public static final Setting<String> OUTREACH_CAP_SMS = define("outreach.cap.sms", "1/24h",
-            "At most this many text messages per customer per period.", NudgeConfig::cap);
-    public static final Setting<String> OUTREACH_CAP_PUSH = define("outreach.cap.push", "2/24h",
-            "At most this many push notifications per customer per period.", NudgeConfig::cap);
-    public static final Setting<String> OUTREACH_CAP_WEB = define("outreach.cap.web", "10/24h",
-            "At most this many on-site messages per customer per period.", NudgeConfig::cap);
-    public static final Setting<String> OUTREACH_CAP_MESSAGES = define("outreach.cap.messages", "3/7d",
-            "At most this many emails, texts and pushes together per customer per period.", NudgeConfig::cap);
-    public static final Setting<String> OUTREACH_QUIET_HOURS = define("outreach.quiet.hours", "21:00-08:00",
+    public static final Setting<Cap> OUTREACH_CAP_EMAIL = define("outreach.cap.email", "1/24h",
+            "At most this many emails per customer per period (N/period).", Cap::parse);
+    public static final Setting<Cap> OUTREACH_CAP_SMS = define("outreach.cap.sms", "1/24h",
+            "At most this many text messages per customer per period.", Cap::parse);
+    public static final Setting<Cap> OUTREACH_CAP_PUSH = define("outreach.cap.push", "2/24h",
+            "At most this many push notifications per customer per period.", Cap::parse);
+    public static final Setting<Cap> OUTREACH_CAP_WEB = define("outreach.cap.web", "10/24h",
+            "At most this many on-site messages per customer per period.", Cap::parse);
+    public static final Setting<Cap> OUTREACH_CAP_MESSAGES = define("outreach.cap.messages", "3/7d",
+            "At most this many emails, texts and pushes together per customer per period.", Cap::parse);
+    public static final Setting<QuietHours> OUTREACH_QUIET_HOURS = define("outreach.quiet.hours", "21:00-08:00",
             "Local hours without email, text or push (HH:mm-HH:mm, may wrap midnight; empty for none); such messages are deferred.",
-            NudgeConfig::quietHours);
-    public static final Setting<String> OUTREACH_TIME_ZONE = define("outreach.time.zone", "UTC",
+            QuietHours::parse);
+    public static final Setting<java.time.ZoneId> OUTREACH_TIME_ZONE = define("outreach.time.zone", "UTC",
             "Time zone for quiet hours of customers whose own zone is unknown.", NudgeConfig::zone);
 
     public static final Setting<Integer> HTTP_PORT = define("http.port", "8080",
@@ -160,6 +167,9 @@ public final class NudgeConfig {
             text -> text);
     public static final Setting<String> HTTP_TLS_KEYSTORE_PASSWORD = defineSecret("http.tls.keystore.password", "",
             "Password of http.tls.keystore (and of its key).", text -> text);
+    public static final Setting<Integer> HTTP_MAX_BODY_BYTES = define("http.max.body.bytes", "65536",
+            "Largest request body the API accepts.", text -> positiveInt(text));
+
     public static final Setting<String> API_ADMIN_KEY = defineSecret("api.admin.key", "",
             "Key for the admin endpoints (Authorization: Bearer <key>); empty generates one at start and logs it.", text -> text);
     public static final Setting<Map<String, String>> API_SITE_KEYS = defineSecret("api.site.keys", "",
@@ -182,14 +192,7 @@ public final class NudgeConfig {
     public static final Setting<Integer> API_RATE_LIMIT = define("api.rate.limit", "1000",
             "Requests per second each key (site or admin) may make, with bursts of up to one second's worth; beyond it 429 with Retry-After.",
             text -> positiveInt(text));
-    public static final Setting<Integer> HTTP_MAX_BODY_BYTES = define("http.max.body.bytes", "65536",
-            "Largest request body the API accepts.", text -> positiveInt(text));
-    public static final Setting<Integer> EVENTS_MAX_BATCH = define("events.max.batch", "500",
-            "Most events one POST /v1/events may carry.", text -> positiveInt(text));
-    public static final Setting<Duration> EVENTS_MAX_CLOCK_SKEW = define("events.max.clock.skew", "5m",
-            "The API refuses events stamped further than this in the future.", NudgeConfig::nonNegativeDuration);
-    public static final Setting<Duration> EVENTS_MAX_AGE = define("events.max.age", "7d",
-            "The API refuses events older than this (use replay for history).", NudgeConfig::positiveDuration);
+
     public static final Setting<ServingReplica> SERVING_REPLICA = define("serving.replica", "",
             "This replica's share of the customers when several serving replicas split them, as number/replicas (2/4): it keeps the profiles of the profiles-topic partitions p with p mod replicas = number - 1 "
                     + "(every replica still keeps the small shared topics) and passes requests for other customers to their replica (see serving.replica.urls). Empty: the only replica, keeping every profile.",
@@ -198,15 +201,37 @@ public final class NudgeConfig {
             "Base URLs of all serving replicas in replica order (http://serving-1:8080,http://serving-2:8080), one per replica of serving.replica: a request for another replica's customer is forwarded to it. "
                     + "Empty: such a request is answered 421 with the owner's number, for a router to follow.",
             NudgeConfig::urls);
-    public static final Setting<String> OFFERS_CATALOGUE = define("offers.catalogue", "",
-            "JSON file with the offers catalogue; empty means the bundled demo catalogue.", text -> text);
 
     private final Map<String, String> values;
+    /** Every setting's value, parsed once: a bad value fails when the configuration is made, not when first read. */
+    private final Map<Setting<?>, Object> parsed = new java.util.HashMap<>();
 
     private NudgeConfig(Map<String, String> values) {
         this.values = values;
         for (Setting<?> setting : SETTINGS.values()) {
-            get(setting); // fail fast on any bad value
+            parsed.put(setting, setting.parse(values.getOrDefault(setting.key(), setting.defaultValue())));
+        }
+        checkTogether();
+    }
+
+    /** The rules that join settings, checked when a configuration is made; each failure names every setting it joins. */
+    private void checkTogether() {
+        require(get(TRENDING_WINDOW).toMillis() % get(TRENDING_SLIDE).toMillis() == 0,
+                "the trending window must be a whole number of slides", TRENDING_WINDOW, TRENDING_SLIDE);
+        require(get(LIFECYCLE_AT_RISK_AFTER).compareTo(get(LIFECYCLE_LAPSED_AFTER)) < 0,
+                "a customer is at risk before they lapse", LIFECYCLE_AT_RISK_AFTER, LIFECYCLE_LAPSED_AFTER);
+        require(get(SERVING_REPLICA_URLS).isEmpty() || get(SERVING_REPLICA_URLS).size() == get(SERVING_REPLICA).replicas(),
+                "serving.replica.urls lists one URL per replica", SERVING_REPLICA_URLS, SERVING_REPLICA);
+    }
+
+    private void require(boolean holds, String rule, Setting<?>... joined) {
+        if (!holds) {
+            StringBuilder settings = new StringBuilder();
+            for (Setting<?> setting : joined) {
+                settings.append(settings.length() == 0 ? "" : ", ").append('\'').append(setting.key()).append("' = ")
+                        .append(setting.shown(values.getOrDefault(setting.key(), setting.defaultValue())));
+            }
+            throw new ConfigException("Settings " + settings + " do not go together: " + rule);
         }
     }
 
@@ -251,8 +276,9 @@ public final class NudgeConfig {
         return of(merged);
     }
 
+    @SuppressWarnings("unchecked") // each value was parsed by its own setting
     public <T> T get(Setting<T> setting) {
-        return setting.parse(values.getOrDefault(setting.key(), setting.defaultValue()));
+        return (T) parsed.get(setting);
     }
 
     /** A copy with one setting changed. */
@@ -346,28 +372,10 @@ public final class NudgeConfig {
         return value;
     }
 
-    private static final Pattern CAP = Pattern.compile("(\\d+)\\s*/\\s*(\\S+)");
-    private static final Pattern QUIET_HOURS = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d-([01]\\d|2[0-3]):[0-5]\\d");
 
-    private static String cap(String text) {
-        Matcher m = CAP.matcher(text.strip());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("write a cap as N/period, e.g. 1/24h or 3/7d");
-        }
-        positiveDuration(m.group(2));
-        return text.strip();
-    }
-
-    private static String quietHours(String text) {
-        if (!text.isBlank() && !QUIET_HOURS.matcher(text.strip()).matches()) {
-            throw new IllegalArgumentException("write quiet hours as HH:mm-HH:mm, e.g. 21:00-08:00, or leave empty");
-        }
-        return text.strip();
-    }
-
-    private static String zone(String text) {
+    private static java.time.ZoneId zone(String text) {
         try {
-            return java.time.ZoneId.of(text.strip()).getId();
+            return java.time.ZoneId.of(text.strip());
         } catch (java.time.DateTimeException e) {
             throw new IllegalArgumentException("not a time zone id such as UTC or Europe/Berlin");
         }

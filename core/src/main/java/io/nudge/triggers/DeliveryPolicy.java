@@ -1,6 +1,8 @@
 package io.nudge.triggers;
 
+import io.nudge.config.Cap;
 import io.nudge.config.NudgeConfig;
+import io.nudge.config.QuietHours;
 import io.nudge.schemas.Channel;
 import io.nudge.schemas.Contact;
 import io.nudge.schemas.CustomerProfile;
@@ -8,7 +10,6 @@ import java.io.Serializable;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.EnumMap;
@@ -23,34 +24,6 @@ import java.util.Set;
  * On-site (web) messages need no consent and ignore quiet hours: the customer is on the site.
  */
 public final class DeliveryPolicy implements Serializable {
-
-    /** At most {@code max} contacts per {@code per}. */
-    public record Cap(int max, Duration per) implements Serializable {
-        static Cap parse(String text) {
-            String[] parts = text.split("/");
-            return new Cap(Integer.parseInt(parts[0].strip()), NudgeConfig.duration(parts[1].strip()));
-        }
-
-        boolean allows(List<Contact> contacts, Set<Channel> channels, long at) {
-            long since = at - per.toMillis();
-            return contacts.stream().filter(c -> channels.contains(c.getChannel()) && c.getAt() > since && c.getAt() <= at).count() < max;
-        }
-    }
-
-    /** Quiet hours as local times; {@code start} after {@code end} wraps midnight. */
-    public record QuietHours(LocalTime start, LocalTime end) implements Serializable {
-        static QuietHours parse(String text) {
-            if (text.isBlank()) {
-                return null;
-            }
-            String[] parts = text.split("-");
-            return new QuietHours(LocalTime.parse(parts[0]), LocalTime.parse(parts[1]));
-        }
-
-        boolean contains(LocalTime time) {
-            return start.isBefore(end) ? !time.isBefore(start) && time.isBefore(end) : !time.isBefore(start) || time.isBefore(end);
-        }
-    }
 
     /** The verdict: send, suppress with a reason, or defer to {@code sendAt}. */
     public record Decision(Verdict verdict, String reason, Instant sendAt) {}
@@ -73,12 +46,12 @@ public final class DeliveryPolicy implements Serializable {
 
     public static DeliveryPolicy from(NudgeConfig config) {
         Map<Channel, Cap> caps = new EnumMap<>(Channel.class);
-        caps.put(Channel.EMAIL, Cap.parse(config.get(NudgeConfig.OUTREACH_CAP_EMAIL)));
-        caps.put(Channel.SMS, Cap.parse(config.get(NudgeConfig.OUTREACH_CAP_SMS)));
-        caps.put(Channel.PUSH, Cap.parse(config.get(NudgeConfig.OUTREACH_CAP_PUSH)));
-        caps.put(Channel.WEB, Cap.parse(config.get(NudgeConfig.OUTREACH_CAP_WEB)));
-        return new DeliveryPolicy(caps, Cap.parse(config.get(NudgeConfig.OUTREACH_CAP_MESSAGES)),
-                QuietHours.parse(config.get(NudgeConfig.OUTREACH_QUIET_HOURS)), ZoneId.of(config.get(NudgeConfig.OUTREACH_TIME_ZONE)));
+        caps.put(Channel.EMAIL, config.get(NudgeConfig.OUTREACH_CAP_EMAIL));
+        caps.put(Channel.SMS, config.get(NudgeConfig.OUTREACH_CAP_SMS));
+        caps.put(Channel.PUSH, config.get(NudgeConfig.OUTREACH_CAP_PUSH));
+        caps.put(Channel.WEB, config.get(NudgeConfig.OUTREACH_CAP_WEB));
+        return new DeliveryPolicy(caps, config.get(NudgeConfig.OUTREACH_CAP_MESSAGES),
+                config.get(NudgeConfig.OUTREACH_QUIET_HOURS), config.get(NudgeConfig.OUTREACH_TIME_ZONE));
     }
 
     /** How long contacts must be remembered for the caps to work. */
@@ -98,14 +71,14 @@ public final class DeliveryPolicy implements Serializable {
             return new Decision(Verdict.SUPPRESS, "no consent for " + channel.name().toLowerCase(Locale.ROOT), null);
         }
         Cap cap = perChannel.get(channel);
-        if (cap != null && !cap.allows(contacts, Set.of(channel), at)) {
+        if (cap != null && !allows(cap, contacts, Set.of(channel), at)) {
             return new Decision(Verdict.SUPPRESS, "frequency cap: at most " + cap.max() + " " + channel.name().toLowerCase(Locale.ROOT)
                     + " per " + NudgeConfig.durationText(cap.per()), null);
         }
-        if (MESSAGES.contains(channel) && !messages.allows(contacts, MESSAGES, at)) {
+        if (MESSAGES.contains(channel) && !allows(messages, contacts, MESSAGES, at)) {
             return new Decision(Verdict.SUPPRESS, "frequency cap: at most " + messages.max() + " messages per " + NudgeConfig.durationText(messages.per()), null);
         }
-        if (!allowQuietHours && MESSAGES.contains(channel) && quietHours != null) {
+        if (!allowQuietHours && MESSAGES.contains(channel) && !quietHours.equals(QuietHours.NONE)) {
             ZonedDateTime local = Instant.ofEpochMilli(at).atZone(zoneOf(profile));
             if (quietHours.contains(local.toLocalTime())) {
                 ZonedDateTime next = local.toLocalTime().isBefore(quietHours.end())
@@ -126,5 +99,11 @@ public final class DeliveryPolicy implements Serializable {
             }
         }
         return defaultZone;
+    }
+
+    /** Whether {@code cap} leaves room for one more contact on {@code channels} at {@code at}. */
+    private static boolean allows(Cap cap, List<Contact> contacts, Set<Channel> channels, long at) {
+        long since = at - cap.per().toMillis();
+        return contacts.stream().filter(c -> channels.contains(c.getChannel()) && c.getAt() > since && c.getAt() <= at).count() < cap.max();
     }
 }

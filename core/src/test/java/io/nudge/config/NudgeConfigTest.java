@@ -57,4 +57,31 @@ class NudgeConfigTest {
         }
         assertEquals("36h", NudgeConfig.durationText(Duration.ofHours(36)));
     }
+
+    @Test
+    void capsQuietHoursAndZonesAreReadAsTheirTypesOnce() {
+        NudgeConfig config = NudgeConfig.of(Map.of("outreach.cap.email", "2 / 12h", "outreach.quiet.hours", "22:30-07:00",
+                "outreach.time.zone", "Europe/Berlin"));
+        assertEquals(new Cap(2, Duration.ofHours(12)), config.get(NudgeConfig.OUTREACH_CAP_EMAIL));
+        assertTrue(config.get(NudgeConfig.OUTREACH_QUIET_HOURS).contains(java.time.LocalTime.of(23, 0)));
+        assertTrue(!config.get(NudgeConfig.OUTREACH_QUIET_HOURS).contains(java.time.LocalTime.of(12, 0)));
+        assertEquals(java.time.ZoneId.of("Europe/Berlin"), config.get(NudgeConfig.OUTREACH_TIME_ZONE));
+        assertEquals(QuietHours.NONE, NudgeConfig.of(Map.of("outreach.quiet.hours", "")).get(NudgeConfig.OUTREACH_QUIET_HOURS));
+        assertTrue(config.get(NudgeConfig.OUTREACH_CAP_EMAIL) == config.get(NudgeConfig.OUTREACH_CAP_EMAIL), "parsed once, not per read");
+    }
+
+    @Test
+    void settingsThatDoNotGoTogetherAreRefusedWhenTheConfigurationIsMade() {
+        ConfigException slides = assertThrows(ConfigException.class,
+                () -> NudgeConfig.of(Map.of("trending.window", "1h", "trending.slide", "7m")));
+        assertTrue(slides.getMessage().contains("'trending.window' = 1h") && slides.getMessage().contains("'trending.slide' = 7m")
+                && slides.getMessage().contains("whole number of slides"), slides.getMessage());
+        ConfigException stages = assertThrows(ConfigException.class,
+                () -> NudgeConfig.of(Map.of("lifecycle.at.risk.after", "200d")));
+        assertTrue(stages.getMessage().contains("lifecycle.lapsed.after"), stages.getMessage());
+        ConfigException replicas = assertThrows(ConfigException.class,
+                () -> NudgeConfig.of(Map.of("serving.replica", "1/3", "serving.replica.urls", "http://a:8080,http://b:8080")));
+        assertTrue(replicas.getMessage().contains("one URL per replica"), replicas.getMessage());
+        NudgeConfig.of(Map.of("trending.window", "30m", "trending.slide", "10m")); // a whole number of slides: fine
+    }
 }

@@ -6,7 +6,6 @@ import io.javalin.Javalin;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.nudge.config.ConfigException;
 import io.nudge.config.NudgeConfig;
 import io.nudge.config.ServingReplica;
 import io.nudge.offers.NextBestOffers;
@@ -80,11 +79,6 @@ public final class ServingApi implements AutoCloseable {
                 config.get(NudgeConfig.TOPIC_FORGOTTEN), outbox::applyForgotten),
                 () -> seed(seedFile, json));
         ServingReplica replica = config.get(NudgeConfig.SERVING_REPLICA);
-        List<String> replicaUrls = config.get(NudgeConfig.SERVING_REPLICA_URLS);
-        if (!replicaUrls.isEmpty() && replicaUrls.size() != replica.replicas()) {
-            throw new ConfigException("serving.replica.urls lists " + replicaUrls.size() + " replicas, serving.replica says there are "
-                    + replica.replicas());
-        }
         if (!replica.isAlone()) {
             // This replica keeps only its share of the profiles; the small shared topics stay whole on every replica.
             changelog.readOnly(config.get(NudgeConfig.TOPIC_PROFILES), replica::owns);
