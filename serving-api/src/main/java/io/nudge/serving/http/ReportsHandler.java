@@ -10,8 +10,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.List;
 
 /**
  * {@code GET /v1/admin/reports/offers}: impressions, clicks, CTR and conversions per offer, and the uplift of the
@@ -82,40 +81,29 @@ final class ReportsHandler {
         return new OfferPerformance.GroupTotals(group.get("customers").asLong(), group.get("buyers").asLong(), group.get("spend").asDouble());
     }
 
-    private static Map<String, Object> render(OfferPerformance performance, Instant now, int replicas) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("asOf", now.toString());
-        out.put("replicas", replicas);
-        out.put("offers", performance.offers().stream().map(ReportsHandler::render).toList());
+    /** The report: per offer, per group, and the uplift of personalisation. */
+    record Report(String asOf, int replicas, List<OfferRow> offers, GroupRow treatment, GroupRow control, Uplift uplift) {}
+
+    record OfferRow(String offerId, long impressions, long clicks, long dismissals, long conversions, Double clickThroughRate,
+                    Double conversionRate) {}
+
+    record GroupRow(long customers, long buyers, double spend, Double purchaseRate, Double spendPerCustomer) {}
+
+    /** Relative uplift of treatment over control; null while the control group has no buyers (or spend). */
+    record Uplift(Double purchaseRate, Double spendPerCustomer) {}
+
+    private static Report render(OfferPerformance performance, Instant now, int replicas) {
         OfferPerformance.Uplift uplift = performance.uplift();
-        out.put("treatment", render(uplift.treatment()));
-        out.put("control", render(uplift.control()));
-        Map<String, Object> relative = new LinkedHashMap<>();
-        relative.put("purchaseRate", uplift.purchaseRate());
-        relative.put("spendPerCustomer", uplift.spendPerCustomer());
-        out.put("uplift", relative);
-        return out;
+        return new Report(now.toString(), replicas, performance.offers().stream().map(ReportsHandler::render).toList(),
+                render(uplift.treatment()), render(uplift.control()), new Uplift(uplift.purchaseRate(), uplift.spendPerCustomer()));
     }
 
-    private static Map<String, Object> render(OfferPerformance.OfferTotals offer) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("offerId", offer.offerId());
-        out.put("impressions", offer.impressions());
-        out.put("clicks", offer.clicks());
-        out.put("dismissals", offer.dismissals());
-        out.put("conversions", offer.conversions());
-        out.put("clickThroughRate", offer.clickThroughRate());
-        out.put("conversionRate", offer.conversionRate());
-        return out;
+    private static OfferRow render(OfferPerformance.OfferTotals offer) {
+        return new OfferRow(offer.offerId(), offer.impressions(), offer.clicks(), offer.dismissals(), offer.conversions(),
+                offer.clickThroughRate(), offer.conversionRate());
     }
 
-    private static Map<String, Object> render(OfferPerformance.GroupTotals group) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("customers", group.customers());
-        out.put("buyers", group.buyers());
-        out.put("spend", group.spend());
-        out.put("purchaseRate", group.purchaseRate());
-        out.put("spendPerCustomer", group.spendPerCustomer());
-        return out;
+    private static GroupRow render(OfferPerformance.GroupTotals group) {
+        return new GroupRow(group.customers(), group.buyers(), group.spend(), group.purchaseRate(), group.spendPerCustomer());
     }
 }

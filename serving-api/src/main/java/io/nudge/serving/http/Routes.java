@@ -1,6 +1,7 @@
 package io.nudge.serving.http;
 
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -29,7 +30,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -172,32 +172,25 @@ public final class Routes {
         return connector;
     }
 
+    /** {@code GET /health}: ready once the stores have caught up with their changelogs. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Health(String status, boolean profilesCaughtUp, int profiles, int offers, int itemAssociations, String replica) {}
+
     private static void health(Context ctx, Services services, NudgeConfig config) {
         boolean ready = services.changelog().isCaughtUp();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", ready ? "UP" : "STARTING");
-        body.put("profilesCaughtUp", ready);
-        body.put("profiles", services.store().size());
-        body.put("offers", services.catalogue().size());
-        body.put("itemAssociations", services.associations().size());
         ServingReplica replica = config.get(NudgeConfig.SERVING_REPLICA);
-        if (!replica.isAlone()) {
-            body.put("replica", replica.toString());
-        }
-        ctx.status(ready ? 200 : 503).json(body);
+        ctx.status(ready ? 200 : 503).json(new Health(ready ? "UP" : "STARTING", ready, services.store().size(), services.catalogue().size(),
+                services.associations().size(), replica.isAlone() ? null : replica.toString()));
     }
+
+    /** Every error the API answers: the status, what went wrong, and which fields (when a request's fields were at fault). */
+    record ErrorBody(int status, String error, @JsonInclude(JsonInclude.Include.NON_EMPTY) List<FieldError> fields) {}
 
     private static void error(Context ctx, int status, String message, List<FieldError> fields) {
         if (status == 503) {
             ctx.header("Retry-After", "1");
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", status);
-        body.put("error", message);
-        if (!fields.isEmpty()) {
-            body.put("fields", fields);
-        }
-        ctx.status(status).json(body);
+        ctx.status(status).json(new ErrorBody(status, message, fields));
     }
 
     private static String resource(String name) {

@@ -1,0 +1,163 @@
+package io.nudge.serving.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nudge.config.NudgeConfig;
+import io.nudge.offers.NextBestOffers;
+import io.nudge.profile.ProfileSettings;
+import io.nudge.profile.ProfileUpdater;
+import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.EventType;
+import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.Offer;
+import io.nudge.serving.audit.AuditTrail;
+import io.nudge.serving.events.EventCollector;
+import io.nudge.serving.kafka.AcknowledgedWriter;
+import io.nudge.serving.offers.OfferCatalogue;
+import io.nudge.serving.offers.OfferPublisher;
+import io.nudge.serving.outreach.Outbox;
+import io.nudge.serving.rules.RuleBook;
+import io.nudge.serving.store.AssociationStore;
+import io.nudge.serving.store.ChangelogReader;
+import io.nudge.serving.store.ProfileStore;
+import io.nudge.serving.store.TrendingStore;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTTP layer over stores filled directly, without a broker: who may call what, what a personal answer carries,
+ * how bad requests and unknown routes are answered. Kafka clients are made but never reach a broker.
+ */
+class RoutesTest {
+
+    private static final String SITE_KEY = "routes-site-key";
+    private static final String ADMIN_KEY = "routes-admin-key";
+    private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules().build();
+
+    static Javalin app;
+    static AutoCloseable[] kafkaClients;
+
+    @BeforeAll
+    static void start() {
+        // Nothing listens there: a request that needed Kafka would fail, and none of these does.
+        NudgeConfig config = NudgeConfig.defaults().with(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:1").with(NudgeConfig.HTTP_PORT, 0);
+        ProfileStore profiles = new ProfileStore();
+        ProfileUpdater updater = new ProfileUpdater(ProfileSettings.defaults());
+        CustomerProfile gardener = null;
+        for (int view = 0; view < 3; view++) {
+            gardener = updater.apply(gardener, InteractionEvent.newBuilder().setEventId("v" + view).setCustomerId("gardener")
+                    .setType(EventType.PRODUCT_VIEW).setEventTime(NOW.minusSeconds(60 - view)).setItemId("spade").setCategory("garden").build());
+        }
+        profiles.upsert(gardener);
+        OfferCatalogue catalogue = new OfferCatalogue();
+        catalogue.upsert(Offer.newBuilder().setOfferId("garden-10").setTitle("10% off garden").setCategory("garden")
+                .setItemIds(List.of("spade")).setBusinessValue(1.0).build());
+        catalogue.upsert(Offer.newBuilder().setOfferId("toys-5").setTitle("5% off toys").setCategory("toys").setBusinessValue(1.2).build());
+        OfferPublisher offers = new OfferPublisher(config, catalogue);
+        AcknowledgedWriter rulesWriter = new AcknowledgedWriter(config, "rules", "routes-test-rules");
+        AcknowledgedWriter forgottenWriter = new AcknowledgedWriter(config, "forgotten", "routes-test-forgotten");
+        AcknowledgedWriter auditWriter = new AcknowledgedWriter(config, "audit", "routes-test-audit");
+        EventCollector collector = new EventCollector(config);
+        ChangelogReader changelog = new ChangelogReader(config, Map.of(), () -> { });
+        kafkaClients = new AutoCloseable[] {offers, rulesWriter, forgottenWriter, auditWriter, collector};
+        app = Routes.create(new Routes.Services(profiles, new AssociationStore(), new TrendingStore(), catalogue, offers, new RuleBook(),
+                rulesWriter, forgottenWriter, new AuditTrail(auditWriter, Clock.fixed(NOW, ZoneOffset.UTC)), new Outbox(), changelog,
+                collector, NextBestOffers.from(config.with(NudgeConfig.OFFERS_CONTROL_FRACTION, 0)), ADMIN_KEY, Map.of("web", SITE_KEY),
+                JSON, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.fixed(NOW, ZoneOffset.UTC)), config);
+        app.start("127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        app.stop();
+        for (AutoCloseable client : kafkaClients) {
+            client.close();
+        }
+    }
+
+    @Test
+    void aKnownCustomerGetsOffersForWhatTheyBrowseAndNoCacheKeepsTheAnswer() throws Exception {
+        HttpResponse<String> response = get("/v1/customers/gardener/recommendations?limit=2&explain=true", SITE_KEY);
+
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode answer = JSON.readTree(response.body());
+        assertTrue(answer.get("personalized").asBoolean());
+        assertEquals(3, answer.get("profileSequence").asLong());
+        assertEquals("garden-10", answer.get("offers").get(0).get("offerId").asText(), "interest in garden outranks the toys' higher value");
+        assertTrue(answer.get("offers").get(0).get("explain").has("categoryAffinity"));
+        assertEquals("private, no-store", response.headers().firstValue("Cache-Control").orElse(""));
+    }
+
+    @Test
+    void aStrangerGetsTheUnpersonalisedRanking() throws Exception {
+        JsonNode answer = JSON.readTree(get("/v1/customers/stranger/recommendations", SITE_KEY).body());
+
+        assertFalse(answer.get("personalized").asBoolean());
+        assertEquals("toys-5", answer.get("offers").get(0).get("offerId").asText(), "by business value alone");
+        assertFalse(answer.get("offers").get(0).has("explain"), "factors only when asked");
+    }
+
+    @Test
+    void eachRouteLetsInOnlyTheKeysItDeclares() throws Exception {
+        HttpResponse<String> noKey = get("/v1/customers/gardener/recommendations", null);
+        assertEquals(401, noKey.statusCode());
+        assertEquals("Bearer", noKey.headers().firstValue("WWW-Authenticate").orElse(""));
+        assertEquals(403, get("/v1/customers/gardener/recommendations", "not-a-key").statusCode());
+        assertEquals(403, get("/v1/admin/offers", SITE_KEY).statusCode(), "a site key cannot use admin endpoints");
+        assertEquals(200, get("/v1/admin/offers", ADMIN_KEY).statusCode());
+        assertEquals(200, get("/v1/customers/gardener/recommendations", ADMIN_KEY).statusCode(), "the admin key reaches everything");
+        assertEquals(200, get("/metrics", null).statusCode(), "public");
+    }
+
+    @Test
+    void badRequestsAndUnknownRoutesAreAnsweredInJsonNamingWhatIsWrong() throws Exception {
+        HttpResponse<String> badLimit = get("/v1/customers/gardener/recommendations?limit=0", SITE_KEY);
+        assertEquals(400, badLimit.statusCode());
+        JsonNode error = JSON.readTree(badLimit.body());
+        assertEquals(400, error.get("status").asInt());
+        assertEquals("limit", error.get("fields").get(0).get("field").asText());
+
+        HttpResponse<String> unknown = get("/v1/nothing-here", SITE_KEY);
+        assertEquals(404, unknown.statusCode());
+        assertEquals(404, JSON.readTree(unknown.body()).get("status").asInt());
+        assertFalse(JSON.readTree(unknown.body()).has("fields"), "no fields were at fault");
+    }
+
+    @Test
+    void healthSaysStartingUntilTheStoresHaveCaughtUp() throws Exception {
+        HttpResponse<String> health = get("/health", null);
+        assertEquals(503, health.statusCode());
+        JsonNode body = JSON.readTree(health.body());
+        assertEquals("STARTING", body.get("status").asText());
+        assertEquals(1, body.get("profiles").asInt());
+        assertFalse(body.has("replica"), "a lone replica says nothing of replicas");
+    }
+
+    private static HttpResponse<String> get(String path, String key) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
