@@ -38,7 +38,7 @@ public final class NudgeConfig {
     public static final Setting<String> TOPIC_TRENDING = define("topic.trending", "trending",
             "Compacted topic of what is popular now, per category and for the whole shop ('*').", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_OFFERS = define("topic.offers", "offers",
-            "Compacted topic of the offers catalogue, keyed by offer id; written by the API's admin endpoints.", NudgeConfig::nonBlank);
+            "Compacted topic of the offers, keyed by offer id; written by the API's admin endpoints.", NudgeConfig::nonBlank);
     public static final Setting<Integer> TOPIC_PARTITIONS = define("topic.partitions", "2",
             "Partitions of topics Nudge creates itself; the unit of parallelism.", text -> positiveInt(text));
     public static final Setting<Integer> TOPIC_REPLICATION = define("topic.replication.factor", "1",
@@ -139,8 +139,8 @@ public final class NudgeConfig {
 
     public static final Setting<Double> OFFERS_CONTROL_FRACTION = define("offers.control.fraction", "0.05",
             "Share of customers (chosen by a hash of their id) who get the non-personalised ranking, to measure uplift.", NudgeConfig::fraction);
-    public static final Setting<String> OFFERS_CATALOGUE = define("offers.catalogue", "",
-            "JSON file with the offers catalogue; empty means the bundled demo catalogue.", text -> text);
+    public static final Setting<String> OFFERS_SEED_FILE = define("offers.seed.file", "",
+            "JSON file of offers written to an empty offers topic when the API first starts; empty means the bundled demo offers.", text -> text);
 
     public static final Setting<String> OUTREACH_DISPATCHER_GROUP = define("outreach.dispatcher.group", "nudge-dispatcher",
             "Consumer group of the API's reference dispatcher (records what would be sent).", NudgeConfig::nonBlank);

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class NextBestOffers implements Serializable {
 
-    /** What the world looks like to scoring at this moment: the catalogue, cross-sell and trending. */
+    /** What the world looks like to scoring at this moment: the offers, cross-sell and trending. */
     public record Market(OfferIndex offers, CrossSell crossSell, Map<String, Double> trendingCategories,
                          List<ItemCount> trendingItems) {}
 

@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The offers catalogue arranged for scoring, built once per catalogue change rather than once per request.
+ * The offers arranged for scoring, built once per change of the offers rather than once per request.
  *
  * <p>An offer's score is its category's relevance (the same for every offer of the category) plus what its own
- * items and history add, times its business value. Most offers of a large catalogue have nothing of their own
+ * items and history add, times its business value. Most offers of a large set have nothing of their own
  * for a given visitor, so within a category they rank by business value alone: each category's offers are kept
  * in that order (a <em>shelf</em>), and a request scores individually only the offers its profile, page and offer
  * history reach through the item and offer-id indexes, taking the rest from the top of each shelf.
@@ -78,12 +78,12 @@ public final class OfferIndex {
         this.rules = new Rules(active);
     }
 
-    /** @param offers the whole catalogue, any status; inactive and spent offers are left out here once */
+    /** @param offers every offer, any status; inactive and spent offers are left out here once */
     public static OfferIndex of(Collection<Offer> offers) {
         return new OfferIndex(List.copyOf(offers));
     }
 
-    /** Status and budget do not change between catalogue versions, so they are judged when indexing. */
+    /** Status and budget do not change between versions of the offers, so they are judged when indexing. */
     private static boolean canBeOffered(Offer offer) {
         return offer.getStatus() == OfferStatus.ACTIVE && (offer.getBudget() == null || offer.getBudget() > 0);
     }

@@ -53,7 +53,7 @@ public final class OfferScorer implements Serializable {
                           Instant now, int limit, boolean personalised, boolean explain) {}
 
     /**
-     * The same result as scoring every offer of the catalogue and picking greedily, for a fraction of the work: the
+     * The same result as scoring every offer and picking greedily, for a fraction of the work: the
      * offers this request reaches (through the items the profile and the page name and the profile's offer history)
      * are scored one by one; every other offer scores its category's relevance times its business value, so each
      * category's shelf yields them best first and only its top is ever looked at.
@@ -126,7 +126,7 @@ public final class OfferScorer implements Serializable {
         return picks;
     }
 
-    /** Per request thread: arrays the size of the catalogue would otherwise be allocated on every page view. */
+    /** Per request thread: arrays as long as the offers would otherwise be allocated on every page view. */
     private static final ThreadLocal<Reach> REACH = ThreadLocal.withInitial(Reach::new);
 
     /**
@@ -419,7 +419,7 @@ public final class OfferScorer implements Serializable {
         return relevance * businessValue * fatigue;
     }
 
-    /** The score of {@code offer} for {@code request} from scratch, as a full scan of the catalogue would compute it. */
+    /** The score of {@code offer} for {@code request} from scratch, as a full scan of every offer would compute it. */
     static double score(Offer offer, Request request, Signals signals, Map<String, Double> trendingCategories) {
         return score(offer, categoryRelevance(offer.getCategory(), request.context(), signals, trendingCategories, null),
                 request, signals, null);

@@ -5,8 +5,8 @@ import io.nudge.events.ProfileKeys;
 import io.nudge.job.events.EventRecordDeserializer;
 import io.nudge.job.events.SourceRecord;
 import io.nudge.job.profile.ProfileChange;
-import io.nudge.job.triggers.CatalogueChange;
-import io.nudge.job.triggers.CatalogueDeserializer;
+import io.nudge.job.triggers.RulesAndOffersChange;
+import io.nudge.job.triggers.RulesAndOffersDeserializer;
 import io.nudge.schemas.DeadLetter;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.ItemAssociations;
@@ -44,18 +44,18 @@ public final class KafkaEndpoints {
      * Trigger rules and offers, always from the beginning of their compacted topics: the job needs them all.
      * On a restore the checkpointed offsets and broadcast state take over.
      */
-    public static KafkaSource<CatalogueChange> catalogueSource(NudgeConfig config) {
-        return catalogueSource(config, false);
+    public static KafkaSource<RulesAndOffersChange> rulesAndOffersSource(NudgeConfig config) {
+        return rulesAndOffersSource(config, false);
     }
 
     /** @param bounded read the rules and offers as they are now, then stop (for replays) */
-    public static KafkaSource<CatalogueChange> catalogueSource(NudgeConfig config, boolean bounded) {
-        var builder = KafkaSource.<CatalogueChange>builder()
+    public static KafkaSource<RulesAndOffersChange> rulesAndOffersSource(NudgeConfig config, boolean bounded) {
+        var builder = KafkaSource.<RulesAndOffersChange>builder()
                 .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
                 .setTopics(config.get(NudgeConfig.TOPIC_RULES), config.get(NudgeConfig.TOPIC_OFFERS))
                 .setGroupId(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-catalogue")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new CatalogueDeserializer(config.get(NudgeConfig.TOPIC_RULES)));
+                .setDeserializer(new RulesAndOffersDeserializer(config.get(NudgeConfig.TOPIC_RULES)));
         return bounded ? builder.setBounded(OffsetsInitializer.latest()).build()
                 : builder.setProperty("partition.discovery.interval.ms", "30000").build();
     }

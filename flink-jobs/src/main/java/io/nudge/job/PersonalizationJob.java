@@ -17,8 +17,8 @@ import io.nudge.job.serialization.SingleObjectTypeInfo;
 import io.nudge.job.trending.CombineScopes;
 import io.nudge.job.trending.CountItem;
 import io.nudge.job.trending.ItemWindowCount;
-import io.nudge.job.triggers.Catalogue;
-import io.nudge.job.triggers.CatalogueChange;
+import io.nudge.job.triggers.RulesAndOffers;
+import io.nudge.job.triggers.RulesAndOffersChange;
 import io.nudge.job.triggers.ReferenceData;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.profile.CustomerMetrics;
@@ -68,31 +68,31 @@ public final class PersonalizationJob {
                         Sink<OutreachAction> outreach, Sink<DeadLetter> deadLetters) {}
 
     private final Source<SourceRecord, ?, ?> events;
-    private final Source<CatalogueChange, ?, ?> catalogue;
+    private final Source<RulesAndOffersChange, ?, ?> rulesAndOffers;
     private final Sinks sinks;
     private final NudgeConfig config;
-    private final Catalogue.Snapshot initialCatalogue;
+    private final RulesAndOffers.Snapshot initialRulesAndOffers;
 
     /**
-     * @param catalogue trigger rules and offers, read in full from the start and then followed
+     * @param rulesAndOffers trigger rules and offers, read in full from the start and then followed
      */
-    public PersonalizationJob(Source<SourceRecord, ?, ?> events, Source<CatalogueChange, ?, ?> catalogue, Sinks sinks, NudgeConfig config) {
-        this(events, catalogue, Catalogue.Snapshot.EMPTY, sinks, config);
+    public PersonalizationJob(Source<SourceRecord, ?, ?> events, Source<RulesAndOffersChange, ?, ?> rulesAndOffers, Sinks sinks, NudgeConfig config) {
+        this(events, rulesAndOffers, RulesAndOffers.Snapshot.EMPTY, sinks, config);
     }
 
-    /** @param initialCatalogue rules and offers in force from the first event on (replays) */
-    public PersonalizationJob(Source<SourceRecord, ?, ?> events, Source<CatalogueChange, ?, ?> catalogue, Catalogue.Snapshot initialCatalogue,
+    /** @param initialRulesAndOffers rules and offers in force from the first event on (replays) */
+    public PersonalizationJob(Source<SourceRecord, ?, ?> events, Source<RulesAndOffersChange, ?, ?> rulesAndOffers, RulesAndOffers.Snapshot initialRulesAndOffers,
                               Sinks sinks, NudgeConfig config) {
         this.events = events;
-        this.catalogue = catalogue;
-        this.initialCatalogue = initialCatalogue;
+        this.rulesAndOffers = rulesAndOffers;
+        this.initialRulesAndOffers = initialRulesAndOffers;
         this.sinks = sinks;
         this.config = config;
     }
 
     /** The job reading and writing the Kafka topics named in {@code config}. */
     public static PersonalizationJob onKafka(NudgeConfig config) {
-        return new PersonalizationJob(KafkaEndpoints.eventSource(config), KafkaEndpoints.catalogueSource(config),
+        return new PersonalizationJob(KafkaEndpoints.eventSource(config), KafkaEndpoints.rulesAndOffersSource(config),
                 KafkaEndpoints.sinks(config), config);
     }
 
@@ -109,7 +109,7 @@ public final class PersonalizationJob {
         SingleOutputStreamOperator<InteractionEvent> valid = env
                 .fromSource(events, watermarks, "events")
                 .uid("events-source")
-                .process(new RouteRecords(config.get(NudgeConfig.EVENTS_ALLOWED_LATENESS), initialCatalogue.forgotten()))
+                .process(new RouteRecords(config.get(NudgeConfig.EVENTS_ALLOWED_LATENESS), initialRulesAndOffers.forgotten()))
                 .uid("route-records")
                 .name("decode, validate, route late");
 
@@ -153,19 +153,19 @@ public final class PersonalizationJob {
                 .uid("customer-input")
                 .name("as profile input");
 
-        DataStream<CatalogueChange> rulesAndOffers = valid.getExecutionEnvironment()
-                .fromSource(catalogue, ReferenceData.watermarks(), "rules and offers")
+        DataStream<RulesAndOffersChange> rulesAndOffersToAll = valid.getExecutionEnvironment()
+                .fromSource(rulesAndOffers, ReferenceData.watermarks(), "rules and offers")
                 .uid("catalogue-source")
                 .broadcast();
 
         UpdateCustomer updateCustomer = new UpdateCustomer(settings, idleTtl, config.get(NudgeConfig.JOB_EVENT_TIME_ORDER),
                 new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)),
-                new Catalogue(NextBestOffers.from(config), initialCatalogue));
+                new RulesAndOffers(NextBestOffers.from(config), initialRulesAndOffers));
         // Flink's keyed-broadcast operator, extended to fold consecutive inputs of one customer into one write.
         SingleOutputStreamOperator<ProfileChange> customers = customerEvents
                 .union(visitors)
                 .keyBy(input -> input.customerId)
-                .connect(rulesAndOffers)
+                .connect(rulesAndOffersToAll)
                 .transform("update customer, evaluate triggers", TypeInformation.of(ProfileChange.class), new CustomerOperator(updateCustomer))
                 .uid("update-customer");
 

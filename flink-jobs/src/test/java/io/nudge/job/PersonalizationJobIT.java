@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.nudge.config.NudgeConfig;
 import io.nudge.job.events.SourceRecord;
 import io.nudge.job.profile.ProfileChange;
-import io.nudge.job.triggers.Catalogue;
-import io.nudge.job.triggers.CatalogueChange;
+import io.nudge.job.triggers.RulesAndOffers;
+import io.nudge.job.triggers.RulesAndOffersChange;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.DeadLetter;
 import io.nudge.schemas.EventType;
@@ -69,9 +69,9 @@ class PersonalizationJobIT {
                 .with(NudgeConfig.JOB_PARALLELISM, 2)
                 .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "500ms")
                 .with(NudgeConfig.JOB_CHECKPOINT_DIR, checkpoints.toUri().toString());
-        Catalogue.Snapshot rules = new Catalogue.Snapshot(Map.of("cart-tip", cartTip()), Map.of(), Set.of());
+        RulesAndOffers.Snapshot rules = new RulesAndOffers.Snapshot(Map.of("cart-tip", cartTip()), Map.of(), Set.of());
         PersonalizationJob job = new PersonalizationJob(generated(RECORDS, PersonalizationJobIT::recordAt, SourceRecord.class),
-                generated(1, index -> CatalogueChange.rule("cart-tip", cartTip()), CatalogueChange.class),
+                generated(1, index -> RulesAndOffersChange.rule("cart-tip", cartTip()), RulesAndOffersChange.class),
                 rules, new PersonalizationJob.Sinks(profiles, associations, trending, outreach, deadLetters), config);
 
         StreamExecutionEnvironment env = FlinkEnvironment.create(config);

@@ -85,7 +85,7 @@ final class BenchCommand implements Runnable {
         @Option(names = "--profiles", defaultValue = "1000000", description = "Customers' profiles in the store (default: ${DEFAULT-VALUE}).")
         int profiles;
 
-        @Option(names = "--offers", defaultValue = "500", description = "Offers in the catalogue (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--offers", defaultValue = "500", description = "Offers in the serving store (default: ${DEFAULT-VALUE}).")
         int offers;
 
         @Option(names = "--rates", split = ",", defaultValue = "1000,5000,10000", description = "Fixed arrival rates, req/s (default: ${DEFAULT-VALUE}).")

@@ -130,7 +130,7 @@ class DemoCommand implements Callable<Integer> {
                   A bad event gets a clear error:
                     curl -s -X POST "$NUDGE/v1/events" -H "Authorization: Bearer $SITE_KEY" -H 'Content-Type: application/json' -d '{"type":"teleport"}'
 
-                  The offers catalogue:
+                  The offers:
                     curl -s -H "Authorization: Bearer $ADMIN_KEY" "$NUDGE/v1/admin/offers"
 
                   A trigger rule, live without a restart: a tip on the site whenever a cart gets a kitchen item;

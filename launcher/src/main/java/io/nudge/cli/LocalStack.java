@@ -201,7 +201,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** The API is ready once it has read the changelogs (and seeded the offers catalogue of a new install). */
+    /** The API is ready once it has read the changelogs (and seeded the offers of a new install). */
     private static void awaitReady(ServingApi api) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (!api.isReady()) {

@@ -24,7 +24,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A realistic serving store written straight to the changelog topics: each customer's profile folded from their
- * own seeded sessions by the job's profile updater, and an offers catalogue over the synthetic shop.
+ * own seeded sessions by the job's profile updater, and offers over the synthetic shop.
  */
 final class BenchData {
 

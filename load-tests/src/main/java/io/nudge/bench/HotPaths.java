@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * JMH micro-benchmarks of the domain's hot paths, the code every event and every page view runs: one profile
- * update; the decode of a stored profile and one recommendation (offers of a 500- or 5,000-offer catalogue
+ * update; the decode of a stored profile and one recommendation (offers of a 500 or 5,000 offers
  * ranked, five picked, items ranked), the two domain steps of a recommendations request.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -70,9 +70,9 @@ public class HotPaths {
         return updated;
     }
 
-    /** 1,000 customers' profiles and a catalogue of 500 offers, as the serving benchmark has them, or of 5,000. */
+    /** 1,000 customers' profiles and 500 offers, as the serving benchmark has them, or of 5,000. */
     @State(Scope.Thread)
-    public static class Catalogue {
+    public static class Shop {
         @Param({"500", "5000"})
         int offers;
 
@@ -113,7 +113,7 @@ public class HotPaths {
     }
 
     @Benchmark
-    public NextBestOffers.Result recommendationPerPageView(Catalogue state) {
+    public NextBestOffers.Result recommendationPerPageView(Shop state) {
         CustomerProfile profile = state.profiles.get(state.next++ % state.profiles.size());
         return state.nextBestOffers.recommend(profile.getProfileKey(), profile,
                 new RecommendationContext("product", "garden", "garden-001", List.of()), "web", profile.getLastSeen(), 5, false, state.market);

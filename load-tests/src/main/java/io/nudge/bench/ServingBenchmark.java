@@ -20,7 +20,7 @@ import org.eclipse.jetty.client.api.ContentResponse;
 
 /**
  * The recommendations endpoint under load, with a realistic store (profiles from {@link BenchData}, an offers
- * catalogue, requests with page context, some anonymous visitors), against its ceiling on this machine: a bare
+ * list, requests with page context, some anonymous visitors), against its ceiling on this machine: a bare
  * Javalin endpoint in the same process returning a fixed JSON body of the same size. The same client measures
  * both, first as fast as it can (closed loop), then at fixed arrival rates (open model).
  */
@@ -97,7 +97,7 @@ public final class ServingBenchmark {
             while (!api.isReady()) {
                 Thread.sleep(50);
             }
-            progress.printf("serving API ready with %,d profiles and %,d offers%n", api.store().size(), api.catalogue().size()).flush();
+            progress.printf("serving API ready with %,d profiles and %,d offers%n", api.store().size(), api.offerStore().size()).flush();
             String nudgeBase = "http://127.0.0.1:" + api.port();
             int bodyBytes = typicalBodyBytes(client, nudgeBase, profiles, seed);
             // Both endpoints get the same requests, key included.

@@ -13,7 +13,7 @@ import io.nudge.serving.audit.AuditTrail;
 import io.nudge.serving.events.EventCollector;
 import io.nudge.serving.http.Routes;
 import io.nudge.serving.kafka.AcknowledgedWriter;
-import io.nudge.serving.offers.OfferCatalogue;
+import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.offers.OfferPublisher;
 import io.nudge.serving.outreach.Outbox;
 import io.nudge.serving.outreach.OutreachDispatcher;
@@ -42,7 +42,7 @@ public final class ServingApi implements AutoCloseable {
     private final ProfileStore store = new ProfileStore();
     private final AssociationStore associations = new AssociationStore();
     private final TrendingStore trending = new TrendingStore();
-    private final OfferCatalogue catalogue = new OfferCatalogue();
+    private final OfferStore offerStore = new OfferStore();
     private final OfferPublisher offers;
     private final RuleBook rules = new RuleBook();
     private final AcknowledgedWriter rulesWriter;
@@ -63,18 +63,18 @@ public final class ServingApi implements AutoCloseable {
     private ServingApi(NudgeConfig config) {
         ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        this.offers = new OfferPublisher(config, catalogue);
+        this.offers = new OfferPublisher(config, offerStore);
         this.rulesWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_RULES), "nudge-serving-rules");
         this.forgottenWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_FORGOTTEN), "nudge-serving-forgotten");
         this.auditWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_AUDIT), "nudge-serving-audit");
         this.dispatcher = new OutreachDispatcher(config, outbox);
-        String seedFile = config.get(NudgeConfig.OFFERS_CATALOGUE);
+        String seedFile = config.get(NudgeConfig.OFFERS_SEED_FILE);
         this.profilesTopic = config.get(NudgeConfig.TOPIC_PROFILES);
         this.changelog = new ChangelogReader(config, Map.of(
                 config.get(NudgeConfig.TOPIC_PROFILES), store,
                 config.get(NudgeConfig.TOPIC_ASSOCIATIONS), associations::apply,
                 config.get(NudgeConfig.TOPIC_TRENDING), trending::apply,
-                config.get(NudgeConfig.TOPIC_OFFERS), catalogue::apply,
+                config.get(NudgeConfig.TOPIC_OFFERS), offerStore::apply,
                 config.get(NudgeConfig.TOPIC_RULES), rules::apply,
                 config.get(NudgeConfig.TOPIC_FORGOTTEN), outbox::applyForgotten),
                 () -> seed(seedFile, json));
@@ -90,9 +90,9 @@ public final class ServingApi implements AutoCloseable {
         this.siteKeys = config.get(NudgeConfig.API_SITE_KEYS).isEmpty()
                 ? Map.of(DEFAULT_SITE, generatedKey("api.site.keys (site '" + DEFAULT_SITE + "')")) : config.get(NudgeConfig.API_SITE_KEYS);
         Gauge.builder("nudge_profiles_stored", store, ProfileStore::size).register(metrics);
-        Gauge.builder("nudge_offers_stored", catalogue, OfferCatalogue::size).register(metrics);
+        Gauge.builder("nudge_offers_stored", offerStore, OfferStore::size).register(metrics);
         Gauge.builder("nudge_changelog_undecodable", changelog, ChangelogReader::undecodableRecords).register(metrics);
-        this.http = Routes.create(new Routes.Services(store, associations, trending, catalogue, offers, rules, rulesWriter, forgottenWriter,
+        this.http = Routes.create(new Routes.Services(store, associations, trending, offerStore, offers, rules, rulesWriter, forgottenWriter,
                 new AuditTrail(auditWriter, Clock.systemUTC()), outbox, changelog, collector,
                 NextBestOffers.from(config), adminKey, siteKeys, json, metrics, Clock.systemUTC()), config);
     }
@@ -109,7 +109,7 @@ public final class ServingApi implements AutoCloseable {
         try {
             offers.seedIfEmpty(file, json);
         } catch (AcknowledgedWriter.UnavailableException | RuntimeException e) {
-            LOG.error("Could not seed the offers catalogue: {}", e.getMessage());
+            LOG.error("Could not seed the offers offerStore: {}", e.getMessage());
         }
     }
 
@@ -158,8 +158,8 @@ public final class ServingApi implements AutoCloseable {
         return store;
     }
 
-    public OfferCatalogue catalogue() {
-        return catalogue;
+    public OfferStore offerStore() {
+        return offerStore;
     }
 
     /** What the reference dispatcher has recorded. */

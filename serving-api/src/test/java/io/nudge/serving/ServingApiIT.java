@@ -81,7 +81,7 @@ class ServingApiIT {
                 .with(NudgeConfig.API_SITE_ORIGINS, "web=" + SHOP + "|https://www.shop.example, partner=https://partner.example");
         TopicSetup.ensureTopics(config);
         api = ServingApi.start(config);
-        pollUntil("/health", h -> h.get("status").asText().equals("UP")); // UP once the seed catalogue is in
+        pollUntil("/health", h -> h.get("status").asText().equals("UP")); // UP once the seed offers are in
     }
 
     @AfterAll

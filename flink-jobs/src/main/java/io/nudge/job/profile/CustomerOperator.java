@@ -1,7 +1,7 @@
 package io.nudge.job.profile;
 
-import io.nudge.job.triggers.Catalogue;
-import io.nudge.job.triggers.CatalogueChange;
+import io.nudge.job.triggers.RulesAndOffers;
+import io.nudge.job.triggers.RulesAndOffersChange;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
@@ -22,7 +22,7 @@ import org.apache.flink.util.Collector;
  * input before it), at the end of the input, and at the latest {@link #WRITE_WITHIN} after its last input, so a
  * quiet stream does not hold a profile back.
  */
-public final class CustomerOperator extends CoBroadcastWithKeyedOperator<String, ProfileInput, CatalogueChange, ProfileChange> {
+public final class CustomerOperator extends CoBroadcastWithKeyedOperator<String, ProfileInput, RulesAndOffersChange, ProfileChange> {
 
     static final Duration WRITE_WITHIN = Duration.ofMillis(2);
 
@@ -31,7 +31,7 @@ public final class CustomerOperator extends CoBroadcastWithKeyedOperator<String,
     private transient boolean writeScheduled;
 
     public CustomerOperator(UpdateCustomer function) {
-        super(function, List.of(Catalogue.RULES, Catalogue.OFFERS));
+        super(function, List.of(RulesAndOffers.RULES, RulesAndOffers.OFFERS));
         this.function = function;
     }
 

@@ -2,8 +2,8 @@ package io.nudge.job.profile;
 
 import io.nudge.crosssell.ItemPair;
 import io.nudge.job.StateLayout;
-import io.nudge.job.triggers.Catalogue;
-import io.nudge.job.triggers.CatalogueChange;
+import io.nudge.job.triggers.RulesAndOffers;
+import io.nudge.job.triggers.RulesAndOffersChange;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
 import io.nudge.schemas.CustomerProfile;
@@ -47,7 +47,7 @@ import org.apache.flink.util.OutputTag;
  * ({@link #EVENT_TIME_BATCH_MILLIS}) and are then applied sorted by time and id, before any deadline at or after
  * their time: the outputs are the same however the inputs interleaved.
  */
-public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, ProfileInput, CatalogueChange, ProfileChange>
+public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, ProfileInput, RulesAndOffersChange, ProfileChange>
         implements CheckpointedFunction {
 
     public static final OutputTag<ItemPair> ITEM_PAIRS = ProfileKeeper.ITEM_PAIRS;
@@ -73,7 +73,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
 
     private final ProfileKeeper keeper;
     private final Triggers triggers;
-    private final Catalogue catalogue;
+    private final RulesAndOffers rulesAndOffers;
     private final boolean eventTimeOrder;
     private transient ListState<Tuple2<Long, ProfileInput>> waiting;
     private transient HeldCustomers customers;
@@ -82,11 +82,11 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     private transient String unwritten;
 
     /** @param eventTimeOrder apply inputs in event-time order once the watermark passes them, instead of on arrival */
-    public UpdateCustomer(ProfileSettings settings, Duration idleTtl, boolean eventTimeOrder, Triggers triggers, Catalogue catalogue) {
+    public UpdateCustomer(ProfileSettings settings, Duration idleTtl, boolean eventTimeOrder, Triggers triggers, RulesAndOffers rulesAndOffers) {
         this.keeper = new ProfileKeeper(settings, idleTtl);
         this.eventTimeOrder = eventTimeOrder;
         this.triggers = triggers;
-        this.catalogue = catalogue;
+        this.rulesAndOffers = rulesAndOffers;
     }
 
     @Override
@@ -184,8 +184,8 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         }
         if (input.event != null) {
             TriggerState state = customer.triggers() != null ? customer.triggers() : RuleEngine.newState();
-            ReadOnlyBroadcastState<String, Offer> offers = ctx.getBroadcastState(Catalogue.OFFERS);
-            List<Rule> rules = catalogue.rules(ctx.getBroadcastState(Catalogue.RULES));
+            ReadOnlyBroadcastState<String, Offer> offers = ctx.getBroadcastState(RulesAndOffers.OFFERS);
+            List<Rule> rules = rulesAndOffers.rules(ctx.getBroadcastState(RulesAndOffers.RULES));
             emit(triggers.onEvent(state, updated, input.event, rules, chooser(offers)), state, customer, ctx);
         }
         return true;
@@ -209,8 +209,8 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     }
 
     @Override
-    public void processBroadcastElement(CatalogueChange change, Context ctx, Collector<ProfileChange> out) throws Exception {
-        Catalogue.apply(change, ctx.getBroadcastState(Catalogue.RULES), ctx.getBroadcastState(Catalogue.OFFERS));
+    public void processBroadcastElement(RulesAndOffersChange change, Context ctx, Collector<ProfileChange> out) throws Exception {
+        RulesAndOffers.apply(change, ctx.getBroadcastState(RulesAndOffers.RULES), ctx.getBroadcastState(RulesAndOffers.OFFERS));
     }
 
     @Override
@@ -242,8 +242,8 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             }
             TriggerState state = customer.triggers();
             if (current != null && state != null && !endOfInput && Triggers.isDue(state, timestamp)) {
-                List<Rule> rules = catalogue.rules(ctx.getBroadcastState(Catalogue.RULES));
-                emit(triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(Catalogue.OFFERS))), state, customer, ctx);
+                List<Rule> rules = rulesAndOffers.rules(ctx.getBroadcastState(RulesAndOffers.RULES));
+                emit(triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS))), state, customer, ctx);
                 changed = true;
             }
         }
@@ -293,7 +293,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     private Triggers.OfferChooser chooser(ReadOnlyBroadcastState<String, Offer> offers) {
         return (customer, channel) -> {
             try {
-                return catalogue.bestOffer(offers, customer, channel, customer.getLastSeen().toEpochMilli());
+                return rulesAndOffers.bestOffer(offers, customer, channel, customer.getLastSeen().toEpochMilli());
             } catch (Exception e) {
                 throw new IllegalStateException("cannot read the offers broadcast state", e);
             }

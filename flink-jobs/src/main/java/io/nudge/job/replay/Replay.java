@@ -5,7 +5,7 @@ import io.nudge.job.KafkaEndpoints;
 import io.nudge.job.PersonalizationJob;
 import io.nudge.job.events.EventRecordDeserializer;
 import io.nudge.job.events.SourceRecord;
-import io.nudge.job.triggers.Catalogue;
+import io.nudge.job.triggers.RulesAndOffers;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.Offer;
 import io.nudge.schemas.TriggerRule;
@@ -76,12 +76,12 @@ public final class Replay {
     }
 
     private static PersonalizationJob job(NudgeConfig replayConfig, Source<SourceRecord, ?, ?> events) {
-        return new PersonalizationJob(events, KafkaEndpoints.catalogueSource(replayConfig, true), catalogueNow(replayConfig),
+        return new PersonalizationJob(events, KafkaEndpoints.rulesAndOffersSource(replayConfig, true), rulesAndOffersNow(replayConfig),
                 KafkaEndpoints.sinks(replayConfig), replayConfig);
     }
 
     /** Rules, offers and forgotten ids as the compacted topics hold them now: latest record per key, deletions applied. */
-    static Catalogue.Snapshot catalogueNow(NudgeConfig config) {
+    static RulesAndOffers.Snapshot rulesAndOffersNow(NudgeConfig config) {
         Map<String, TriggerRule> rules = new HashMap<>();
         Map<String, Offer> offers = new HashMap<>();
         Set<String> forgotten = new HashSet<>();
@@ -116,6 +116,6 @@ public final class Replay {
         } catch (UndecodableMessageException e) {
             throw new IllegalStateException("cannot read the rules and offers for the replay: " + e.getMessage(), e);
         }
-        return new Catalogue.Snapshot(rules, offers, forgotten);
+        return new RulesAndOffers.Snapshot(rules, offers, forgotten);
     }
 }

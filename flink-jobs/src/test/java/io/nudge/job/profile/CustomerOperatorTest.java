@@ -8,8 +8,8 @@ import static io.nudge.job.profile.UpdateCustomerTest.view;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.nudge.config.NudgeConfig;
-import io.nudge.job.triggers.Catalogue;
-import io.nudge.job.triggers.CatalogueChange;
+import io.nudge.job.triggers.RulesAndOffers;
+import io.nudge.job.triggers.RulesAndOffersChange;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.profile.CustomerMetrics;
 import io.nudge.profile.ProfileSettings;
@@ -34,17 +34,17 @@ class CustomerOperatorTest {
             {"name": "Tip", "when": {"kind": "event", "event": {"type": "add_to_cart"}}, "then": {"channel": "web", "templateId": "tip"}}
             """;
 
-    static KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> folding() throws Exception {
+    static KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange> folding() throws Exception {
         NudgeConfig config = NudgeConfig.defaults();
         UpdateCustomer function = new UpdateCustomer(ProfileSettings.defaults(), Duration.ofDays(30), false,
-                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)), new Catalogue(NextBestOffers.from(config), Catalogue.Snapshot.EMPTY));
-        var harness = new KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange>(
+                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)), new RulesAndOffers(NextBestOffers.from(config), RulesAndOffers.Snapshot.EMPTY));
+        var harness = new KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange>(
                 new CustomerOperator(function), input -> input.customerId, Types.STRING, 1, 1, 0);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         return harness;
     }
 
-    private static List<String> changelog(KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> h) {
+    private static List<String> changelog(KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange> h) {
         return profiles(h).stream().map(p -> p.getProfileKey() + "@" + p.getSequence()).toList();
     }
 

@@ -2,7 +2,7 @@ package io.nudge.job.profile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.nudge.job.triggers.CatalogueChange;
+import io.nudge.job.triggers.RulesAndOffersChange;
 import io.nudge.schemas.Channel;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
@@ -32,8 +32,8 @@ class TriggerEvaluationTest {
              "then": {"channel": "email", "templateId": "cart-reminder"}}
             """;
 
-    static CatalogueChange rule(String id, int version, String definition) {
-        return CatalogueChange.rule(id, new TriggerRule(id, version, RuleStatus.ACTIVE, definition, T0));
+    static RulesAndOffersChange rule(String id, int version, String definition) {
+        return RulesAndOffersChange.rule(id, new TriggerRule(id, version, RuleStatus.ACTIVE, definition, T0));
     }
 
     static StreamRecord<ProfileInput> event(String customer, EventType type, Instant at) {
@@ -45,7 +45,7 @@ class TriggerEvaluationTest {
         return new StreamRecord<>(ProfileInput.event(event.build()), at.toEpochMilli());
     }
 
-    static List<OutreachAction> outreach(KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> h) {
+    static List<OutreachAction> outreach(KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange> h) {
         var output = h.getSideOutput(UpdateCustomer.OUTREACH);
         return output == null ? List.of() : output.stream().map(StreamRecord::getValue).toList();
     }

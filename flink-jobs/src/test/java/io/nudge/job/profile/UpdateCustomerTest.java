@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nudge.config.NudgeConfig;
 import io.nudge.crosssell.ItemPair;
-import io.nudge.job.triggers.Catalogue;
-import io.nudge.job.triggers.CatalogueChange;
+import io.nudge.job.triggers.RulesAndOffers;
+import io.nudge.job.triggers.RulesAndOffersChange;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.profile.CustomerMetrics;
 import io.nudge.triggers.DeliveryPolicy;
@@ -32,23 +32,23 @@ class UpdateCustomerTest {
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     private static final Duration IDLE_TTL = Duration.ofDays(30);
 
-    static KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> harness() throws Exception {
+    static KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange> harness() throws Exception {
         return harness(false);
     }
 
-    static KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> harness(boolean eventTimeOrder) throws Exception {
+    static KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange> harness(boolean eventTimeOrder) throws Exception {
         NudgeConfig config = NudgeConfig.defaults();
         UpdateCustomer function = new UpdateCustomer(ProfileSettings.defaults(), IDLE_TTL, eventTimeOrder,
-                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)), new Catalogue(NextBestOffers.from(config), Catalogue.Snapshot.EMPTY));
-        var harness = new KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange>(
-                new CoBroadcastWithKeyedOperator<>(function, List.of(Catalogue.RULES, Catalogue.OFFERS)),
+                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)), new RulesAndOffers(NextBestOffers.from(config), RulesAndOffers.Snapshot.EMPTY));
+        var harness = new KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange>(
+                new CoBroadcastWithKeyedOperator<>(function, List.of(RulesAndOffers.RULES, RulesAndOffers.OFFERS)),
                 input -> input.customerId, Types.STRING, 1, 1, 0);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         return harness;
     }
 
     /** Opens the harness with reference data that never holds back event time (in the job: an idle input). */
-    static void open(KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> h) throws Exception {
+    static void open(KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange> h) throws Exception {
         h.open();
         h.processBroadcastWatermark(Long.MAX_VALUE);
     }
@@ -59,7 +59,7 @@ class UpdateCustomerTest {
         return new StreamRecord<>(ProfileInput.event(event), at.toEpochMilli());
     }
 
-    static List<CustomerProfile> profiles(KeyedBroadcastOperatorTestHarness<String, ProfileInput, CatalogueChange, ProfileChange> h) {
+    static List<CustomerProfile> profiles(KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange> h) {
         return h.extractOutputValues().stream().filter(c -> !c.isDeletion()).map(ProfileChange::profile).toList();
     }
 

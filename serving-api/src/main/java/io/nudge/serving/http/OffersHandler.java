@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.nudge.schemas.Offer;
 import io.nudge.schemas.OfferStatus;
-import io.nudge.serving.offers.OfferCatalogue;
+import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.offers.OfferJson;
 import io.nudge.serving.offers.OfferPublisher;
 import io.nudge.serving.kafka.AcknowledgedWriter;
@@ -13,23 +13,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The offers catalogue for marketers ({@code /v1/admin/offers}): list, create, update, expire. Every change
+ * The offers, for marketers ({@code /v1/admin/offers}): list, create, update, expire. Every change
  * is a new version of the offer on the compacted offers topic.
  */
 final class OffersHandler {
 
-    private final OfferCatalogue catalogue;
+    private final OfferStore offerStore;
     private final OfferPublisher publisher;
     private final ObjectMapper json;
 
-    OffersHandler(OfferCatalogue catalogue, OfferPublisher publisher, ObjectMapper json) {
-        this.catalogue = catalogue;
+    OffersHandler(OfferStore offerStore, OfferPublisher publisher, ObjectMapper json) {
+        this.offerStore = offerStore;
         this.publisher = publisher;
         this.json = json;
     }
 
     void list(Context ctx) {
-        List<Map<String, Object>> offers = catalogue.offers().stream().map(OfferJson::render).toList();
+        List<Map<String, Object>> offers = offerStore.offers().stream().map(OfferJson::render).toList();
         ctx.json(Map.of("offers", offers));
     }
 
@@ -39,7 +39,7 @@ final class OffersHandler {
 
     void create(Context ctx) throws AcknowledgedWriter.UnavailableException {
         Offer offer = parse(ctx, null);
-        if (catalogue.get(offer.getOfferId()).isPresent()) {
+        if (offerStore.get(offer.getOfferId()).isPresent()) {
             throw new ApiException(409, "offer '" + offer.getOfferId() + "' exists; update it with PUT /v1/admin/offers/"
                     + offer.getOfferId(), List.of());
         }
@@ -62,7 +62,7 @@ final class OffersHandler {
 
     private Offer existing(Context ctx) {
         String offerId = Requests.id(ctx.pathParam("offerId"), "offerId");
-        return catalogue.get(offerId).orElseThrow(() -> new ApiException(404, "no offer '" + offerId + "'", List.of()));
+        return offerStore.get(offerId).orElseThrow(() -> new ApiException(404, "no offer '" + offerId + "'", List.of()));
     }
 
     private Offer parse(Context ctx, String pathId) {

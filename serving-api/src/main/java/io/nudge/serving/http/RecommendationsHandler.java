@@ -12,7 +12,7 @@ import io.nudge.offers.RecommendedItem;
 import io.nudge.offers.ScoredOffer;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.Offer;
-import io.nudge.serving.offers.OfferCatalogue;
+import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.store.AssociationStore;
 import io.nudge.serving.store.ProfileStore;
 import io.nudge.serving.store.TrendingStore;
@@ -40,7 +40,7 @@ final class RecommendationsHandler implements Handler {
     private static final Set<String> CHANNELS = Set.of("web", "email", "sms", "push");
 
     private final ProfileStore profiles;
-    private final OfferCatalogue catalogue;
+    private final OfferStore offerStore;
     private final AssociationStore associations;
     private final TrendingStore trending;
     private final NextBestOffers nextBestOffers;
@@ -49,13 +49,13 @@ final class RecommendationsHandler implements Handler {
     private final Clock clock;
     private final JsonFactory json;
 
-    RecommendationsHandler(ProfileStore profiles, OfferCatalogue catalogue, AssociationStore associations, TrendingStore trending,
+    RecommendationsHandler(ProfileStore profiles, OfferStore offerStore, AssociationStore associations, TrendingStore trending,
                            NextBestOffers nextBestOffers, Pseudonyms pseudonyms, ReplicaRouter router, JsonFactory json, Clock clock) {
         this.router = router;
         this.json = json;
         this.pseudonyms = pseudonyms;
         this.profiles = profiles;
-        this.catalogue = catalogue;
+        this.offerStore = offerStore;
         this.associations = associations;
         this.trending = trending;
         this.nextBestOffers = nextBestOffers;
@@ -84,7 +84,7 @@ final class RecommendationsHandler implements Handler {
             profile = profiles.exactly(profile.getMergedInto()).orElse(null);
         }
         String scope = context.category() != null && !trending.items(context.category()).isEmpty() ? context.category() : TrendingStore.WHOLE_SHOP;
-        NextBestOffers.Market market = new NextBestOffers.Market(catalogue.index(), associations, trending.categoryShares(),
+        NextBestOffers.Market market = new NextBestOffers.Market(offerStore.index(), associations, trending.categoryShares(),
                 trending.items(scope));
         NextBestOffers.Result result = nextBestOffers.recommend(profileKey, profile, context, channel, now, limit, explain, market);
         ctx.contentType(ContentType.APPLICATION_JSON).result(body(visitorId, profile, result, explain));

@@ -17,7 +17,7 @@ import io.nudge.offers.NextBestOffers;
 import io.nudge.serving.audit.AuditTrail;
 import io.nudge.serving.events.EventCollector;
 import io.nudge.serving.kafka.AcknowledgedWriter;
-import io.nudge.serving.offers.OfferCatalogue;
+import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.offers.OfferPublisher;
 import io.nudge.serving.outreach.Outbox;
 import io.nudge.serving.rules.RuleBook;
@@ -49,7 +49,7 @@ public final class Routes {
     private static final Logger LOG = LoggerFactory.getLogger(Routes.class);
 
     /** What the handlers need. */
-    public record Services(ProfileStore store, AssociationStore associations, TrendingStore trending, OfferCatalogue catalogue,
+    public record Services(ProfileStore store, AssociationStore associations, TrendingStore trending, OfferStore offerStore,
                            OfferPublisher offers, RuleBook rules, AcknowledgedWriter rulesWriter, AcknowledgedWriter forgottenWriter, AuditTrail audit, Outbox outbox, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
                            String adminKey, Map<String, String> siteKeys, ObjectMapper json, PrometheusMeterRegistry metrics, Clock clock) {}
 
@@ -64,10 +64,10 @@ public final class Routes {
         EventsHandler events = new EventsHandler(services.collector(), pseudonyms, services.json(), services.clock(), config, services.metrics());
         ReplicaRouter router = new ReplicaRouter(config.get(NudgeConfig.SERVING_REPLICA), config.get(NudgeConfig.SERVING_REPLICA_URLS),
                 () -> services.changelog().partitionCount(config.get(NudgeConfig.TOPIC_PROFILES)), pseudonyms);
-        RecommendationsHandler recommendations = new RecommendationsHandler(services.store(), services.catalogue(),
+        RecommendationsHandler recommendations = new RecommendationsHandler(services.store(), services.offerStore(),
                 services.associations(), services.trending(), services.nextBestOffers(), pseudonyms, router, services.json().getFactory(),
                 services.clock());
-        OffersHandler offers = new OffersHandler(services.catalogue(), services.offers(), services.json());
+        OffersHandler offers = new OffersHandler(services.offerStore(), services.offers(), services.json());
         RulesHandler rules = new RulesHandler(services.rules(), services.rulesWriter(), services.json(), services.clock());
         OutreachHandler outreach = new OutreachHandler(services.outbox(), pseudonyms, services.clock());
         BacktestHandler backtest = new BacktestHandler(config, services.json(), services.clock());
@@ -179,7 +179,7 @@ public final class Routes {
     private static void health(Context ctx, Services services, NudgeConfig config) {
         boolean ready = services.changelog().isCaughtUp();
         ServingReplica replica = config.get(NudgeConfig.SERVING_REPLICA);
-        ctx.status(ready ? 200 : 503).json(new Health(ready ? "UP" : "STARTING", ready, services.store().size(), services.catalogue().size(),
+        ctx.status(ready ? 200 : 503).json(new Health(ready ? "UP" : "STARTING", ready, services.store().size(), services.offerStore().size(),
                 services.associations().size(), replica.isAlone() ? null : replica.toString()));
     }
 

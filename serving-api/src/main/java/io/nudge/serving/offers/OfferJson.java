@@ -18,7 +18,7 @@ import java.util.Set;
  * An offer in its JSON form, as marketers write it and the API lists it:
  * <pre>{"offerId": "garden-10", "title": "10% off garden tools", "category": "garden", "itemIds": ["spade"],
  *  "businessValue": 1.2, "lifecycleStages": ["active", "vip"], "minCartValue": 30, "excludeIfBought": false}</pre>
- * Names follow the Avro schema; {@code version} and {@code status} are managed by the catalogue.
+ * Names follow the Avro schema; {@code version} and {@code status} are managed by the API.
  */
 public final class OfferJson {
 

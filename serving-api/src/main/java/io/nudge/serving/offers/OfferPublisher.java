@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes catalogue changes to the offers topic, where every API replica and the job pick them up, and
- * to this replica's catalogue at once so the writer reads its own change. Seeds an empty catalogue from a file.
+ * Writes changes of offers to the offers topic, where every API replica and the job pick them up, and
+ * to this replica's offer store at once so the writer reads its own change. Seeds an empty offers topic from a file.
  */
 public final class OfferPublisher implements AutoCloseable {
 
@@ -25,33 +25,33 @@ public final class OfferPublisher implements AutoCloseable {
     private static final String BUNDLED = "/io/nudge/serving/demo-offers.json";
 
     private final AcknowledgedWriter writer;
-    private final OfferCatalogue catalogue;
+    private final OfferStore offerStore;
 
-    public OfferPublisher(NudgeConfig config, OfferCatalogue catalogue) {
+    public OfferPublisher(NudgeConfig config, OfferStore offerStore) {
         this.writer = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_OFFERS), "nudge-serving-offers");
-        this.catalogue = catalogue;
+        this.offerStore = offerStore;
     }
 
     /** Writes {@code offer} and waits until Kafka has it. */
     public Offer publish(Offer offer) throws AcknowledgedWriter.UnavailableException {
         writer.write(offer.getOfferId(), Codecs.OFFERS.encode(offer));
-        catalogue.upsert(offer);
+        offerStore.upsert(offer);
         return offer;
     }
 
     /**
-     * Publishes the offers in {@code file} (or the bundled demo catalogue when blank) if the catalogue is empty,
-     * so a new installation has something to recommend. Run once the catalogue has caught up with the topic.
+     * Publishes the offers in {@code file} (or the bundled demo offers when blank) if there are none yet,
+     * so a new installation has something to recommend. Run once the offer store has caught up with the topic.
      */
     public void seedIfEmpty(String file, ObjectMapper json) throws AcknowledgedWriter.UnavailableException {
-        if (catalogue.size() > 0) {
+        if (offerStore.size() > 0) {
             return;
         }
         List<Offer> seed = readSeed(file, json);
         for (Offer offer : seed) {
             publish(offer);
         }
-        LOG.info("Seeded the empty offers catalogue with {} offers from {}", seed.size(), file.isBlank() ? "the bundled demo catalogue" : file);
+        LOG.info("Seeded the empty offers offerStore with {} offers from {}", seed.size(), file.isBlank() ? "the bundled demo catalogue" : file);
     }
 
     static List<Offer> readSeed(String file, ObjectMapper json) {
@@ -70,7 +70,7 @@ public final class OfferPublisher implements AutoCloseable {
             }
             return offers;
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("Cannot read the offers catalogue " + (file.isBlank() ? BUNDLED : file) + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("Cannot read the offers offerStore " + (file.isBlank() ? BUNDLED : file) + ": " + e.getMessage(), e);
         }
     }
 

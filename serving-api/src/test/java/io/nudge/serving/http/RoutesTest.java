@@ -21,7 +21,7 @@ import io.nudge.schemas.Offer;
 import io.nudge.serving.audit.AuditTrail;
 import io.nudge.serving.events.EventCollector;
 import io.nudge.serving.kafka.AcknowledgedWriter;
-import io.nudge.serving.offers.OfferCatalogue;
+import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.offers.OfferPublisher;
 import io.nudge.serving.outreach.Outbox;
 import io.nudge.serving.rules.RuleBook;
@@ -69,18 +69,18 @@ class RoutesTest {
                     .setType(EventType.PRODUCT_VIEW).setEventTime(NOW.minusSeconds(60 - view)).setItemId("spade").setCategory("garden").build());
         }
         profiles.upsert(gardener);
-        OfferCatalogue catalogue = new OfferCatalogue();
-        catalogue.upsert(Offer.newBuilder().setOfferId("garden-10").setTitle("10% off garden").setCategory("garden")
+        OfferStore offerStore = new OfferStore();
+        offerStore.upsert(Offer.newBuilder().setOfferId("garden-10").setTitle("10% off garden").setCategory("garden")
                 .setItemIds(List.of("spade")).setBusinessValue(1.0).build());
-        catalogue.upsert(Offer.newBuilder().setOfferId("toys-5").setTitle("5% off toys").setCategory("toys").setBusinessValue(1.2).build());
-        OfferPublisher offers = new OfferPublisher(config, catalogue);
+        offerStore.upsert(Offer.newBuilder().setOfferId("toys-5").setTitle("5% off toys").setCategory("toys").setBusinessValue(1.2).build());
+        OfferPublisher offers = new OfferPublisher(config, offerStore);
         AcknowledgedWriter rulesWriter = new AcknowledgedWriter(config, "rules", "routes-test-rules");
         AcknowledgedWriter forgottenWriter = new AcknowledgedWriter(config, "forgotten", "routes-test-forgotten");
         AcknowledgedWriter auditWriter = new AcknowledgedWriter(config, "audit", "routes-test-audit");
         EventCollector collector = new EventCollector(config);
         ChangelogReader changelog = new ChangelogReader(config, Map.of(), () -> { });
         kafkaClients = new AutoCloseable[] {offers, rulesWriter, forgottenWriter, auditWriter, collector};
-        app = Routes.create(new Routes.Services(profiles, new AssociationStore(), new TrendingStore(), catalogue, offers, new RuleBook(),
+        app = Routes.create(new Routes.Services(profiles, new AssociationStore(), new TrendingStore(), offerStore, offers, new RuleBook(),
                 rulesWriter, forgottenWriter, new AuditTrail(auditWriter, Clock.fixed(NOW, ZoneOffset.UTC)), new Outbox(), changelog,
                 collector, NextBestOffers.from(config.with(NudgeConfig.OFFERS_CONTROL_FRACTION, 0)), ADMIN_KEY, Map.of("web", SITE_KEY),
                 JSON, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.fixed(NOW, ZoneOffset.UTC)), config);

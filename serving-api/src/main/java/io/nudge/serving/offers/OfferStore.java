@@ -10,10 +10,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The offers catalogue, materialised from the compacted offers topic: per offer id, the highest version. Every
- * replica of the API holds the whole catalogue (hundreds to thousands of offers), so scoring reads memory.
+ * The offers, materialised from the compacted offers topic: per offer id, the highest version. Every
+ * replica of the API holds every offer (hundreds to thousands of offers), so scoring reads memory.
  */
-public final class OfferCatalogue {
+public final class OfferStore {
 
     private final ConcurrentHashMap<String, Offer> offers = new ConcurrentHashMap<>();
     private volatile OfferIndex snapshot = OfferIndex.EMPTY;
@@ -43,7 +43,7 @@ public final class OfferCatalogue {
         return snapshot.offers();
     }
 
-    /** The catalogue arranged for scoring, made once per change. */
+    /** The offers arranged for scoring, made once per change. */
     public OfferIndex index() {
         return snapshot;
     }

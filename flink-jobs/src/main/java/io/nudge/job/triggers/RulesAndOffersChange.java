@@ -7,25 +7,25 @@ import io.nudge.schemas.TriggerRule;
  * A change to what every customer's operator must know: a trigger rule or an offer, new, updated or deleted
  * ({@code deleted} with only the id set). Read from the compacted rules and offers topics and broadcast.
  */
-public final class CatalogueChange {
+public final class RulesAndOffersChange {
     public String ruleId;
     public TriggerRule rule;
     public String offerId;
     public Offer offer;
     public boolean deleted;
 
-    public CatalogueChange() {}
+    public RulesAndOffersChange() {}
 
-    public static CatalogueChange rule(String ruleId, TriggerRule rule) {
-        CatalogueChange change = new CatalogueChange();
+    public static RulesAndOffersChange rule(String ruleId, TriggerRule rule) {
+        RulesAndOffersChange change = new RulesAndOffersChange();
         change.ruleId = ruleId;
         change.rule = rule;
         change.deleted = rule == null;
         return change;
     }
 
-    public static CatalogueChange offer(String offerId, Offer offer) {
-        CatalogueChange change = new CatalogueChange();
+    public static RulesAndOffersChange offer(String offerId, Offer offer) {
+        RulesAndOffersChange change = new RulesAndOffersChange();
         change.offerId = offerId;
         change.offer = offer;
         change.deleted = offer == null;

@@ -10,19 +10,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads the rules and offers topics into {@link CatalogueChange}s; a record it cannot read is logged and skipped. */
-public final class CatalogueDeserializer implements KafkaRecordDeserializationSchema<CatalogueChange> {
+/** Reads the rules and offers topics into {@link RulesAndOffersChange}s; a record it cannot read is logged and skipped. */
+public final class RulesAndOffersDeserializer implements KafkaRecordDeserializationSchema<RulesAndOffersChange> {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CatalogueDeserializer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RulesAndOffersDeserializer.class);
 
     private final String rulesTopic;
 
-    public CatalogueDeserializer(String rulesTopic) {
+    public RulesAndOffersDeserializer(String rulesTopic) {
         this.rulesTopic = rulesTopic;
     }
 
     @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<CatalogueChange> out) {
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<RulesAndOffersChange> out) {
         if (record.key() == null) {
             LOG.warn("Skipping a record without key at {}-{}@{}", record.topic(), record.partition(), record.offset());
             return;
@@ -30,9 +30,9 @@ public final class CatalogueDeserializer implements KafkaRecordDeserializationSc
         String key = new String(record.key(), StandardCharsets.UTF_8);
         try {
             if (record.topic().equals(rulesTopic)) {
-                out.collect(CatalogueChange.rule(key, record.value() == null ? null : Codecs.RULES.decode(record.value())));
+                out.collect(RulesAndOffersChange.rule(key, record.value() == null ? null : Codecs.RULES.decode(record.value())));
             } else {
-                out.collect(CatalogueChange.offer(key, record.value() == null ? null : Codecs.OFFERS.decode(record.value())));
+                out.collect(RulesAndOffersChange.offer(key, record.value() == null ? null : Codecs.OFFERS.decode(record.value())));
             }
         } catch (UndecodableMessageException e) {
             LOG.warn("Skipping an undecodable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
@@ -40,7 +40,7 @@ public final class CatalogueDeserializer implements KafkaRecordDeserializationSc
     }
 
     @Override
-    public TypeInformation<CatalogueChange> getProducedType() {
-        return TypeInformation.of(CatalogueChange.class);
+    public TypeInformation<RulesAndOffersChange> getProducedType() {
+        return TypeInformation.of(RulesAndOffersChange.class);
     }
 }

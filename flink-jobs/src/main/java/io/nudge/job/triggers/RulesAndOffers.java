@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * The rules and offers every customer operator sees, kept as broadcast state (so they survive restarts with the
  * checkpoint) plus a cache of parsed rules, rebuilt when a rule's version changes.
  */
-public final class Catalogue implements Serializable {
+public final class RulesAndOffers implements Serializable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Catalogue.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RulesAndOffers.class);
 
     public static final MapStateDescriptor<String, TriggerRule> RULES =
             new MapStateDescriptor<>("trigger-rules", Types.STRING, new AvroTypeInfo<>(TriggerRule.class));
@@ -60,12 +60,12 @@ public final class Catalogue implements Serializable {
     private final Snapshot initial;
     private transient Map<String, Rule> parsed;
 
-    public Catalogue(NextBestOffers nextBestOffers, Snapshot initial) {
+    public RulesAndOffers(NextBestOffers nextBestOffers, Snapshot initial) {
         this.nextBestOffers = nextBestOffers;
         this.initial = initial;
     }
 
-    public static void apply(CatalogueChange change, BroadcastState<String, TriggerRule> rules, BroadcastState<String, Offer> offers)
+    public static void apply(RulesAndOffersChange change, BroadcastState<String, TriggerRule> rules, BroadcastState<String, Offer> offers)
             throws Exception {
         if (change.ruleId != null) {
             if (change.deleted) {
