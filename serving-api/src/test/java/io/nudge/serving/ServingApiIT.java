@@ -524,6 +524,14 @@ class ServingApiIT {
             assertTrue(openApi.get("paths").has(parts[1]) && openApi.get("paths").get(parts[1]).has(method), "openapi.json documents " + route);
             assertTrue(parts.length == 3 && List.of("PUBLIC", "SITE", "ADMIN").contains(parts[2]), "declares who may call it: " + route);
         }
+        // And the other way round: every documented operation is served (a route, or the snippet as a static file).
+        List<String> served = api.routes().stream().map(route -> route.substring(0, route.lastIndexOf(' '))).toList();
+        openApi.get("paths").fields().forEachRemaining(path -> path.getValue().fieldNames().forEachRemaining(method -> {
+            if (!method.equals("parameters") && !path.getKey().equals("/nudge.js")) {
+                assertTrue(served.contains(method.toUpperCase(java.util.Locale.ROOT) + " " + path.getKey()),
+                        "openapi.json documents " + method + " " + path.getKey() + ", which the API does not serve");
+            }
+        }));
         HttpResponse<String> recommendations = get("/v1/customers/someone/recommendations");
         assertEquals("private, no-store", recommendations.headers().firstValue("Cache-Control").orElse(""), "a personal answer is not cached");
         HttpResponse<String> console = get("/console/");
