@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -136,26 +138,27 @@ class BrowserIT {
             browser.navigate().refresh();
             awaitOffers();
             assertEquals(anonymousId, browser.manage().getCookieNamed("nudge_aid").getValue(), "the visitor keeps their id across page loads");
-            List<String> offers = first;
-            boolean personalized = false;
-            long deadline = System.nanoTime() + DEADLINE.toNanos();
-            for (int step = 1; (offers.equals(first) || !personalized) && System.nanoTime() < deadline; step++) {
-                WebElement rendered = browser.findElement(By.cssSelector("#nudge-recommendations ul"));
-                browser.findElement(By.linkText("kitchen")).click();
-                awaitReplaced(rendered);
-                rendered = browser.findElement(By.cssSelector("#nudge-recommendations ul"));
-                browser.findElement(By.linkText("kitchen-" + String.format("%03d", 1 + step % 12))).click();
-                awaitReplaced(rendered);
-                if (step % 2 == 0) {
-                    rendered = browser.findElement(By.cssSelector("#nudge-recommendations ul"));
-                    browser.findElement(By.id("add-to-cart")).click();
-                    awaitReplaced(rendered);
-                }
-                offers = awaitOffers();
-                personalized = "true".equals(browser.findElement(By.id("nudge-recommendations")).getAttribute("data-personalized"));
-            }
+            // The visitor browses kitchen products (and carts every other one) until the box reflects it.
+            int[] step = {0};
+            List<String> offers = Awaitility.await("recommendations personalised by the visitor's browsing").atMost(DEADLINE)
+                    .pollInSameThread().pollInterval(Duration.ofMillis(1)).until(() -> {
+                        step[0]++;
+                        WebElement rendered = browser.findElement(By.cssSelector("#nudge-recommendations ul"));
+                        browser.findElement(By.linkText("kitchen")).click();
+                        awaitReplaced(rendered);
+                        rendered = browser.findElement(By.cssSelector("#nudge-recommendations ul"));
+                        browser.findElement(By.linkText("kitchen-" + String.format("%03d", 1 + step[0] % 12))).click();
+                        awaitReplaced(rendered);
+                        if (step[0] % 2 == 0) {
+                            rendered = browser.findElement(By.cssSelector("#nudge-recommendations ul"));
+                            browser.findElement(By.id("add-to-cart")).click();
+                            awaitReplaced(rendered);
+                        }
+                        List<String> now = awaitOffers();
+                        boolean personalized = "true".equals(browser.findElement(By.id("nudge-recommendations")).getAttribute("data-personalized"));
+                        return !now.equals(first) && personalized ? now : null;
+                    }, java.util.Objects::nonNull);
             assertNotEquals(first, offers, "the recommendations changed as the visitor browsed");
-            assertTrue(personalized, "and they are personalised by the visitor's own profile");
             // On the category page the items the visitor looked at are recommended (the product view reaches the
             // profile a moment after its page rendered; the shop may refresh the box).
             browser.findElement(By.linkText("kitchen")).click();
@@ -310,27 +313,23 @@ class BrowserIT {
         Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
-    /** Polls {@code condition} with a deadline; a page still rendering counts as not yet. */
-    private void await(Supplier<Boolean> condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (true) {
+    /**
+     * Polls {@code condition} with a deadline, in the test's thread (the browser's driver is not shared); an element
+     * not there yet, or being replaced by a re-render, counts as not yet. A failure leaves a screenshot and the page's text.
+     */
+    private void await(Supplier<Boolean> condition, String what) {
+        try {
+            Awaitility.await(what).atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(100))
+                    .ignoreExceptionsMatching(e -> e instanceof org.openqa.selenium.WebDriverException || e instanceof NumberFormatException)
+                    .until(condition::get);
+        } catch (ConditionTimeoutException notSeen) {
             try {
-                if (condition.get()) {
-                    return;
-                }
-            } catch (org.openqa.selenium.WebDriverException | NumberFormatException notYet) {
-                // element not there yet, or being replaced by a re-render
+                screenshot("failed-" + what.replaceAll("[^a-zA-Z0-9]+", "-"));
+            } catch (IOException ignored) {
+                // the assertion below says what failed
             }
-            if (System.nanoTime() > deadline) {
-                try {
-                    screenshot("failed-" + what.replaceAll("[^a-zA-Z0-9]+", "-"));
-                } catch (IOException ignored) {
-                    // the assertion below says what failed
-                }
-                throw new AssertionError("not seen within " + DEADLINE.toSeconds() + " s: " + what + "; page: "
-                        + ((JavascriptExecutor) browser).executeScript("return document.body.innerText"));
-            }
-            Thread.sleep(100);
+            throw new AssertionError("not seen within " + DEADLINE.toSeconds() + " s: " + what + "; page: "
+                    + ((JavascriptExecutor) browser).executeScript("return document.body.innerText"), notSeen);
         }
     }
 

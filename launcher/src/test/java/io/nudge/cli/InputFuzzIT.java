@@ -40,6 +40,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -312,19 +314,22 @@ class InputFuzzIT {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "fuzz-" + System.nanoTime());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(config.get(NudgeConfig.TOPIC_EVENTS_DLQ)));
-            while (!found.keySet().containsAll(bad.keySet()) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    try {
-                        DeadLetter letter = Codecs.DEAD_LETTERS.decode(record.value());
-                        found.put(position(letter.getSourcePartition(), letter.getSourceOffset()), letter);
-                    } catch (Exception e) {
-                        throw new AssertionError("a dead letter that does not decode", e);
-                    }
-                }
-            }
+            Awaitility.await("a dead letter for every bad record").atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                            try {
+                                DeadLetter letter = Codecs.DEAD_LETTERS.decode(record.value());
+                                found.put(position(letter.getSourcePartition(), letter.getSourceOffset()), letter);
+                            } catch (Exception e) {
+                                throw new AssertionError("a dead letter that does not decode", e);
+                            }
+                        }
+                        return found.keySet().containsAll(bad.keySet());
+                    });
+        } catch (ConditionTimeoutException someMissing) {
+            // the assertion below names them
         }
         List<Long> missing = bad.keySet().stream().filter(position -> !found.containsKey(position)).toList();
         assertEquals(List.of(), missing, "bad records without a dead letter (partition << 48 | offset)");
