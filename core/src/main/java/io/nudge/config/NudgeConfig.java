@@ -281,10 +281,18 @@ public final class NudgeConfig {
         return (T) parsed.get(setting);
     }
 
-    /** A copy with one setting changed. */
+    /**
+     * A copy with one setting changed. The copy is checked whole, rules between settings included: settings a rule
+     * joins (the trending window and slide) are changed together with {@link #with(Map)}.
+     */
     public NudgeConfig with(Setting<?> setting, Object value) {
+        return with(Map.of(setting, value));
+    }
+
+    /** A copy with several settings changed at once, checked once they all are. */
+    public NudgeConfig with(Map<Setting<?>, ?> changes) {
         Map<String, String> changed = new LinkedHashMap<>(values);
-        changed.put(setting.key(), String.valueOf(value));
+        changes.forEach((setting, value) -> changed.put(setting.key(), String.valueOf(value)));
         return of(changed);
     }
 

@@ -83,5 +83,7 @@ class NudgeConfigTest {
                 () -> NudgeConfig.of(Map.of("serving.replica", "1/3", "serving.replica.urls", "http://a:8080,http://b:8080")));
         assertTrue(replicas.getMessage().contains("one URL per replica"), replicas.getMessage());
         NudgeConfig.of(Map.of("trending.window", "30m", "trending.slide", "10m")); // a whole number of slides: fine
+        NudgeConfig changed = NudgeConfig.defaults().with(Map.of(NudgeConfig.TRENDING_WINDOW, "20s", NudgeConfig.TRENDING_SLIDE, "5s"));
+        assertEquals(Duration.ofSeconds(20), changed.get(NudgeConfig.TRENDING_WINDOW), "settings a rule joins change together");
     }
 }

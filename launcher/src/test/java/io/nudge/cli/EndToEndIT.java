@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Predicate;
@@ -60,8 +61,7 @@ class EndToEndIT {
                 .with(NudgeConfig.HTTP_PORT, 0)
                 .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s")
                 .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s")
-                .with(NudgeConfig.TRENDING_WINDOW, "20s")
-                .with(NudgeConfig.TRENDING_SLIDE, "5s"));
+                .with(Map.of(NudgeConfig.TRENDING_WINDOW, "20s", NudgeConfig.TRENDING_SLIDE, "5s")));
         awaitValue("the API to report UP with its offers", () -> get("/health"),
                 h -> h.get("status").asText().equals("UP") && h.get("offers").asInt() > 0);
     }
