@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jetbrains.annotations.NotNull;
@@ -84,24 +83,15 @@ final class BacktestHandler implements Handler {
         }
     }
 
-    private static Map<String, Object> render(Instant from, Instant until, History.Read history, Backtest.Result result) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("from", from.toString());
-        out.put("until", until.toString());
-        out.put("events", history.events().size());
-        out.put("rejected", history.rejected());
-        List<Map<String, Object>> days = new ArrayList<>();
-        result.days().forEach((day, outcome) -> {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("day", day.toString());
-            row.put("customersContacted", outcome.customersContacted());
-            row.put("sent", outcome.sent());
-            row.put("suppressed", outcome.suppressed());
-            row.put("deferred", outcome.deferred());
-            days.add(row);
-        });
-        out.put("days", days);
-        out.put("suppressionReasons", result.suppressionReasons());
-        return out;
+    /** What a draft rule would have done: per UTC day, then why messages were held back. */
+    record Report(String from, String until, int events, long rejected, List<Day> days, Map<String, Long> suppressionReasons) {}
+
+    record Day(String day, long customersContacted, long sent, long suppressed, long deferred) {}
+
+    private static Report render(Instant from, Instant until, History.Read history, Backtest.Result result) {
+        List<Day> days = new ArrayList<>();
+        result.days().forEach((day, outcome) -> days.add(new Day(day.toString(), outcome.customersContacted(), outcome.sent(),
+                outcome.suppressed(), outcome.deferred())));
+        return new Report(from.toString(), until.toString(), history.events().size(), history.rejected(), days, result.suppressionReasons());
     }
 }

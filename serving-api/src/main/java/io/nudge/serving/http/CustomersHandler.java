@@ -1,7 +1,8 @@
 package io.nudge.serving.http;
 
-import io.javalin.http.Context;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
 import io.nudge.events.Pseudonyms;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
@@ -17,10 +18,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.avro.io.EncoderFactory;
@@ -67,14 +66,15 @@ final class CustomersHandler {
             throw new ApiException(404, "nothing is held about customer " + customerId, List.of());
         }
         audit.record(KeyAuth.actor(ctx), AuditTrail.Action.EXPORT, key, null);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("customerId", customerId);
-        body.put("exportedAt", clock.instant().toString());
-        body.put("profileSchema", CustomerProfile.SCHEMA$.getFullName());
-        body.put("profile", profile == null ? null : json.readTree(avroJson(profile)));
-        body.put("outreach", actions.stream().map(OutreachHandler::render).toList());
-        ctx.json(body);
+        ctx.json(new Export(customerId, clock.instant().toString(), CustomerProfile.SCHEMA$.getFullName(),
+                profile == null ? null : json.readTree(avroJson(profile)), actions.stream().map(OutreachHandler.ActionView::of).toList()));
     }
+
+    /** Everything held about a customer: the profile in Avro's JSON encoding of the schema named, and the outreach. */
+    record Export(String customerId, String exportedAt, String profileSchema, JsonNode profile, List<OutreachHandler.ActionView> outreach) {}
+
+    /** A forget request taken: the ids forgotten (the customer's and the anonymous ids linked to it). */
+    record Forgotten(String customerId, List<String> forgottenIds, String status) {}
 
     /** The profile in Avro's JSON encoding: every field, named as in the schema the export points to. */
     private static String avroJson(CustomerProfile profile) throws IOException {
@@ -103,10 +103,6 @@ final class CustomersHandler {
         }
         ids.forEach(profiles::remove);
         outbox.forget(ids);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("customerId", customerId);
-        body.put("forgottenIds", new ArrayList<>(ids));
-        body.put("status", "forgotten");
-        ctx.status(202).json(body);
+        ctx.status(202).json(new Forgotten(customerId, new ArrayList<>(ids), "forgotten"));
     }
 }

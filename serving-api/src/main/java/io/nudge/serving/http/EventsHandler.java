@@ -1,5 +1,6 @@
 package io.nudge.serving.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
@@ -17,7 +18,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jetbrains.annotations.NotNull;
@@ -79,28 +79,29 @@ final class EventsHandler implements Handler {
             throw ApiException.badRequest("(body)", "a batch may hold at most " + maxBatch + " events, got " + body.size());
         }
         List<InteractionEvent> valid = new ArrayList<>();
-        List<Map<String, Object>> results = new ArrayList<>();
+        List<EventResult> results = new ArrayList<>();
         for (int i = 0; i < body.size(); i++) {
             EventJson.Parsed parsed = check(body.get(i), now);
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("index", i);
             if (parsed.event() != null) {
                 valid.add(parsed.event());
-                result.put("status", "accepted");
-                result.put("eventId", parsed.event().getEventId());
+                results.add(new EventResult(i, "accepted", parsed.event().getEventId(), null));
             } else {
-                result.put("status", "rejected");
-                result.put("fields", parsed.errors());
+                results.add(new EventResult(i, "rejected", null, parsed.errors()));
             }
-            results.add(result);
         }
         rejected.increment(body.size() - valid.size());
         if (!valid.isEmpty()) {
             send(valid);
         }
-        ctx.status(valid.isEmpty() ? 400 : 200).json(Map.of(
-                "accepted", valid.size(), "rejected", body.size() - valid.size(), "results", results));
+        ctx.status(valid.isEmpty() ? 400 : 200).json(new BatchResult(valid.size(), body.size() - valid.size(), results));
     }
+
+    /** The answer to a batch: how many events were accepted and rejected, and each one's fate by its index. */
+    record BatchResult(int accepted, int rejected, List<EventResult> results) {}
+
+    /** One event of a batch: accepted with its id, or rejected with the fields at fault. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record EventResult(int index, String status, String eventId, List<FieldError> fields) {}
 
     private EventJson.Parsed check(JsonNode node, Instant now) {
         EventJson.Parsed parsed = EventJson.parse(node, now);

@@ -4,7 +4,6 @@ import io.javalin.http.Context;
 import io.nudge.events.Pseudonyms;
 import io.nudge.schemas.OutreachAction;
 import io.nudge.serving.outreach.Outbox;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,28 +45,24 @@ final class OutreachHandler {
                 && (ruleId == null || ruleId.equals(action.getRuleId()))
                 && (status == null || status.equals(lower(action.getStatus().name())))
                 && (channel == null || channel.equals(lower(action.getChannel().name())));
-        List<Map<String, Object>> actions = outbox.recent(filter, limit).stream().map(OutreachHandler::render).toList();
-        ctx.json(Map.of("actions", actions, "counts", outbox.counts()));
+        ctx.json(new Actions(outbox.recent(filter, limit).stream().map(ActionView::of).toList(), outbox.counts()));
     }
 
     private static String lower(String text) {
         return text == null ? null : text.toLowerCase(Locale.ROOT);
     }
 
-    static Map<String, Object> render(OutreachAction action) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("actionId", action.getActionId());
-        out.put("customerId", action.getCustomerId());
-        out.put("ruleId", action.getRuleId());
-        out.put("ruleVersion", action.getRuleVersion());
-        out.put("channel", lower(action.getChannel().name()));
-        out.put("templateId", action.getTemplateId());
-        out.put("status", lower(action.getStatus().name()));
-        out.put("reason", action.getReason());
-        out.put("decidedAt", action.getDecidedAt().toString());
-        out.put("sendAt", action.getSendAt() == null ? null : action.getSendAt().toString());
-        out.put("offerId", action.getOfferId());
-        out.put("payload", action.getPayload());
-        return out;
+    /** One action as the console shows it. */
+    record ActionView(String actionId, String customerId, String ruleId, int ruleVersion, String channel, String templateId, String status,
+                      String reason, String decidedAt, String sendAt, String offerId, Map<String, String> payload) {
+        static ActionView of(OutreachAction action) {
+            return new ActionView(action.getActionId(), action.getCustomerId(), action.getRuleId(), action.getRuleVersion(),
+                    lower(action.getChannel().name()), action.getTemplateId(), lower(action.getStatus().name()), action.getReason(),
+                    action.getDecidedAt().toString(), action.getSendAt() == null ? null : action.getSendAt().toString(), action.getOfferId(),
+                    action.getPayload());
+        }
     }
+
+    /** The recent actions, newest first, and the counts per rule and status. */
+    record Actions(List<ActionView> actions, Map<String, Long> counts) {}
 }

@@ -11,7 +11,6 @@ import io.nudge.serving.kafka.AcknowledgedWriter;
 import io.nudge.serving.rules.RuleBook;
 import io.nudge.triggers.RuleJson;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -122,17 +121,17 @@ final class RulesHandler {
         return definition.toString();
     }
 
-    private Map<String, Object> render(TriggerRule rule) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("ruleId", rule.getRuleId());
-        out.put("version", rule.getVersion());
-        out.put("status", rule.getStatus().name().toLowerCase(Locale.ROOT));
-        out.put("updatedAt", rule.getUpdatedAt().toString());
+    /** A rule as the API shows it: its document as JSON (as written, if it no longer parses). */
+    record RuleView(String ruleId, int version, String status, String updatedAt, Object definition) {}
+
+    private RuleView render(TriggerRule rule) {
+        Object definition;
         try {
-            out.put("definition", json.readTree(rule.getDefinition()));
+            definition = json.readTree(rule.getDefinition());
         } catch (Exception e) {
-            out.put("definition", rule.getDefinition());
+            definition = rule.getDefinition();
         }
-        return out;
+        return new RuleView(rule.getRuleId(), rule.getVersion(), rule.getStatus().name().toLowerCase(Locale.ROOT), rule.getUpdatedAt().toString(),
+                definition);
     }
 }
