@@ -51,6 +51,8 @@ public final class NudgeConfig {
             "Append-only topic recording each export and forget: who (a fingerprint of the key), when, which customer. Created without time-based retention.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_OUTREACH = define("topic.outreach", "outreach",
             "Outreach actions (send, suppressed, deferred), written exactly once; read it read_committed.", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_ITEMS = define("topic.items", "items",
+            "Compacted topic of the shop's item catalogue, keyed by item id; written by the API's admin endpoints and ./nudge import-items.", NudgeConfig::nonBlank);
 
     public static final Setting<Integer> JOB_PARALLELISM = define("job.parallelism", "1",
             "Parallelism of the personalization job.", text -> positiveInt(text));
@@ -136,6 +138,9 @@ public final class NudgeConfig {
             "Weight of items that go with the customer's items, cart, session and page.", NudgeConfig::nonNegativeNumber);
     public static final Setting<Double> RECOMMEND_WEIGHT_TRENDING = define("recommend.weight.trending", "0.2",
             "Weight of current popularity; the only signal for a visitor without history.", NudgeConfig::nonNegativeNumber);
+    public static final Setting<Boolean> RECOMMEND_KNOWN_ITEMS_ONLY = define("recommend.known.items.only", "true",
+            "Once the item catalogue holds any item, recommend only items it holds (and never out of stock or withdrawn ones). Off for shops that send events but no catalogue.",
+            NudgeConfig::bool);
 
     public static final Setting<Double> OFFERS_CONTROL_FRACTION = define("offers.control.fraction", "0.05",
             "Share of customers (chosen by a hash of their id) who get the non-personalised ranking, to measure uplift.", NudgeConfig::fraction);

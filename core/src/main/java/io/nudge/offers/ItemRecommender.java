@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Ranks items for one customer from three signals, each scaled to 0..1 before weighting:
@@ -47,10 +48,11 @@ public final class ItemRecommender implements Serializable {
     /**
      * The best {@code limit} items, best first.
      *
-     * @param explain whether each item carries its factors; without, it carries none
+     * @param mayRecommend whether the shop has the item to sell (the catalogue's say); items it has not are left out
+     * @param explain      whether each item carries its factors; without, it carries none
      */
     public List<RecommendedItem> recommend(CustomerProfile profile, RecommendationContext context, CrossSell crossSell,
-                                           List<ItemCount> trending, int limit, boolean explain) {
+                                           List<ItemCount> trending, Predicate<String> mayRecommend, int limit, boolean explain) {
         Map<String, Parts> candidates = new HashMap<>();
         Map<String, Double> affinity = profile == null ? Map.of() : profile.getItemAffinity();
         double strongestOwn = max(affinity.values());
@@ -64,6 +66,7 @@ public final class ItemRecommender implements Serializable {
             // The item on screen seeds cross-sell but is not recommended to the page showing it.
             candidates.remove(context.item());
         }
+        candidates.keySet().removeIf(itemId -> !mayRecommend.test(itemId));
         return best(candidates.values(), limit, explain);
     }
 

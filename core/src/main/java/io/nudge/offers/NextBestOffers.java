@@ -1,5 +1,6 @@
 package io.nudge.offers;
 
+import io.nudge.catalogue.Catalogue;
 import io.nudge.config.NudgeConfig;
 import io.nudge.profile.CustomerMetrics;
 import io.nudge.schemas.CustomerProfile;
@@ -15,8 +16,8 @@ import java.util.Map;
  */
 public final class NextBestOffers implements Serializable {
 
-    /** What the world looks like to scoring at this moment: the offers, cross-sell and trending. */
-    public record Market(OfferIndex offers, CrossSell crossSell, Map<String, Double> trendingCategories,
+    /** What the world looks like to scoring at this moment: the offers, the shop's items, cross-sell and trending. */
+    public record Market(OfferIndex offers, Catalogue catalogue, CrossSell crossSell, Map<String, Double> trendingCategories,
                          List<ItemCount> trendingItems) {}
 
     /** Whether this customer is in the control group, which gets the unpersonalised ranking. */
@@ -28,16 +29,19 @@ public final class NextBestOffers implements Serializable {
     private final ItemRecommender itemRecommender;
     private final CustomerMetrics.Thresholds thresholds;
     private final double controlFraction;
+    private final boolean knownItemsOnly;
 
-    public NextBestOffers(ItemRecommender.Weights weights, CustomerMetrics.Thresholds thresholds, double controlFraction) {
+    /** @param knownItemsOnly whether a non-empty catalogue keeps the items it does not hold out of recommendations */
+    public NextBestOffers(ItemRecommender.Weights weights, CustomerMetrics.Thresholds thresholds, double controlFraction, boolean knownItemsOnly) {
         this.itemRecommender = new ItemRecommender(weights);
         this.thresholds = thresholds;
         this.controlFraction = controlFraction;
+        this.knownItemsOnly = knownItemsOnly;
     }
 
     public static NextBestOffers from(NudgeConfig config) {
         return new NextBestOffers(ItemRecommender.Weights.from(config), CustomerMetrics.Thresholds.from(config),
-                config.get(NudgeConfig.OFFERS_CONTROL_FRACTION));
+                config.get(NudgeConfig.OFFERS_CONTROL_FRACTION), config.get(NudgeConfig.RECOMMEND_KNOWN_ITEMS_ONLY));
     }
 
     /**
@@ -51,9 +55,10 @@ public final class NextBestOffers implements Serializable {
         boolean personalised = group == Group.TREATMENT;
         CustomerMetrics metrics = profile == null ? null : CustomerMetrics.of(profile, now, thresholds);
         List<ScoredOffer> offers = offerScorer.rank(new OfferScorer.Request(profile, metrics, context, channel, now, limit, personalised, explain),
-                market.offers(), market.crossSell(), market.trendingCategories());
+                market.offers(), itemIds -> market.catalogue().anyAvailable(itemIds, knownItemsOnly), market.crossSell(), market.trendingCategories());
         List<RecommendedItem> items = itemRecommender.recommend(personalised ? profile : null,
-                personalised ? context : RecommendationContext.NONE, market.crossSell(), market.trendingItems(), limit, explain);
+                personalised ? context : RecommendationContext.NONE, market.crossSell(), market.trendingItems(),
+                itemId -> market.catalogue().mayRecommend(itemId, knownItemsOnly), limit, explain);
         return new Result(group, metrics, offers, items);
     }
 

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The offers arranged for scoring, built once per change of the offers rather than once per request.
@@ -129,10 +130,12 @@ public final class OfferIndex {
     }
 
     /** What eligibility asks of a request, worked out once per request. */
-    record Asked(Instant now, String channel, int channelBit, CustomerMetrics metrics, String pageCategory, Map<String, Double> affinity) {
-        static Asked of(Instant now, String channel, CustomerMetrics metrics, String pageCategory, Map<String, Double> affinity) {
+    record Asked(Instant now, String channel, int channelBit, CustomerMetrics metrics, String pageCategory, Map<String, Double> affinity,
+                 Predicate<List<String>> anyAvailable) {
+        static Asked of(Instant now, String channel, CustomerMetrics metrics, String pageCategory, Map<String, Double> affinity,
+                        Predicate<List<String>> anyAvailable) {
             int index = CHANNELS.indexOf(channel);
-            return new Asked(now, channel, index < 0 ? 0 : 1 << index, metrics, pageCategory, affinity);
+            return new Asked(now, channel, index < 0 ? 0 : 1 << index, metrics, pageCategory, affinity, anyAvailable);
         }
     }
 
@@ -143,8 +146,8 @@ public final class OfferIndex {
     /**
      * Each active offer's eligibility rules, as arrays and bit masks: checking them for thousands of reached offers
      * touches no offer record. An offer is eligible when it is valid now, made for the request's channel, for the
-     * customer's lifecycle stage, lifetime value and cart value, and (when it names categories) for the page's
-     * category or one the customer has shown interest in.
+     * customer's lifecycle stage, lifetime value and cart value, (when it names categories) for the page's
+     * category or one the customer has shown interest in, and one of its items at least is for sale.
      */
     private static final class Rules {
         final Instant[] validFrom;
@@ -155,6 +158,7 @@ public final class OfferIndex {
         final double[] minLifetimeValue;
         final double[] minCartValue;
         final List<String>[] categories;
+        final List<String>[] items;
 
         @SuppressWarnings("unchecked")
         Rules(Offer[] offers) {
@@ -167,6 +171,7 @@ public final class OfferIndex {
             minLifetimeValue = new double[count];
             minCartValue = new double[count];
             categories = new List[count];
+            items = new List[count];
             for (int i = 0; i < count; i++) {
                 Offer offer = offers[i];
                 validFrom[i] = offer.getValidFrom();
@@ -187,6 +192,7 @@ public final class OfferIndex {
                 minLifetimeValue[i] = offer.getMinLifetimeValue() == null ? Double.NaN : offer.getMinLifetimeValue();
                 minCartValue[i] = offer.getMinCartValue() == null ? Double.NaN : offer.getMinCartValue();
                 categories[i] = offer.getCategories().isEmpty() ? null : List.copyOf(offer.getCategories());
+                items[i] = List.copyOf(offer.getItemIds());
             }
         }
 
@@ -209,15 +215,19 @@ public final class OfferIndex {
             if (!Double.isNaN(minCartValue[i]) && (metrics == null || metrics.cartValue() < minCartValue[i])) {
                 return false;
             }
-            if (categories[i] != null) {
-                for (String category : categories[i]) {
-                    if (category.equals(asked.pageCategory()) || asked.affinity().containsKey(category)) {
-                        return true;
-                    }
-                }
+            if (categories[i] != null && !targets(i, asked)) {
                 return false;
             }
-            return true;
+            return asked.anyAvailable().test(items[i]);
+        }
+
+        private boolean targets(int i, Asked asked) {
+            for (String category : categories[i]) {
+                if (category.equals(asked.pageCategory()) || asked.affinity().containsKey(category)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

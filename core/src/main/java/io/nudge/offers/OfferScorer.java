@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Chooses the next-best offers for one request.
@@ -58,10 +59,12 @@ public final class OfferScorer implements Serializable {
      * are scored one by one; every other offer scores its category's relevance times its business value, so each
      * category's shelf yields them best first and only its top is ever looked at.
      *
+     * @param anyAvailable       whether an offer of these items can be taken up (the shop has one of them to sell)
      * @param trendingCategories each category's share of current interactions (0..1), for everyone; the one
      *                           relevance signal a new visitor has
      */
-    public List<ScoredOffer> rank(Request request, OfferIndex index, CrossSell crossSell, Map<String, Double> trendingCategories) {
+    public List<ScoredOffer> rank(Request request, OfferIndex index, Predicate<List<String>> anyAvailable, CrossSell crossSell,
+                                  Map<String, Double> trendingCategories) {
         Signals signals = request.personalised() && request.profile() != null
                 ? Signals.of(request.profile(), crossSell) : Signals.NONE;
         CustomerProfile personal = request.personalised() ? request.profile() : null;
@@ -72,7 +75,7 @@ public final class OfferScorer implements Serializable {
                     categoryRelevance(shelves[shelf].category(), request.context(), signals, trendingCategories, null), request.limit());
         }
         OfferIndex.Asked asked = OfferIndex.Asked.of(request.now(), request.channel(), request.metrics(), request.context().category(),
-                signals.affinity);
+                signals.affinity, anyAvailable);
         Reach reach = REACH.get().reset(index.activeCount());
         try {
             reach.findAll(index, request, signals, personal);

@@ -42,12 +42,12 @@ class ItemRecommenderTest {
 
     @Test
     void aStrangerGetsWhatIsTrending() {
-        assertEquals(List.of("umbrella", "scarf"), ids(recommender.recommend(null, RecommendationContext.NONE, CROSS_SELL, TRENDING, 5, true)));
+        assertEquals(List.of("umbrella", "scarf"), ids(recommender.recommend(null, RecommendationContext.NONE, CROSS_SELL, TRENDING, item -> true, 5, true)));
     }
 
     @Test
     void repeatPurchasesComeFirstThenWhatGoesWithThem() {
-        List<RecommendedItem> items = recommender.recommend(bought("tea", "tea", "biscuits"), RecommendationContext.NONE, CROSS_SELL, TRENDING, 5, true);
+        List<RecommendedItem> items = recommender.recommend(bought("tea", "tea", "biscuits"), RecommendationContext.NONE, CROSS_SELL, TRENDING, item -> true, 5, true);
 
         assertEquals(List.of("tea", "biscuits", "cups", "kettle", "umbrella"), ids(items));
         assertEquals(Map.of("own", 1.0), items.get(0).factors());
@@ -58,16 +58,16 @@ class ItemRecommenderTest {
     @Test
     void theItemOnScreenIsNotRecommendedToItsOwnPageEvenWhenTheCustomerKeepsBuyingIt() {
         CustomerProfile teaDrinker = bought("tea", "tea", "biscuits");
-        assertEquals("tea", recommender.recommend(teaDrinker, RecommendationContext.NONE, CROSS_SELL, TRENDING, 5, true).get(0).itemId());
+        assertEquals("tea", recommender.recommend(teaDrinker, RecommendationContext.NONE, CROSS_SELL, TRENDING, item -> true, 5, true).get(0).itemId());
 
         List<String> onTeaPage = ids(recommender.recommend(teaDrinker, new RecommendationContext("product", null, "tea", List.of()),
-                CROSS_SELL, TRENDING, 5, true));
+                CROSS_SELL, TRENDING, item -> true, 5, true));
         assertTrue(!onTeaPage.contains("tea") && onTeaPage.contains("biscuits"), onTeaPage.toString());
     }
 
     @Test
     void theItemOnScreenBringsItsCompanions() {
         RecommendationContext onLampPage = new RecommendationContext("product", null, "lamp", List.of());
-        assertEquals("bulb", recommender.recommend(null, onLampPage, CROSS_SELL, TRENDING, 1, true).get(0).itemId());
+        assertEquals("bulb", recommender.recommend(null, onLampPage, CROSS_SELL, TRENDING, item -> true, 1, true).get(0).itemId());
     }
 }

@@ -59,7 +59,7 @@ class OfferIndexEquivalenceTest {
                         CHANNELS.get(random.nextInt(CHANNELS.size())), NOW, 1 + random.nextInt(10), random.nextInt(5) != 0, false);
 
                 List<ScoredOffer> expected = fullScan(asked, offers, crossSell, trending);
-                List<ScoredOffer> actual = scorer.rank(asked, index, crossSell, trending);
+                List<ScoredOffer> actual = scorer.rank(asked, index, items -> true, crossSell, trending);
 
                 assertEquals(ids(expected), ids(actual), "catalogue " + catalogueRound + ", request " + request);
                 for (int i = 0; i < expected.size(); i++) {

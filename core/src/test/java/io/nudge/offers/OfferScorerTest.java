@@ -46,7 +46,7 @@ class OfferScorerTest {
 
     private List<ScoredOffer> rank(RecommendationContext context, List<Offer> offers, int limit) {
         CustomerMetrics metrics = profile == null ? null : CustomerMetrics.of(profile, NOW, THRESHOLDS);
-        return scorer.rank(new OfferScorer.Request(profile, metrics, context, "web", NOW, limit, true, true), OfferIndex.of(offers), CrossSell.NONE, Map.of());
+        return scorer.rank(new OfferScorer.Request(profile, metrics, context, "web", NOW, limit, true, true), OfferIndex.of(offers), items -> true, CrossSell.NONE, Map.of());
     }
 
     private List<String> ids(RecommendationContext context, List<Offer> offers, int limit) {
@@ -166,7 +166,7 @@ class OfferScorerTest {
             apply(EventType.PRODUCT_VIEW, "spade", "garden", null);
         }
         List<ScoredOffer> control = scorer.rank(new OfferScorer.Request(profile, CustomerMetrics.of(profile, NOW, THRESHOLDS),
-                RecommendationContext.NONE, "web", NOW, 10, false, true), OfferIndex.of(CATALOGUE), CrossSell.NONE, Map.of());
+                RecommendationContext.NONE, "web", NOW, 10, false, true), OfferIndex.of(CATALOGUE), items -> true, CrossSell.NONE, Map.of());
         assertEquals(List.of("toys-2", "kitchen-5", "garden-10", "garden-seeds"),
                 control.stream().map(s -> s.offer().getOfferId()).toList());
     }
@@ -180,7 +180,7 @@ class OfferScorerTest {
         CustomerMetrics metrics = CustomerMetrics.of(profile, NOW, THRESHOLDS);
 
         ScoredOffer mugs = scorer.rank(new OfferScorer.Request(profile, metrics, RecommendationContext.NONE, "web", NOW, 10, true, true),
-                OfferIndex.of(List.of(offer("kitchen-5", "kitchen", 1.5, "mug").build())), teaGoesWithMugs, Map.of("kitchen", 0.5)).get(0);
+                OfferIndex.of(List.of(offer("kitchen-5", "kitchen", 1.5, "mug").build())), items -> true, teaGoesWithMugs, Map.of("kitchen", 0.5)).get(0);
 
         assertEquals(OfferScorer.CART_COMPLEMENT, mugs.factors().get("cartComplement"), 1e-9, "mugs are the tea's strongest companion");
         assertEquals(OfferScorer.SESSION_FOCUS * 0.5, mugs.factors().get("sessionFocus"), 1e-9, "half of this session was kitchen");

@@ -1,5 +1,6 @@
 package io.nudge.bench;
 
+import io.nudge.catalogue.Catalogue;
 import io.nudge.config.NudgeConfig;
 import io.nudge.offers.CrossSell;
 import io.nudge.offers.NextBestOffers;
@@ -87,7 +88,7 @@ public class HotPaths {
             for (int customer = 0; customer < 1_000; customer++) {
                 profiles.add(shoppers.profileOf(customer));
             }
-            market = new NextBestOffers.Market(OfferIndex.of(BenchData.offers(offers, 1)), CrossSell.NONE, Map.of(), List.of());
+            market = new NextBestOffers.Market(OfferIndex.of(BenchData.offers(offers, 1)), Catalogue.NONE, CrossSell.NONE, Map.of(), List.of());
         }
     }
 

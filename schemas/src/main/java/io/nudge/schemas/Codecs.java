@@ -11,13 +11,17 @@ public final class Codecs {
     public static final SingleObjectCodec<OutreachAction> OUTREACH = SingleObjectCodec.forType(OutreachAction.class);
     public static final SingleObjectCodec<DeadLetter> DEAD_LETTERS = SingleObjectCodec.forType(DeadLetter.class);
     public static final SingleObjectCodec<AuditRecord> AUDIT = SingleObjectCodec.forType(AuditRecord.class);
+    public static final SingleObjectCodec<Item> ITEMS = SingleObjectCodec.forType(Item.class);
     /** Not on Kafka: the job's keyed state, encoded the same way so that it evolves by the same rules. */
     public static final SingleObjectCodec<TriggerState> TRIGGER_STATE = SingleObjectCodec.forType(TriggerState.class);
 
-    private static final java.util.Map<Class<?>, SingleObjectCodec<?>> BY_TYPE = java.util.Map.of(
-            InteractionEvent.class, EVENTS, CustomerProfile.class, PROFILES, Offer.class, OFFERS, ItemAssociations.class, ASSOCIATIONS,
-            Trending.class, TRENDING, TriggerRule.class, RULES, OutreachAction.class, OUTREACH, DeadLetter.class, DEAD_LETTERS,
-            AuditRecord.class, AUDIT, TriggerState.class, TRIGGER_STATE);
+    private static final java.util.Map<Class<?>, SingleObjectCodec<?>> BY_TYPE = java.util.Map.ofEntries(
+            java.util.Map.entry(InteractionEvent.class, EVENTS), java.util.Map.entry(CustomerProfile.class, PROFILES),
+            java.util.Map.entry(Offer.class, OFFERS), java.util.Map.entry(ItemAssociations.class, ASSOCIATIONS),
+            java.util.Map.entry(Trending.class, TRENDING), java.util.Map.entry(TriggerRule.class, RULES),
+            java.util.Map.entry(OutreachAction.class, OUTREACH), java.util.Map.entry(DeadLetter.class, DEAD_LETTERS),
+            java.util.Map.entry(AuditRecord.class, AUDIT), java.util.Map.entry(TriggerState.class, TRIGGER_STATE),
+            java.util.Map.entry(Item.class, ITEMS));
 
     private Codecs() {}
 

@@ -12,9 +12,11 @@ import io.nudge.offers.NextBestOffers;
 import io.nudge.serving.audit.AuditTrail;
 import io.nudge.serving.events.EventCollector;
 import io.nudge.serving.http.Routes;
+import io.nudge.serving.items.ItemPublisher;
+import io.nudge.serving.items.ItemStore;
 import io.nudge.serving.kafka.AcknowledgedWriter;
-import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.offers.OfferPublisher;
+import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.outreach.Outbox;
 import io.nudge.serving.outreach.OutreachDispatcher;
 import io.nudge.serving.rules.RuleBook;
@@ -43,6 +45,8 @@ public final class ServingApi implements AutoCloseable {
     private final AssociationStore associations = new AssociationStore();
     private final TrendingStore trending = new TrendingStore();
     private final OfferStore offerStore = new OfferStore();
+    private final ItemStore itemStore = new ItemStore();
+    private final ItemPublisher itemPublisher;
     private final OfferPublisher offers;
     private final RuleBook rules = new RuleBook();
     private final AcknowledgedWriter rulesWriter;
@@ -64,6 +68,7 @@ public final class ServingApi implements AutoCloseable {
         ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.offers = new OfferPublisher(config, offerStore);
+        this.itemPublisher = new ItemPublisher(config, itemStore, Clock.systemUTC());
         this.rulesWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_RULES), "nudge-serving-rules");
         this.forgottenWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_FORGOTTEN), "nudge-serving-forgotten");
         this.auditWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_AUDIT), "nudge-serving-audit");
@@ -75,6 +80,7 @@ public final class ServingApi implements AutoCloseable {
                 config.get(NudgeConfig.TOPIC_ASSOCIATIONS), associations::apply,
                 config.get(NudgeConfig.TOPIC_TRENDING), trending::apply,
                 config.get(NudgeConfig.TOPIC_OFFERS), offerStore::apply,
+                config.get(NudgeConfig.TOPIC_ITEMS), itemStore,
                 config.get(NudgeConfig.TOPIC_RULES), rules::apply,
                 config.get(NudgeConfig.TOPIC_FORGOTTEN), outbox::applyForgotten),
                 () -> seed(seedFile, json));
@@ -91,8 +97,9 @@ public final class ServingApi implements AutoCloseable {
                 ? Map.of(DEFAULT_SITE, generatedKey("api.site.keys (site '" + DEFAULT_SITE + "')")) : config.get(NudgeConfig.API_SITE_KEYS);
         Gauge.builder("nudge_profiles_stored", store, ProfileStore::size).register(metrics);
         Gauge.builder("nudge_offers_stored", offerStore, OfferStore::size).register(metrics);
+        Gauge.builder("nudge_items_stored", itemStore, ItemStore::size).register(metrics);
         Gauge.builder("nudge_changelog_undecodable", changelog, ChangelogReader::undecodableRecords).register(metrics);
-        this.http = Routes.create(new Routes.Services(store, associations, trending, offerStore, offers, rules, rulesWriter, forgottenWriter,
+        this.http = Routes.create(new Routes.Services(store, associations, trending, offerStore, itemStore, itemPublisher, offers, rules, rulesWriter, forgottenWriter,
                 new AuditTrail(auditWriter, Clock.systemUTC()), outbox, changelog, collector,
                 NextBestOffers.from(config), adminKey, siteKeys, json, metrics, Clock.systemUTC()), config);
     }
@@ -184,6 +191,7 @@ public final class ServingApi implements AutoCloseable {
         changelog.close();
         dispatcher.close();
         offers.close();
+        itemPublisher.close();
         rulesWriter.close();
         forgottenWriter.close();
         auditWriter.close();

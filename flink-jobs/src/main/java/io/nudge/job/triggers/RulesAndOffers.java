@@ -1,5 +1,6 @@
 package io.nudge.job.triggers;
 
+import io.nudge.catalogue.Catalogue;
 import io.nudge.offers.CrossSell;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.offers.OfferIndex;
@@ -117,7 +118,7 @@ public final class RulesAndOffers implements Serializable {
         }
         List<Offer> offers = new ArrayList<>(known.values());
         offers.sort(java.util.Comparator.comparing(Offer::getOfferId));
-        NextBestOffers.Market market = new NextBestOffers.Market(OfferIndex.of(offers), CrossSell.NONE, Map.of(), List.of());
+        NextBestOffers.Market market = new NextBestOffers.Market(OfferIndex.of(offers), Catalogue.NONE, CrossSell.NONE, Map.of(), List.of());
         return nextBestOffers.recommend(profile.getProfileKey(), profile, RecommendationContext.NONE, channel, Instant.ofEpochMilli(at), 1, false, market)
                 .offers().stream().findFirst();
     }

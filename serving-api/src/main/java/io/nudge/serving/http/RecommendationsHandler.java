@@ -5,12 +5,14 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.nudge.catalogue.Catalogue;
 import io.nudge.events.Pseudonyms;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.offers.RecommendationContext;
 import io.nudge.offers.RecommendedItem;
 import io.nudge.offers.ScoredOffer;
 import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.Item;
 import io.nudge.schemas.Offer;
 import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.store.AssociationStore;
@@ -46,12 +48,14 @@ final class RecommendationsHandler implements Handler {
     private final NextBestOffers nextBestOffers;
     private final Pseudonyms pseudonyms;
     private final ReplicaRouter router;
+    private final Catalogue catalogue;
     private final Clock clock;
     private final JsonFactory json;
 
     RecommendationsHandler(ProfileStore profiles, OfferStore offerStore, AssociationStore associations, TrendingStore trending,
-                           NextBestOffers nextBestOffers, Pseudonyms pseudonyms, ReplicaRouter router, JsonFactory json, Clock clock) {
+                           Catalogue catalogue, NextBestOffers nextBestOffers, Pseudonyms pseudonyms, ReplicaRouter router, JsonFactory json, Clock clock) {
         this.router = router;
+        this.catalogue = catalogue;
         this.json = json;
         this.pseudonyms = pseudonyms;
         this.profiles = profiles;
@@ -84,7 +88,7 @@ final class RecommendationsHandler implements Handler {
             profile = profiles.exactly(profile.getMergedInto()).orElse(null);
         }
         String scope = context.category() != null && !trending.items(context.category()).isEmpty() ? context.category() : TrendingStore.WHOLE_SHOP;
-        NextBestOffers.Market market = new NextBestOffers.Market(offerStore.index(), associations, trending.categoryShares(),
+        NextBestOffers.Market market = new NextBestOffers.Market(offerStore.index(), catalogue, associations, trending.categoryShares(),
                 trending.items(scope));
         NextBestOffers.Result result = nextBestOffers.recommend(profileKey, profile, context, channel, now, limit, explain, market);
         ctx.contentType(ContentType.APPLICATION_JSON).result(body(visitorId, profile, result, explain));
@@ -129,6 +133,7 @@ final class RecommendationsHandler implements Handler {
             for (RecommendedItem item : result.items()) {
                 out.writeStartObject();
                 out.writeStringField("itemId", item.itemId());
+                writeDescription(out, catalogue.item(item.itemId()));
                 out.writeNumberField("score", round(item.score()));
                 if (explain) {
                     writeFactors(out, item.factors());
@@ -141,6 +146,26 @@ final class RecommendationsHandler implements Handler {
             throw new UncheckedIOException("writing to memory", e);
         }
         return buffer.toByteArray();
+    }
+
+    /** What the shop says of a recommended item, when its catalogue holds it: enough to show it as a product tile. */
+    private static void writeDescription(JsonGenerator out, Item item) throws IOException {
+        if (item == null) {
+            return;
+        }
+        out.writeStringField("title", item.getTitle());
+        writeOptional(out, "url", item.getUrl());
+        writeOptional(out, "imageUrl", item.getImageUrl());
+        if (item.getPrice() != null) {
+            out.writeNumberField("price", item.getPrice());
+        }
+        writeOptional(out, "currency", item.getCurrency());
+    }
+
+    private static void writeOptional(JsonGenerator out, String field, String value) throws IOException {
+        if (value != null) {
+            out.writeStringField(field, value);
+        }
     }
 
     private static void writeFactors(JsonGenerator out, Map<String, Double> factors) throws IOException {

@@ -16,9 +16,11 @@ import io.nudge.events.Pseudonyms;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.serving.audit.AuditTrail;
 import io.nudge.serving.events.EventCollector;
+import io.nudge.serving.items.ItemPublisher;
+import io.nudge.serving.items.ItemStore;
 import io.nudge.serving.kafka.AcknowledgedWriter;
-import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.offers.OfferPublisher;
+import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.outreach.Outbox;
 import io.nudge.serving.rules.RuleBook;
 import io.nudge.serving.store.AssociationStore;
@@ -50,6 +52,7 @@ public final class Routes {
 
     /** What the handlers need. */
     public record Services(ProfileStore store, AssociationStore associations, TrendingStore trending, OfferStore offerStore,
+                           ItemStore itemStore, ItemPublisher itemPublisher,
                            OfferPublisher offers, RuleBook rules, AcknowledgedWriter rulesWriter, AcknowledgedWriter forgottenWriter, AuditTrail audit, Outbox outbox, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
                            String adminKey, Map<String, String> siteKeys, ObjectMapper json, PrometheusMeterRegistry metrics, Clock clock) {}
 
@@ -65,8 +68,9 @@ public final class Routes {
         ReplicaRouter router = new ReplicaRouter(config.get(NudgeConfig.SERVING_REPLICA), config.get(NudgeConfig.SERVING_REPLICA_URLS),
                 () -> services.changelog().partitionCount(config.get(NudgeConfig.TOPIC_PROFILES)), pseudonyms);
         RecommendationsHandler recommendations = new RecommendationsHandler(services.store(), services.offerStore(),
-                services.associations(), services.trending(), services.nextBestOffers(), pseudonyms, router, services.json().getFactory(),
+                services.associations(), services.trending(), services.itemStore(), services.nextBestOffers(), pseudonyms, router, services.json().getFactory(),
                 services.clock());
+        ItemsHandler items = new ItemsHandler(services.itemStore(), services.itemPublisher(), services.json());
         OffersHandler offers = new OffersHandler(services.offerStore(), services.offers(), services.json());
         RulesHandler rules = new RulesHandler(services.rules(), services.rulesWriter(), services.json(), services.clock());
         OutreachHandler outreach = new OutreachHandler(services.outbox(), pseudonyms, services.clock());
@@ -140,6 +144,11 @@ public final class Routes {
                 routing.post("/v1/admin/rules/{ruleId}/pause", rules::pause, Access.ADMIN);
                 routing.post("/v1/admin/rules/{ruleId}/resume", rules::resume, Access.ADMIN);
                 routing.post("/v1/admin/backtest", backtest, Access.ADMIN);
+                routing.get("/v1/admin/items", items::list, Access.ADMIN);
+                routing.post("/v1/admin/items", items::putMany, Access.ADMIN);
+                routing.get("/v1/admin/items/{itemId}", items::get, Access.ADMIN);
+                routing.put("/v1/admin/items/{itemId}", items::put, Access.ADMIN);
+                routing.patch("/v1/admin/items/{itemId}", items::patch, Access.ADMIN);
                 routing.get("/v1/admin/reports/offers", reports::offers, Access.ADMIN);
                 routing.get("/v1/admin/outreach", outreach::list, Access.ADMIN);
                 routing.get("/v1/admin/outreach/activity", outreach::activity, Access.ADMIN);

@@ -36,7 +36,7 @@ public final class TopicSetup {
         // An audit trail must outlive the data it describes: no time-based deletion.
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_AUDIT), partitions, replication).configs(Map.of("retention.ms", "-1")));
         for (var changelog : List.of(NudgeConfig.TOPIC_PROFILES, NudgeConfig.TOPIC_ASSOCIATIONS, NudgeConfig.TOPIC_TRENDING,
-                NudgeConfig.TOPIC_OFFERS, NudgeConfig.TOPIC_RULES, NudgeConfig.TOPIC_FORGOTTEN)) {
+                NudgeConfig.TOPIC_OFFERS, NudgeConfig.TOPIC_RULES, NudgeConfig.TOPIC_FORGOTTEN, NudgeConfig.TOPIC_ITEMS)) {
             topics.add(new NewTopic(config.get(changelog), partitions, replication).configs(COMPACTED));
         }
         return topics;

@@ -51,7 +51,7 @@ public final class OfferPublisher implements AutoCloseable {
         for (Offer offer : seed) {
             publish(offer);
         }
-        LOG.info("Seeded the empty offers offerStore with {} offers from {}", seed.size(), file.isBlank() ? "the bundled demo catalogue" : file);
+        LOG.info("Seeded the empty offers topic with {} offers from {}", seed.size(), file.isBlank() ? "the bundled demo catalogue" : file);
     }
 
     static List<Offer> readSeed(String file, ObjectMapper json) {
@@ -70,7 +70,7 @@ public final class OfferPublisher implements AutoCloseable {
             }
             return offers;
         } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("Cannot read the offers offerStore " + (file.isBlank() ? BUNDLED : file) + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("Cannot read the offers " + (file.isBlank() ? BUNDLED : file) + ": " + e.getMessage(), e);
         }
     }
 

@@ -14,15 +14,19 @@ import io.nudge.config.NudgeConfig;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
+import io.nudge.schemas.Availability;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.Item;
 import io.nudge.schemas.Offer;
 import io.nudge.serving.audit.AuditTrail;
 import io.nudge.serving.events.EventCollector;
+import io.nudge.serving.items.ItemPublisher;
+import io.nudge.serving.items.ItemStore;
 import io.nudge.serving.kafka.AcknowledgedWriter;
-import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.offers.OfferPublisher;
+import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.outreach.Outbox;
 import io.nudge.serving.rules.RuleBook;
 import io.nudge.serving.store.AssociationStore;
@@ -55,6 +59,7 @@ class RoutesTest {
     private static final ObjectMapper JSON = JsonMapper.builder().findAndAddModules().build();
 
     static Javalin app;
+    static ItemStore items;
     static AutoCloseable[] kafkaClients;
 
     @BeforeAll
@@ -73,14 +78,17 @@ class RoutesTest {
         offerStore.upsert(Offer.newBuilder().setOfferId("garden-10").setTitle("10% off garden").setCategory("garden")
                 .setItemIds(List.of("spade")).setBusinessValue(1.0).build());
         offerStore.upsert(Offer.newBuilder().setOfferId("toys-5").setTitle("5% off toys").setCategory("toys").setBusinessValue(1.2).build());
+        items = new ItemStore();
+        items.upsert(spade(1, Availability.IN_STOCK));
+        ItemPublisher itemPublisher = new ItemPublisher(config, items, Clock.fixed(NOW, ZoneOffset.UTC));
         OfferPublisher offers = new OfferPublisher(config, offerStore);
         AcknowledgedWriter rulesWriter = new AcknowledgedWriter(config, "rules", "routes-test-rules");
         AcknowledgedWriter forgottenWriter = new AcknowledgedWriter(config, "forgotten", "routes-test-forgotten");
         AcknowledgedWriter auditWriter = new AcknowledgedWriter(config, "audit", "routes-test-audit");
         EventCollector collector = new EventCollector(config);
         ChangelogReader changelog = new ChangelogReader(config, Map.of(), () -> { });
-        kafkaClients = new AutoCloseable[] {offers, rulesWriter, forgottenWriter, auditWriter, collector};
-        app = Routes.create(new Routes.Services(profiles, new AssociationStore(), new TrendingStore(), offerStore, offers, new RuleBook(),
+        kafkaClients = new AutoCloseable[] {offers, itemPublisher, rulesWriter, forgottenWriter, auditWriter, collector};
+        app = Routes.create(new Routes.Services(profiles, new AssociationStore(), new TrendingStore(), offerStore, items, itemPublisher, offers, new RuleBook(),
                 rulesWriter, forgottenWriter, new AuditTrail(auditWriter, Clock.fixed(NOW, ZoneOffset.UTC)), new Outbox(), changelog,
                 collector, NextBestOffers.from(config.with(NudgeConfig.OFFERS_CONTROL_FRACTION, 0)), ADMIN_KEY, Map.of("web", SITE_KEY),
                 JSON, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.fixed(NOW, ZoneOffset.UTC)), config);
@@ -106,6 +114,29 @@ class RoutesTest {
         assertEquals("garden-10", answer.get("offers").get(0).get("offerId").asText(), "interest in garden outranks the toys' higher value");
         assertTrue(answer.get("offers").get(0).get("explain").has("categoryAffinity"));
         assertEquals("private, no-store", response.headers().firstValue("Cache-Control").orElse(""));
+    }
+
+    @Test
+    void recommendedItemsComeWithWhatTheShopSaysOfThemAndOnlyWhileInStock() throws Exception {
+        JsonNode item = JSON.readTree(get("/v1/customers/gardener/recommendations", SITE_KEY).body()).get("items").get(0);
+        assertEquals("spade", item.get("itemId").asText());
+        assertEquals("Garden spade", item.get("title").asText());
+        assertEquals(24.9, item.get("price").asDouble());
+        assertEquals("https://shop.example/p/spade", item.get("url").asText());
+
+        items.upsert(spade(2, Availability.OUT_OF_STOCK));
+        try {
+            JsonNode soldOut = JSON.readTree(get("/v1/customers/gardener/recommendations", SITE_KEY).body());
+            assertEquals(0, soldOut.get("items").size(), "a sold-out item is not recommended");
+            assertEquals("toys-5", soldOut.get("offers").get(0).get("offerId").asText(), "nor an offer of sold-out items only");
+        } finally {
+            items.upsert(spade(3, Availability.IN_STOCK));
+        }
+    }
+
+    private static Item spade(int version, Availability availability) {
+        return Item.newBuilder().setItemId("spade").setVersion(version).setTitle("Garden spade").setUrl("https://shop.example/p/spade")
+                .setPrice(24.9).setCurrency("EUR").setAvailability(availability).setCategory("garden").setUpdatedAt(NOW).build();
     }
 
     @Test
