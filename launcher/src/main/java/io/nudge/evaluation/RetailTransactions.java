@@ -1,5 +1,6 @@
 package io.nudge.evaluation;
 
+import io.nudge.documents.CsvLine;
 import io.nudge.events.EventTypes;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.InteractionEvent;
@@ -45,7 +46,7 @@ public final class RetailTransactions {
              InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
             String header = reader.readLine();
-            if (header == null || !parse(header).equals(HEADER)) {
+            if (header == null || !CsvLine.fields(header).equals(HEADER)) {
                 throw new IOException(file + " is not the Online Retail CSV: expected the header " + String.join(",", HEADER));
             }
             List<InteractionEvent> events = new ArrayList<>();
@@ -57,7 +58,7 @@ public final class RetailTransactions {
                 if (lineNumber % 50_000 == 0) {
                     linesRead.accept(lineNumber);
                 }
-                List<String> fields = parse(line);
+                List<String> fields = CsvLine.fields(line);
                 if (fields.size() != HEADER.size()) {
                     skipped.merge("malformed line", 1L, Long::sum);
                     continue;
@@ -102,34 +103,5 @@ public final class RetailTransactions {
                 .setQuantity(Integer.parseInt(f.get(3)))
                 .setAttributes(attributes)
                 .build();
-    }
-
-    /** One CSV line with standard quoting (a quoted field may hold commas and doubled quotes). */
-    static List<String> parse(String line) {
-        List<String> fields = new ArrayList<>(8);
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    field.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    field.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                fields.add(field.toString());
-                field.setLength(0);
-            } else {
-                field.append(c);
-            }
-        }
-        fields.add(field.toString());
-        return fields;
     }
 }

@@ -45,6 +45,30 @@ public final class ItemPublisher implements AutoCloseable {
         return new Published(next, current == null ? Outcome.CREATED : Outcome.UPDATED);
     }
 
+    /**
+     * Stores many items at once (an import): each as {@link #publish} would, but sent together and acknowledged as a
+     * whole. Ids must not repeat within one call.
+     */
+    public java.util.List<Published> publishAll(java.util.List<Item> items) throws AcknowledgedWriter.UnavailableException {
+        java.util.List<Published> outcomes = new java.util.ArrayList<>(items.size());
+        java.util.List<java.util.Map.Entry<String, byte[]>> records = new java.util.ArrayList<>();
+        java.util.List<Item> written = new java.util.ArrayList<>();
+        for (Item item : items) {
+            Item current = store.item(item.getItemId());
+            if (current != null && sameContent(current, item)) {
+                outcomes.add(new Published(current, Outcome.UNCHANGED));
+                continue;
+            }
+            Item next = Item.newBuilder(item).setVersion(current == null ? 1 : current.getVersion() + 1).setUpdatedAt(clock.instant()).build();
+            records.add(java.util.Map.entry(next.getItemId(), Codecs.ITEMS.encode(next)));
+            written.add(next);
+            outcomes.add(new Published(next, current == null ? Outcome.CREATED : Outcome.UPDATED));
+        }
+        writer.writeAll(records);
+        written.forEach(store::upsert);
+        return outcomes;
+    }
+
     /** Equal but for the version and the update time, which every write sets anew. */
     static boolean sameContent(Item a, Item b) {
         Item left = Item.newBuilder(a).setVersion(0).setUpdatedAt(java.time.Instant.EPOCH).build();
