@@ -86,6 +86,15 @@
     return node;
   }
 
+  /** A price in the visitor's own number format, with its currency when the catalogue gives one. */
+  function price(amount, currency) {
+    try {
+      return currency ? new Intl.NumberFormat(undefined, {style: 'currency', currency: currency}).format(amount) : amount.toFixed(2);
+    } catch (unknownCurrency) {
+      return amount.toFixed(2) + (currency ? ' ' + currency : '');
+    }
+  }
+
   function render(element, recommendations, context) {
     element.textContent = '';
     var list = make('ul', 'nudge-offers');
@@ -104,13 +113,27 @@
       list.appendChild(item);
     });
     element.appendChild(list);
-    if (itemUrl && recommendations.items && recommendations.items.length > 0) {
+    // Recommended items as product tiles: picture, title and price as the shop's catalogue describes them, linking to
+    // the item's page (its own URL, else data-item-url). An item without either has nowhere to go and is not shown.
+    var tiles = (recommendations.items || []).filter(function (item) { return item.url || itemUrl; });
+    if (tiles.length > 0) {
       var items = make('ul', 'nudge-items');
-      recommendations.items.forEach(function (item) {
+      tiles.forEach(function (item) {
         var entry = make('li', 'nudge-item');
         entry.dataset.itemId = item.itemId;
-        var link = make('a', 'nudge-item-link', item.itemId);
-        link.href = itemUrl.replace('{itemId}', encodeURIComponent(item.itemId));
+        var link = make('a', 'nudge-item-link');
+        link.href = item.url || itemUrl.replace('{itemId}', encodeURIComponent(item.itemId));
+        if (item.imageUrl) {
+          var image = make('img', 'nudge-item-image');
+          image.src = item.imageUrl;
+          image.alt = ''; // the title beside it names the item
+          image.loading = 'lazy';
+          link.appendChild(image);
+        }
+        link.appendChild(make('span', 'nudge-item-title', item.title || item.itemId));
+        if (typeof item.price === 'number') {
+          link.appendChild(make('span', 'nudge-item-price', price(item.price, item.currency)));
+        }
         entry.appendChild(link);
         items.appendChild(entry);
       });

@@ -167,6 +167,12 @@ class BrowserIT {
                 List<WebElement> items = browser.findElements(By.cssSelector("#nudge-recommendations li.nudge-item a"));
                 return !items.isEmpty() && items.get(0).getAttribute("href").contains("#/product/");
             }, "recommended items linking to their pages");
+            // As product tiles: the demo shop's catalogue gives each item a title and a price.
+            WebElement tile = browser.findElement(By.cssSelector("#nudge-recommendations li.nudge-item a"));
+            String itemId = tile.findElement(By.xpath("..")).getAttribute("data-item-id");
+            String title = tile.findElement(By.className("nudge-item-title")).getText();
+            assertTrue(!title.isBlank() && !title.equals(itemId), "a title from the catalogue, not the id: " + title);
+            assertTrue(tile.findElement(By.className("nudge-item-price")).getText().matches(".*\\d+[.,]\\d\\d.*"), "and a price");
             screenshot("shop-recommendations");
 
             // Logging in links the visitor to the customer: the customer's profile carries the anonymous browsing.

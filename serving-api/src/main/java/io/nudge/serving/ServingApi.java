@@ -83,7 +83,7 @@ public final class ServingApi implements AutoCloseable {
                 config.get(NudgeConfig.TOPIC_ITEMS), itemStore,
                 config.get(NudgeConfig.TOPIC_RULES), rules::apply,
                 config.get(NudgeConfig.TOPIC_FORGOTTEN), outbox::applyForgotten),
-                () -> seed(seedFile, json));
+                () -> seed(seedFile, config.get(NudgeConfig.API_DEMO_SHOP), json));
         ServingReplica replica = config.get(NudgeConfig.SERVING_REPLICA);
         if (!replica.isAlone()) {
             // This replica keeps only its share of the profiles; the small shared topics stay whole on every replica.
@@ -112,11 +112,14 @@ public final class ServingApi implements AutoCloseable {
         return key;
     }
 
-    private void seed(String file, ObjectMapper json) {
+    private void seed(String file, boolean demoShop, ObjectMapper json) {
         try {
             offers.seedIfEmpty(file, json);
+            if (demoShop) {
+                itemPublisher.seedDemoIfEmpty(json);
+            }
         } catch (AcknowledgedWriter.UnavailableException | RuntimeException e) {
-            LOG.error("Could not seed the offers offerStore: {}", e.getMessage());
+            LOG.error("Could not seed the offers or the demo shop's items: {}", e.getMessage());
         }
     }
 

@@ -69,6 +69,32 @@ public final class ItemPublisher implements AutoCloseable {
         return outcomes;
     }
 
+    private static final String DEMO_ITEMS = "/io/nudge/serving/demo-items.jsonl";
+
+    /** Writes the demo shop's items when the catalogue is empty, so that the demo shop shows products, not ids. */
+    public void seedDemoIfEmpty(com.fasterxml.jackson.databind.ObjectMapper json) throws AcknowledgedWriter.UnavailableException {
+        if (!store.isEmpty()) {
+            return;
+        }
+        java.util.List<Item> items = new java.util.ArrayList<>();
+        try (java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                java.util.Objects.requireNonNull(ItemPublisher.class.getResourceAsStream(DEMO_ITEMS), DEMO_ITEMS),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (!line.isBlank()) {
+                    ItemJson.Parsed parsed = ItemJson.parse(json.readTree(line), null);
+                    if (parsed.item() == null) {
+                        throw new IllegalStateException(DEMO_ITEMS + ": " + parsed.errors());
+                    }
+                    items.add(parsed.item());
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        publishAll(items);
+    }
+
     /** Equal but for the version and the update time, which every write sets anew. */
     static boolean sameContent(Item a, Item b) {
         Item left = Item.newBuilder(a).setVersion(0).setUpdatedAt(java.time.Instant.EPOCH).build();
