@@ -495,6 +495,34 @@
       .catch(function (e) { notice('Forget failed: ' + (e.error || e), true); });
   }
 
+  // ---- Items -------------------------------------------------------------------------------------------------
+
+  function loadItems() {
+    var query = $('#item-search').elements.query.value;
+    return call('GET', '/v1/admin/items?limit=100&query=' + encodeURIComponent(query)).then(function (result) {
+      $('#items-count').textContent = result.items.length + ' shown of ' + result.total + ' items in the catalogue.';
+      var body = $('#items-table tbody');
+      body.textContent = '';
+      result.items.forEach(function (item) {
+        var row = document.createElement('tr');
+        row.dataset.itemId = item.itemId;
+        cell(row, item.title + ' (' + item.itemId + ')');
+        cell(row, (item.categoryPath && item.categoryPath.length > 0) ? item.categoryPath.join(' › ') : (item.category || ''));
+        cell(row, item.price === undefined ? '' : item.price.toFixed(2) + (item.currency ? ' ' + item.currency : ''));
+        cell(row, item.availability.replace(/_/g, ' ')).className = 'availability';
+        cell(row, item.stock === undefined ? '' : item.stock);
+        cell(row, item.version);
+        cell(row, item.updatedAt);
+        body.appendChild(row);
+      });
+    }).catch(function (e) { notice('Could not load the items: ' + (e.error || e), true); });
+  }
+
+  $('#item-search').addEventListener('submit', function (event) {
+    event.preventDefault();
+    loadItems();
+  });
+
   // ---- Navigation -----------------------------------------------------------------------------------------
 
   function show(view) {
@@ -505,6 +533,7 @@
     clearInterval(refreshTimer);
     if (view === 'rules') { loadRules(); refreshTimer = setInterval(loadRules, 5000); }
     if (view === 'offers') { loadOffers(); }
+    if (view === 'items') { loadItems(); }
   }
 
   function showKeyForm(message) {

@@ -224,6 +224,16 @@ class BrowserIT {
             offerForm.findElement(By.cssSelector("button[type=submit]")).click();
             await(() -> !browser.findElements(By.cssSelector("#offers-table tr[data-offer-id='browser-lamps']")).isEmpty(), "the new offer listed");
 
+            // The items view: the demo catalogue, searched by title.
+            browser.findElement(By.cssSelector("button.tab[data-view='items']")).click();
+            WebElement itemSearch = browser.findElement(By.id("item-search"));
+            itemSearch.findElement(By.name("query")).sendKeys("mixing bowl");
+            itemSearch.findElement(By.cssSelector("button[type=submit]")).click();
+            await(() -> browser.findElements(By.cssSelector("#items-table tbody tr")).size() == 1
+                    && browser.findElement(By.cssSelector("#items-table tr[data-item-id='kitchen-002']")).getText().contains("in stock"),
+                    "the item found by its title, in stock");
+            assertTrue(browser.findElement(By.id("items-count")).getText().contains("of 96 items"));
+
             // Editing the rule makes version 2, kept in its history; pausing it shows in the list.
             browser.findElement(By.cssSelector("button.tab[data-view='rules']")).click();
             await(() -> !browser.findElements(By.cssSelector("#rules-table tr[data-rule-id='click-thanks']")).isEmpty(), "the rules list");
