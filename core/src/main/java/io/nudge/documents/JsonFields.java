@@ -101,6 +101,20 @@ public final class JsonFields {
         return value == null || value.isNull() ? null : value;
     }
 
+    /**
+     * Checks an id the document names (taken from it or from the request's path): at most
+     * {@link io.nudge.events.EventValidator#MAX_ID_LENGTH} characters, without '/' or control characters.
+     */
+    public void checkId(String field, String id, boolean required) {
+        if (id == null || id.isBlank()) {
+            if (required) {
+                error(field, "is required");
+            }
+        } else if (id.length() > io.nudge.events.EventValidator.MAX_ID_LENGTH || id.chars().anyMatch(c -> Character.isISOControl(c) || c == '/')) {
+            error(field, "must be at most " + io.nudge.events.EventValidator.MAX_ID_LENGTH + " characters, without '/' or control characters");
+        }
+    }
+
     public boolean has(String field) {
         return value(field) != null;
     }

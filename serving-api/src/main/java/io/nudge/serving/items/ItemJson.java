@@ -50,11 +50,7 @@ public final class ItemJson {
             }
             itemId = pathId;
         }
-        if (itemId == null || itemId.isBlank()) {
-            fields.error("itemId", "is required");
-        } else if (itemId.length() > EventValidator.MAX_ID_LENGTH || itemId.chars().anyMatch(c -> Character.isISOControl(c) || c == '/')) {
-            fields.error("itemId", "must be at most " + EventValidator.MAX_ID_LENGTH + " characters, without '/' or control characters");
-        }
+        fields.checkId("itemId", itemId, true);
         String title = fields.text("title");
         if (title == null || title.isBlank()) {
             fields.error("title", "is required");

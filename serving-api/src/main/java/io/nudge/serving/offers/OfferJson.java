@@ -1,12 +1,12 @@
 package io.nudge.serving.offers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nudge.documents.JsonFields;
 import io.nudge.events.EventValidator;
 import io.nudge.events.FieldError;
 import io.nudge.profile.LifecycleStage;
 import io.nudge.schemas.Offer;
 import io.nudge.schemas.OfferStatus;
-import io.nudge.documents.JsonFields;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,7 +47,7 @@ public final class OfferJson {
             }
             offerId = pathId;
         }
-        checkId(fields, "offerId", offerId, true);
+        fields.checkId("offerId", offerId, true);
         String title = fields.text("title");
         if (title == null || title.isBlank()) {
             fields.error("title", "is required");
@@ -112,19 +112,9 @@ public final class OfferJson {
         return offer.getStatus() == OfferStatus.ACTIVE;
     }
 
-    private static void checkId(JsonFields fields, String field, String id, boolean required) {
-        if (id == null || id.isBlank()) {
-            if (required) {
-                fields.error(field, "is required");
-            }
-        } else if (id.length() > EventValidator.MAX_ID_LENGTH || id.chars().anyMatch(c -> Character.isISOControl(c) || c == '/')) {
-            fields.error(field, "must be at most " + EventValidator.MAX_ID_LENGTH + " characters, without '/' or control characters");
-        }
-    }
-
     private static List<String> ids(JsonFields fields, String field) {
         List<String> ids = fields.strings(field);
-        ids.forEach(id -> checkId(fields, field, id, true));
+        ids.forEach(id -> fields.checkId(field, id, true));
         return ids;
     }
 
