@@ -24,6 +24,14 @@ public interface Catalogue {
         }
     };
 
+    /**
+     * The newest items of {@code category} published at or after {@code since}, newest first, at most {@code limit}:
+     * how a new item without any history yet can be recommended the minute it is published.
+     */
+    default List<Item> newArrivals(String category, java.time.Instant since, int limit) {
+        return List.of();
+    }
+
     /** The item, or null when the catalogue does not hold it. */
     Item item(String itemId);
 

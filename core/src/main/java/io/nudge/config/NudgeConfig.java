@@ -138,6 +138,11 @@ public final class NudgeConfig {
             "Weight of items that go with the customer's items, cart, session and page.", NudgeConfig::nonNegativeNumber);
     public static final Setting<Double> RECOMMEND_WEIGHT_TRENDING = define("recommend.weight.trending", "0.2",
             "Weight of current popularity; the only signal for a visitor without history.", NudgeConfig::nonNegativeNumber);
+    public static final Setting<Double> RECOMMEND_WEIGHT_NEW = define("recommend.weight.new", "0.3",
+            "Weight of new arrivals: items the catalogue says were published lately in the categories the customer (or the page) is about, so that an item without history can be recommended.",
+            NudgeConfig::nonNegativeNumber);
+    public static final Setting<Duration> RECOMMEND_NEW_WITHIN = define("recommend.new.within", "30d",
+            "How long after its publication an item counts as a new arrival; its weight falls to nothing over this time.", NudgeConfig::positiveDuration);
     public static final Setting<Boolean> RECOMMEND_KNOWN_ITEMS_ONLY = define("recommend.known.items.only", "true",
             "Once the item catalogue holds any item, recommend only items it holds (and never out of stock or withdrawn ones). Off for shops that send events but no catalogue.",
             NudgeConfig::bool);

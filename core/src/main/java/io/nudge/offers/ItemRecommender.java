@@ -1,10 +1,14 @@
 package io.nudge.offers;
 
+import io.nudge.catalogue.Catalogue;
 import io.nudge.config.NudgeConfig;
 import io.nudge.schemas.CartLine;
 import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.Item;
 import io.nudge.schemas.ItemCount;
 import java.io.Serializable;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,10 +31,10 @@ import java.util.function.Predicate;
 public final class ItemRecommender implements Serializable {
 
     /** How much each signal counts; the defaults were chosen on the offline evaluation (see the README). */
-    public record Weights(double own, double crossSell, double trending) implements Serializable {
+    public record Weights(double own, double crossSell, double trending, double newArrival) implements Serializable {
         public static Weights from(NudgeConfig config) {
             return new Weights(config.get(NudgeConfig.RECOMMEND_WEIGHT_OWN), config.get(NudgeConfig.RECOMMEND_WEIGHT_CROSSSELL),
-                    config.get(NudgeConfig.RECOMMEND_WEIGHT_TRENDING));
+                    config.get(NudgeConfig.RECOMMEND_WEIGHT_TRENDING), config.get(NudgeConfig.RECOMMEND_WEIGHT_NEW));
         }
     }
 
@@ -38,6 +42,9 @@ public final class ItemRecommender implements Serializable {
     static final double CART_SEED = 1.0;
     static final double CONTEXT_SEED = 1.0;
     static final double SESSION_SEED = 0.5;
+    /** The customer's strongest categories new arrivals are looked up in. */
+    static final int NEW_ARRIVAL_CATEGORIES = 3;
+    static final int NEW_ARRIVALS_PER_CATEGORY = 10;
 
     private final Weights weights;
 
@@ -52,7 +59,8 @@ public final class ItemRecommender implements Serializable {
      * @param explain      whether each item carries its factors; without, it carries none
      */
     public List<RecommendedItem> recommend(CustomerProfile profile, RecommendationContext context, CrossSell crossSell,
-                                           List<ItemCount> trending, Predicate<String> mayRecommend, int limit, boolean explain) {
+                                           List<ItemCount> trending, NewArrivals arrivals, Predicate<String> mayRecommend, int limit,
+                                           boolean explain) {
         Map<String, Parts> candidates = new HashMap<>();
         Map<String, Double> affinity = profile == null ? Map.of() : profile.getItemAffinity();
         double strongestOwn = max(affinity.values());
@@ -62,6 +70,7 @@ public final class ItemRecommender implements Serializable {
         Map<String, Double> seeds = seeds(profile, affinity, strongestOwn, context);
         addCrossSell(seeds, crossSell, candidates);
         addPopularity(trending, candidates);
+        addNewArrivals(profile, context, arrivals, candidates);
         if (context.item() != null) {
             // The item on screen seeds cross-sell but is not recommended to the page showing it.
             candidates.remove(context.item());
@@ -76,6 +85,7 @@ public final class ItemRecommender implements Serializable {
         double own = Double.NaN;
         double crossSell = Double.NaN;
         double trending = Double.NaN;
+        double newArrival = Double.NaN;
         double score;
 
         Parts(String itemId) {
@@ -94,6 +104,11 @@ public final class ItemRecommender implements Serializable {
 
         void trending(double value) {
             trending = value;
+            score += value;
+        }
+
+        void newArrival(double value) {
+            newArrival = value;
             score += value;
         }
 
@@ -116,6 +131,9 @@ public final class ItemRecommender implements Serializable {
             }
             if (!Double.isNaN(trending)) {
                 factors.put("trending", trending);
+            }
+            if (!Double.isNaN(newArrival)) {
+                factors.put("newArrival", newArrival);
             }
             return new RecommendedItem(itemId, score, factors);
         }
@@ -211,6 +229,51 @@ public final class ItemRecommender implements Serializable {
         }
         double total = seedTotal;
         related.forEach((item, s) -> candidates.computeIfAbsent(item, Parts::new).crossSell(weights.crossSell() * (s / total)));
+    }
+
+    /**
+     * New items of the catalogue in the categories this request is about (the page's, the customer's strongest few),
+     * each weighted by how much the category counts (0..1) and how new the item is (1 when just published, falling to
+     * 0 at the end of the window).
+     */
+    private void addNewArrivals(CustomerProfile profile, RecommendationContext context, NewArrivals arrivals, Map<String, Parts> candidates) {
+        if (weights.newArrival() <= 0) {
+            return;
+        }
+        Map<String, Double> categories = new HashMap<>();
+        if (profile != null) {
+            Map<String, Double> affinity = profile.getCategoryAffinity();
+            double strongest = max(affinity.values());
+            if (strongest > 0) {
+                for (Map.Entry<String, Double> category : strongest(affinity, NEW_ARRIVAL_CATEGORIES)) {
+                    categories.put(category.getKey(), category.getValue() / strongest);
+                }
+            }
+        }
+        if (context.category() != null) {
+            categories.put(context.category(), 1.0);
+        }
+        long window = arrivals.within().toMillis();
+        Instant since = arrivals.now().minus(arrivals.within());
+        categories.forEach((category, weight) -> {
+            for (Item item : arrivals.catalogue().newArrivals(category, since, NEW_ARRIVALS_PER_CATEGORY)) {
+                double freshness = 1 - (double) (arrivals.now().toEpochMilli() - item.getPublishedAt().toEpochMilli()) / window;
+                if (freshness > 0) {
+                    Parts parts = candidates.computeIfAbsent(item.getItemId(), Parts::new);
+                    double value = weights.newArrival() * weight * Math.min(1, freshness);
+                    if (Double.isNaN(parts.newArrival) || value > parts.newArrival) {
+                        parts.score -= Double.isNaN(parts.newArrival) ? 0 : parts.newArrival;
+                        parts.newArrival(value);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Where new arrivals come from, and the moment and window that make an item new. */
+    public record NewArrivals(Catalogue catalogue, Instant now, Duration within) {
+        /** No new arrivals (no catalogue). */
+        public static final NewArrivals NONE = new NewArrivals(Catalogue.NONE, Instant.EPOCH, Duration.ofDays(1));
     }
 
     private void addPopularity(List<ItemCount> trending, Map<String, Parts> candidates) {

@@ -30,18 +30,22 @@ public final class NextBestOffers implements Serializable {
     private final CustomerMetrics.Thresholds thresholds;
     private final double controlFraction;
     private final boolean knownItemsOnly;
+    private final java.time.Duration newWithin;
 
     /** @param knownItemsOnly whether a non-empty catalogue keeps the items it does not hold out of recommendations */
-    public NextBestOffers(ItemRecommender.Weights weights, CustomerMetrics.Thresholds thresholds, double controlFraction, boolean knownItemsOnly) {
+    public NextBestOffers(ItemRecommender.Weights weights, CustomerMetrics.Thresholds thresholds, double controlFraction, boolean knownItemsOnly,
+                          java.time.Duration newWithin) {
         this.itemRecommender = new ItemRecommender(weights);
         this.thresholds = thresholds;
         this.controlFraction = controlFraction;
         this.knownItemsOnly = knownItemsOnly;
+        this.newWithin = newWithin;
     }
 
     public static NextBestOffers from(NudgeConfig config) {
         return new NextBestOffers(ItemRecommender.Weights.from(config), CustomerMetrics.Thresholds.from(config),
-                config.get(NudgeConfig.OFFERS_CONTROL_FRACTION), config.get(NudgeConfig.RECOMMEND_KNOWN_ITEMS_ONLY));
+                config.get(NudgeConfig.OFFERS_CONTROL_FRACTION), config.get(NudgeConfig.RECOMMEND_KNOWN_ITEMS_ONLY),
+                config.get(NudgeConfig.RECOMMEND_NEW_WITHIN));
     }
 
     /**
@@ -58,7 +62,8 @@ public final class NextBestOffers implements Serializable {
                 market.offers(), itemIds -> market.catalogue().anyAvailable(itemIds, knownItemsOnly), market.crossSell(), market.trendingCategories());
         List<RecommendedItem> items = itemRecommender.recommend(personalised ? profile : null,
                 personalised ? context : RecommendationContext.NONE, market.crossSell(), market.trendingItems(),
-                itemId -> market.catalogue().mayRecommend(itemId, knownItemsOnly), limit, explain);
+                new ItemRecommender.NewArrivals(market.catalogue(), now, newWithin), itemId -> market.catalogue().mayRecommend(itemId, knownItemsOnly),
+                limit, explain);
         return new Result(group, metrics, offers, items);
     }
 

@@ -3,12 +3,16 @@ package io.nudge.offers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.nudge.catalogue.Catalogue;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
+import io.nudge.schemas.Availability;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.Item;
 import io.nudge.schemas.ItemCount;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ItemRecommenderTest {
 
     private static final Instant T0 = Instant.parse("2026-05-01T09:00:00Z");
-    private final ItemRecommender recommender = new ItemRecommender(new ItemRecommender.Weights(1.0, 0.5, 0.05));
+    private final ItemRecommender recommender = new ItemRecommender(new ItemRecommender.Weights(1.0, 0.5, 0.05, 0.5));
     private final ProfileUpdater updater = new ProfileUpdater(ProfileSettings.defaults());
     private static final CrossSell CROSS_SELL = item -> switch (item) {
         case "tea" -> Map.of("cups", 4.0, "kettle", 2.0);
@@ -42,12 +46,12 @@ class ItemRecommenderTest {
 
     @Test
     void aStrangerGetsWhatIsTrending() {
-        assertEquals(List.of("umbrella", "scarf"), ids(recommender.recommend(null, RecommendationContext.NONE, CROSS_SELL, TRENDING, item -> true, 5, true)));
+        assertEquals(List.of("umbrella", "scarf"), ids(recommender.recommend(null, RecommendationContext.NONE, CROSS_SELL, TRENDING, ItemRecommender.NewArrivals.NONE, item -> true, 5, true)));
     }
 
     @Test
     void repeatPurchasesComeFirstThenWhatGoesWithThem() {
-        List<RecommendedItem> items = recommender.recommend(bought("tea", "tea", "biscuits"), RecommendationContext.NONE, CROSS_SELL, TRENDING, item -> true, 5, true);
+        List<RecommendedItem> items = recommender.recommend(bought("tea", "tea", "biscuits"), RecommendationContext.NONE, CROSS_SELL, TRENDING, ItemRecommender.NewArrivals.NONE, item -> true, 5, true);
 
         assertEquals(List.of("tea", "biscuits", "cups", "kettle", "umbrella"), ids(items));
         assertEquals(Map.of("own", 1.0), items.get(0).factors());
@@ -58,16 +62,55 @@ class ItemRecommenderTest {
     @Test
     void theItemOnScreenIsNotRecommendedToItsOwnPageEvenWhenTheCustomerKeepsBuyingIt() {
         CustomerProfile teaDrinker = bought("tea", "tea", "biscuits");
-        assertEquals("tea", recommender.recommend(teaDrinker, RecommendationContext.NONE, CROSS_SELL, TRENDING, item -> true, 5, true).get(0).itemId());
+        assertEquals("tea", recommender.recommend(teaDrinker, RecommendationContext.NONE, CROSS_SELL, TRENDING, ItemRecommender.NewArrivals.NONE, item -> true, 5, true).get(0).itemId());
 
         List<String> onTeaPage = ids(recommender.recommend(teaDrinker, new RecommendationContext("product", null, "tea", List.of()),
-                CROSS_SELL, TRENDING, item -> true, 5, true));
+                CROSS_SELL, TRENDING, ItemRecommender.NewArrivals.NONE, item -> true, 5, true));
         assertTrue(!onTeaPage.contains("tea") && onTeaPage.contains("biscuits"), onTeaPage.toString());
     }
 
     @Test
     void theItemOnScreenBringsItsCompanions() {
         RecommendationContext onLampPage = new RecommendationContext("product", null, "lamp", List.of());
-        assertEquals("bulb", recommender.recommend(null, onLampPage, CROSS_SELL, TRENDING, item -> true, 1, true).get(0).itemId());
+        assertEquals("bulb", recommender.recommend(null, onLampPage, CROSS_SELL, TRENDING, ItemRecommender.NewArrivals.NONE, item -> true, 1, true).get(0).itemId());
+    }
+
+    @Test
+    void aNewItemOfTheCustomersFavouriteCategoryIsRecommendedBeforeAnyoneBoughtItButNotOnceItIsOld() {
+        Instant now = Instant.parse("2026-11-29T12:00:00Z");
+        Map<String, Item> catalogue = Map.of(
+                "fern", newItem("fern", "garden", now.minus(Duration.ofDays(2)), Availability.IN_STOCK),
+                "old-rake", newItem("old-rake", "garden", now.minus(Duration.ofDays(200)), Availability.IN_STOCK),
+                "sold-out-pot", newItem("sold-out-pot", "garden", now.minus(Duration.ofDays(1)), Availability.OUT_OF_STOCK));
+        Catalogue shop = new Catalogue() {
+            @Override
+            public Item item(String itemId) {
+                return catalogue.get(itemId);
+            }
+
+            @Override
+            public boolean isEmpty() {
+                return false;
+            }
+
+            @Override
+            public List<Item> newArrivals(String category, Instant since, int limit) {
+                return catalogue.values().stream().filter(item -> item.getCategory().equals(category) && !item.getPublishedAt().isBefore(since))
+                        .sorted(java.util.Comparator.comparing(Item::getPublishedAt).reversed()).limit(limit).toList();
+            }
+        };
+        ItemRecommender.NewArrivals arrivals = new ItemRecommender.NewArrivals(shop, now, Duration.ofDays(30));
+        RecommendationContext onGardenPage = new RecommendationContext("category", "garden", null, List.of());
+
+        List<RecommendedItem> items = recommender.recommend(null, onGardenPage, CROSS_SELL, List.of(), arrivals,
+                item -> shop.mayRecommend(item, true), 5, true);
+
+        assertEquals(List.of("fern"), ids(items), "new, in stock, in the category on screen; not the old one, not the sold-out one");
+        assertEquals(0.5 * (1 - 2 / 30.0), items.get(0).factors().get("newArrival"), 1e-9, "fresh in proportion to its age");
+    }
+
+    private static Item newItem(String id, String category, Instant publishedAt, Availability availability) {
+        return Item.newBuilder().setItemId(id).setTitle(id).setCategory(category).setPublishedAt(publishedAt).setAvailability(availability)
+                .setUpdatedAt(publishedAt).build();
     }
 }

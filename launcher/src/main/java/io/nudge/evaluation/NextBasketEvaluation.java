@@ -142,7 +142,7 @@ public final class NextBasketEvaluation {
     private void predict(String customer, Instant at, Set<String> bought, Map<String, Score> scores) {
         List<ItemCount> trending = trendingBefore(at);
         List<String> nudge = recommender.recommend(profiles.get(customer), RecommendationContext.NONE,
-                        item -> neighbours(item), trending, item -> true, settings.k(), false)
+                        item -> neighbours(item), trending, ItemRecommender.NewArrivals.NONE, item -> true, settings.k(), false)
                 .stream().map(RecommendedItem::itemId).toList();
         scores.get("nudge").add(nudge, bought);
         scores.get("popular-30d").add(trending.stream().limit(settings.k()).map(ItemCount::getItemId).toList(), bought);

@@ -1,14 +1,18 @@
 package io.nudge.serving.items;
 
 import io.nudge.catalogue.Catalogue;
+import io.nudge.schemas.Availability;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.Item;
 import io.nudge.schemas.UndecodableMessageException;
 import io.nudge.serving.store.ChangelogReader;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * The shop's item catalogue, materialised from the compacted items topic: per item id, the highest version. Every
@@ -17,19 +21,74 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ItemStore implements Catalogue, ChangelogReader.Handler {
 
     private final ConcurrentHashMap<String, Item> items = new ConcurrentHashMap<>();
+    /** Per category, its published items newest first: new arrivals are read from the top, not searched for. */
+    private final ConcurrentHashMap<String, ConcurrentSkipListSet<Arrival>> arrivals = new ConcurrentHashMap<>();
+
+    /** An item's place among its category's arrivals: newest first, then by id. */
+    private record Arrival(long publishedAt, String itemId) implements Comparable<Arrival> {
+        static Arrival of(Item item) {
+            return item.getCategory() == null || item.getPublishedAt() == null ? null
+                    : new Arrival(item.getPublishedAt().toEpochMilli(), item.getItemId());
+        }
+
+        @Override
+        public int compareTo(Arrival other) {
+            int byTime = Long.compare(other.publishedAt, publishedAt);
+            return byTime != 0 ? byTime : itemId.compareTo(other.itemId);
+        }
+    }
 
     @Override
     public void apply(String itemId, byte[] value) throws UndecodableMessageException {
         if (value == null) {
-            items.remove(itemId);
+            remove(itemId);
         } else {
             upsert(Codecs.ITEMS.decode(value));
         }
     }
 
-    /** Keeps {@code item} unless a newer version is already known. */
-    public void upsert(Item item) {
-        items.merge(item.getItemId(), item, (current, candidate) -> candidate.getVersion() > current.getVersion() ? candidate : current);
+    /** Keeps {@code item} unless a newer version is already known. Writers are few (the reader, an import, an admin). */
+    public synchronized void upsert(Item item) {
+        Item current = items.get(item.getItemId());
+        if (current != null && current.getVersion() >= item.getVersion()) {
+            return;
+        }
+        items.put(item.getItemId(), item);
+        unlist(current);
+        Arrival arrival = Arrival.of(item);
+        if (arrival != null) {
+            arrivals.computeIfAbsent(item.getCategory(), category -> new ConcurrentSkipListSet<>()).add(arrival);
+        }
+    }
+
+    private synchronized void remove(String itemId) {
+        unlist(items.remove(itemId));
+    }
+
+    private void unlist(Item item) {
+        Arrival arrival = item == null ? null : Arrival.of(item);
+        if (arrival != null) {
+            arrivals.getOrDefault(item.getCategory(), new ConcurrentSkipListSet<>()).remove(arrival);
+        }
+    }
+
+    @Override
+    public List<Item> newArrivals(String category, Instant since, int limit) {
+        ConcurrentSkipListSet<Arrival> listed = arrivals.get(category);
+        if (listed == null) {
+            return List.of();
+        }
+        List<Item> found = new ArrayList<>(limit);
+        for (Arrival arrival : listed) {
+            if (arrival.publishedAt() < since.toEpochMilli() || found.size() == limit) {
+                break;
+            }
+            Item item = items.get(arrival.itemId());
+            if (item != null && item.getAvailability() == Availability.IN_STOCK) {
+                found.add(item);
+            }
+        }
+        return found;
     }
 
     @Override

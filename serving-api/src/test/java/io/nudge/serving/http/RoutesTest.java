@@ -134,6 +134,24 @@ class RoutesTest {
         }
     }
 
+    @Test
+    void aNewItemOfTheCategoryIsRecommendedTheMinuteItIsPublished() throws Exception {
+        items.upsert(Item.newBuilder().setItemId("fern").setVersion(1).setTitle("Boston fern").setCategory("garden").setPrice(15.0)
+                .setPublishedAt(NOW.minus(java.time.Duration.ofDays(1))).setUpdatedAt(NOW).build());
+        try {
+            JsonNode answer = JSON.readTree(get("/v1/customers/gardener/recommendations?explain=true", SITE_KEY).body());
+            JsonNode fern = null;
+            for (JsonNode item : answer.get("items")) {
+                fern = item.get("itemId").asText().equals("fern") ? item : fern;
+            }
+            assertTrue(fern != null && fern.get("explain").has("newArrival"), "nobody has bought or viewed it yet: " + answer);
+            assertEquals("Boston fern", fern.get("title").asText());
+        } finally {
+            items.upsert(Item.newBuilder().setItemId("fern").setVersion(2).setTitle("Boston fern").setCategory("garden")
+                    .setAvailability(Availability.WITHDRAWN).setUpdatedAt(NOW).build());
+        }
+    }
+
     private static Item spade(int version, Availability availability) {
         return Item.newBuilder().setItemId("spade").setVersion(version).setTitle("Garden spade").setUrl("https://shop.example/p/spade")
                 .setPrice(24.9).setCurrency("EUR").setAvailability(availability).setCategory("garden").setUpdatedAt(NOW).build();
