@@ -237,7 +237,7 @@ public final class ItemRecommender implements Serializable {
      * 0 at the end of the window).
      */
     private void addNewArrivals(CustomerProfile profile, RecommendationContext context, NewArrivals arrivals, Map<String, Parts> candidates) {
-        if (weights.newArrival() <= 0) {
+        if (weights.newArrival() <= 0 || arrivals.catalogue().isEmpty()) {
             return;
         }
         Map<String, Double> categories = new HashMap<>();
@@ -258,13 +258,9 @@ public final class ItemRecommender implements Serializable {
         categories.forEach((category, weight) -> {
             for (Item item : arrivals.catalogue().newArrivals(category, since, NEW_ARRIVALS_PER_CATEGORY)) {
                 double freshness = 1 - (double) (arrivals.now().toEpochMilli() - item.getPublishedAt().toEpochMilli()) / window;
+                // An item has one category, so it is found under at most one of them.
                 if (freshness > 0) {
-                    Parts parts = candidates.computeIfAbsent(item.getItemId(), Parts::new);
-                    double value = weights.newArrival() * weight * Math.min(1, freshness);
-                    if (Double.isNaN(parts.newArrival) || value > parts.newArrival) {
-                        parts.score -= Double.isNaN(parts.newArrival) ? 0 : parts.newArrival;
-                        parts.newArrival(value);
-                    }
+                    candidates.computeIfAbsent(item.getItemId(), Parts::new).newArrival(weights.newArrival() * weight * Math.min(1, freshness));
                 }
             }
         });
