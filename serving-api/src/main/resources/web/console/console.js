@@ -177,6 +177,8 @@
     if (kind === 'sequence') { when.first = match(f.firstType.value.trim(), f.category.value.trim()); when.then = match(f.secondType.value.trim()); when.within = f.within.value.trim(); }
     if (kind === 'count') { when.event = match(f.firstType.value.trim(), f.category.value.trim()); when.atLeast = Number(f.atLeast.value); when.within = f.within.value.trim(); }
     if (kind === 'inactivity') { when.noVisitFor = f.noVisitFor.value.trim(); }
+    if (kind === 'price_drop') { when.atLeastPercent = Number(f.atLeastPercent.value); }
+    if (kind === 'price_drop' || kind === 'back_in_stock') { when.interest = f.interest.value; when.within = f.within.value.trim(); }
     var rule = {name: f.name.value.trim(), when: when, then: {channel: f.channel.value, templateId: f.templateId.value.trim(), attachOffer: f.attachOffer.checked}};
     var stages = Array.from($('#rule-form').querySelectorAll('input[name=stage]:checked')).map(function (box) { return box.value; });
     if (stages.length > 0 || f.minLifetimeValue.value !== '') {
@@ -218,6 +220,8 @@
     f.within.value = when.within || '';
     f.atLeast.value = when.atLeast || 3;
     f.noVisitFor.value = when.noVisitFor || '';
+    f.atLeastPercent.value = when.atLeastPercent || 10;
+    f.interest.value = when.interest || 'viewed';
     f.channel.value = (d.then || {}).channel || 'web';
     f.templateId.value = (d.then || {}).templateId || '';
     f.attachOffer.checked = !!(d.then || {}).attachOffer;

@@ -152,6 +152,9 @@ public final class NudgeConfig {
     public static final Setting<String> OFFERS_SEED_FILE = define("offers.seed.file", "",
             "JSON file of offers written to an empty offers topic when the API first starts; empty means the bundled demo offers.", text -> text);
 
+    public static final Setting<Duration> OUTREACH_ITEM_INTEREST_WITHIN = define("outreach.item.interest.within", "30d",
+            "How long the job remembers that a customer viewed or carted an item, for price-drop and back-in-stock rules; a rule's own window is cut to it.",
+            NudgeConfig::positiveDuration);
     public static final Setting<String> OUTREACH_DISPATCHER_GROUP = define("outreach.dispatcher.group", "nudge-dispatcher",
             "Consumer group of the API's reference dispatcher (records what would be sent).", NudgeConfig::nonBlank);
     public static final Setting<Cap> OUTREACH_CAP_EMAIL = define("outreach.cap.email", "1/24h",

@@ -26,4 +26,17 @@ public sealed interface Condition extends Serializable {
 
     /** No event at all for {@code noVisitFor} after the customer's last one (win-back). */
     record Inactivity(Duration noVisitFor) implements Condition {}
+
+    /**
+     * An item the customer viewed (or, with {@code cartedOnly}, put in the cart) within {@code within} before the
+     * change now costs at least {@code atLeastPercent} less than the price they saw. Once per interest: a further
+     * drop fires again only after the customer looks at the item again.
+     */
+    record PriceDrop(double atLeastPercent, boolean cartedOnly, Duration within) implements Condition {}
+
+    /**
+     * An item the customer viewed (or carted) within {@code within} before the change is back in stock after being
+     * sold out or withdrawn. Once per interest, like {@link PriceDrop}.
+     */
+    record BackInStock(boolean cartedOnly, Duration within) implements Condition {}
 }

@@ -1,5 +1,6 @@
 package io.nudge.triggers;
 
+import io.nudge.catalogue.WatchedItemChange;
 import io.nudge.config.NudgeConfig;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.RuleProgress;
@@ -12,6 +13,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -26,8 +28,15 @@ import java.util.Set;
  */
 public final class RuleEngine implements Serializable {
 
-    /** A rule whose condition was met at {@code at}; {@code episodeStart} identifies the episode. */
-    public record Firing(Rule rule, long at, long episodeStart, String reason) {}
+    /**
+     * A rule whose condition was met at {@code at}; {@code episodeStart} identifies the episode; {@code facts} go
+     * into the action's payload for its template (the item whose price dropped, say).
+     */
+    public record Firing(Rule rule, long at, long episodeStart, String reason, Map<String, String> facts) {
+        public Firing(Rule rule, long at, long episodeStart, String reason) {
+            this(rule, at, episodeStart, reason, Map.of());
+        }
+    }
 
     /** Count windows keep at most this many matches per rule and customer. */
     static final int MAX_MATCHES = 1_000;
@@ -60,6 +69,63 @@ public final class RuleEngine implements Serializable {
             if (firing != null) {
                 firings.add(firing);
             }
+        }
+        return firings;
+    }
+
+    /**
+     * A change of an item the customer showed interest in: price-drop and back-in-stock rules fire once per interest,
+     * the interests already acted on being kept (as match times) for the rule's window.
+     */
+    public List<Firing> onItemChange(TriggerState state, Collection<Rule> rules, WatchedItemChange change) {
+        List<Firing> firings = new ArrayList<>();
+        for (Rule rule : rules) {
+            if (!rule.active()) {
+                continue;
+            }
+            Condition condition = rule.condition();
+            String what;
+            long interest;
+            Duration within;
+            if (condition instanceof Condition.PriceDrop c && change.dropPercent() >= c.atLeastPercent()) {
+                interest = change.interestAt(c.cartedOnly());
+                within = c.within();
+                what = String.format(Locale.ROOT, "price of %s fell %.0f%% from %s to %s", change.itemId(), change.dropPercent(),
+                        change.seenPrice(), change.price());
+            } else if (condition instanceof Condition.BackInStock c && change.backInStock()) {
+                interest = change.interestAt(c.cartedOnly());
+                within = c.within();
+                what = change.itemId() + " is back in stock";
+            } else {
+                continue;
+            }
+            if (interest == WatchedItemChange.NEVER || interest > change.at() || change.at() - interest > within.toMillis()) {
+                continue;
+            }
+            RuleProgress p = progress(state, rule);
+            prune(p, change.at(), within, MAX_MATCHES - 1);
+            if (p.getMatchTimes().contains(interest)) {
+                continue; // this interest was acted on already
+            }
+            List<Long> times = new ArrayList<>(p.getMatchTimes());
+            List<Double> values = new ArrayList<>(p.getMatchValues());
+            times.add(interest);
+            values.add(1.0);
+            p.setMatchTimes(times);
+            p.setMatchValues(values);
+            Map<String, String> facts = new HashMap<>();
+            facts.put("itemId", change.itemId());
+            if (change.title() != null) {
+                facts.put("itemTitle", change.title());
+            }
+            if (change.price() != null) {
+                facts.put("price", Double.toString(change.price()));
+            }
+            if (change.seenPrice() != null) {
+                facts.put("seenPrice", Double.toString(change.seenPrice()));
+            }
+            String after = (interest == change.cartedAt() ? "a cart " : "a view ") + NudgeConfig.durationText(Duration.ofMillis(change.at() - interest)) + " before";
+            firings.add(new Firing(rule, change.at(), change.at(), what + ", " + after, facts));
         }
         return firings;
     }

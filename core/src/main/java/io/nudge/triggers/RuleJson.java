@@ -28,7 +28,8 @@ import java.util.Set;
  * </pre>
  * Condition kinds: {@code event} ({@code event}), {@code sequence} ({@code first}, {@code then}, {@code within}),
  * {@code absence} ({@code first}, {@code absent}, {@code within}), {@code count} ({@code event}, {@code atLeast},
- * {@code within}, optional {@code sumOf}: price or quantity), {@code inactivity} ({@code noVisitFor}). An event
+ * {@code within}, optional {@code sumOf}: price or quantity), {@code inactivity} ({@code noVisitFor}), {@code price_drop} ({@code atLeastPercent}, {@code within}, optional
+ * {@code interest}: viewed or carted) and {@code back_in_stock} ({@code within}, optional {@code interest}). An event
  * match is {@code {"type": "product_view", "where": {"category": "garden", "price": {"atLeast": 10}}}}.
  * Every problem is reported with the path of the field at fault.
  */
@@ -45,7 +46,10 @@ public final class RuleJson {
             "sequence", Set.of("kind", "first", "then", "within"),
             "absence", Set.of("kind", "first", "absent", "within"),
             "count", Set.of("kind", "event", "atLeast", "within", "sumOf"),
-            "inactivity", Set.of("kind", "noVisitFor"));
+            "inactivity", Set.of("kind", "noVisitFor"),
+            "price_drop", Set.of("kind", "atLeastPercent", "interest", "within"),
+            "back_in_stock", Set.of("kind", "interest", "within"));
+    private static final List<String> INTERESTS = List.of("viewed", "carted");
     static final Duration MAX_WINDOW = Duration.ofDays(366);
 
     private RuleJson() {}
@@ -105,6 +109,8 @@ public final class RuleJson {
             case "sequence" -> new Condition.Sequence(match(when, "first"), match(when, "then"), window(when, "within"));
             case "absence" -> new Condition.Absence(match(when, "first"), match(when, "absent"), window(when, "within"));
             case "count" -> count(when);
+            case "price_drop" -> priceDrop(when);
+            case "back_in_stock" -> new Condition.BackInStock(cartedOnly(when), window(when, "within"));
             default -> new Condition.Inactivity(window(when, "noVisitFor"));
         };
     }
@@ -120,6 +126,23 @@ public final class RuleJson {
             when.error("sumOf", "must be one of " + EventMatch.NUMBER_FIELDS.stream().sorted().toList());
         }
         return new Condition.Count(event, atLeast == null ? 1 : atLeast, sumOf, window(when, "within"));
+    }
+
+    private static Condition priceDrop(JsonFields when) {
+        Double percent = when.number("atLeastPercent");
+        if (percent == null || percent <= 0 || percent >= 100) {
+            when.error("atLeastPercent", "is required and must be above 0 and below 100");
+        }
+        return new Condition.PriceDrop(percent == null ? 1 : percent, cartedOnly(when), window(when, "within"));
+    }
+
+    /** Whether an item condition is about carted items only ({@code "interest": "carted"}) or any viewed item (the default). */
+    private static boolean cartedOnly(JsonFields when) {
+        String interest = when.text("interest");
+        if (interest != null && !INTERESTS.contains(interest)) {
+            when.error("interest", "must be one of " + INTERESTS);
+        }
+        return "carted".equals(interest);
     }
 
     private static Duration window(JsonFields fields, String field) {

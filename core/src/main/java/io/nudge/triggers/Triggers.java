@@ -1,5 +1,6 @@
 package io.nudge.triggers;
 
+import io.nudge.catalogue.WatchedItemChange;
 import io.nudge.offers.ScoredOffer;
 import io.nudge.profile.CustomerMetrics;
 import io.nudge.schemas.CartLine;
@@ -44,6 +45,12 @@ public final class Triggers implements Serializable {
     public List<OutreachAction> onEvent(TriggerState state, CustomerProfile profile, InteractionEvent event, Collection<Rule> rules,
                                         OfferChooser offers) {
         return decide(state, profile, engine.onEvent(state, rules, event), offers);
+    }
+
+    /** A change of an item the customer viewed or carted (price drop, back in stock). */
+    public List<OutreachAction> onItemChange(TriggerState state, CustomerProfile profile, WatchedItemChange change, Collection<Rule> rules,
+                                             OfferChooser offers) {
+        return decide(state, profile, engine.onItemChange(state, rules, change), offers);
     }
 
     /** Deadlines passed and deferred actions due at {@code now} (event time). */
@@ -137,6 +144,7 @@ public final class Triggers implements Serializable {
     private static OutreachAction action(RuleEngine.Firing firing, CustomerProfile profile, OfferChooser offers) {
         Rule rule = firing.rule();
         Map<String, String> payload = new HashMap<>(rule.action().payload());
+        payload.putAll(firing.facts());
         if (!profile.getCart().isEmpty()) {
             payload.put("cartItems", profile.getCart().stream().map(CartLine::getItemId).collect(Collectors.joining(",")));
         }

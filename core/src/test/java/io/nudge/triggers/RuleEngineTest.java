@@ -3,6 +3,7 @@ package io.nudge.triggers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.nudge.catalogue.WatchedItemChange;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.TriggerState;
@@ -143,5 +144,41 @@ class RuleEngineTest {
         List<RuleEngine.Firing> firings = engine.onTime(state, List.of(cartV2, winBack), T0.plus(Duration.ofDays(15)).toEpochMilli());
         assertEquals(List.of("win-back"), firings.stream().map(f -> f.rule().ruleId()).toList(),
                 "the changed rule's pending wait is gone; the unchanged rule's survived");
+    }
+
+    private List<String> change(Rule rule, Instant at, Double seen, Double price, boolean backInStock, Instant viewed, Instant carted) {
+        WatchedItemChange change = new WatchedItemChange("kettle", "Kettle", at.toEpochMilli(), seen, price, backInStock,
+                viewed == null ? WatchedItemChange.NEVER : viewed.toEpochMilli(), carted == null ? WatchedItemChange.NEVER : carted.toEpochMilli());
+        return engine.onItemChange(state, List.of(rule), change).stream().map(f -> f.rule().ruleId()).toList();
+    }
+
+    @Test
+    void aPriceDropFiresOnceForTheInterestItFollows() {
+        Rule rule = rule("cheaper", "{\"kind\": \"price_drop\", \"atLeastPercent\": 10, \"within\": \"7d\"}");
+        Instant viewed = T0;
+        assertEquals(List.of(), change(rule, T0.plusSeconds(60), 100.0, 95.0, false, viewed, null), "5 % is not enough");
+        assertEquals(List.of("cheaper"), change(rule, T0.plusSeconds(120), 100.0, 80.0, false, viewed, null));
+        assertEquals(List.of(), change(rule, T0.plusSeconds(180), 100.0, 70.0, false, viewed, null), "same view: once");
+        assertEquals(List.of("cheaper"), change(rule, T0.plusSeconds(400), 80.0, 60.0, false, T0.plusSeconds(300), null),
+                "looked again, dropped again");
+        assertEquals(List.of(), change(rule, T0.plus(Duration.ofDays(9)), 100.0, 10.0, false, T0.plus(Duration.ofDays(1)), null),
+                "the view is older than the window");
+        assertEquals(List.of(), change(rule, T0.plusSeconds(500), 100.0, 50.0, false, null, null), "never viewed");
+    }
+
+    @Test
+    void aCartedOnlyConditionIgnoresViews() {
+        Rule rule = rule("cart-cheaper", "{\"kind\": \"price_drop\", \"atLeastPercent\": 10, \"interest\": \"carted\", \"within\": \"7d\"}");
+        assertEquals(List.of(), change(rule, T0.plusSeconds(60), 100.0, 50.0, false, T0, null));
+        assertEquals(List.of("cart-cheaper"), change(rule, T0.plusSeconds(60), 100.0, 50.0, false, T0, T0));
+    }
+
+    @Test
+    void backInStockFiresOnARestockOfAViewedItemOnly() {
+        Rule rule = rule("restocked", "{\"kind\": \"back_in_stock\", \"within\": \"14d\"}");
+        assertEquals(List.of(), change(rule, T0.plusSeconds(60), 100.0, 120.0, false, T0, null), "a price rise is no restock");
+        assertEquals(List.of("restocked"), change(rule, T0.plusSeconds(120), 100.0, 100.0, true, T0, null));
+        assertEquals(List.of(), change(rule, T0.plusSeconds(240), 100.0, 100.0, true, T0, null), "sold out and back again: once per view");
+        assertEquals(List.of(), change(rule, T0.plusSeconds(60), 100.0, 50.0, false, T0, null), "a price drop is no restock");
     }
 }

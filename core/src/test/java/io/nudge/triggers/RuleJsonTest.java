@@ -80,4 +80,18 @@ class RuleJsonTest {
         assertEquals("when.kind", parsed.errors().get(0).field());
         assertEquals("(body)", RuleJson.parse("{not json", "x", 1, true).errors().get(0).field());
     }
+
+    @Test
+    void readsItemConditionsAndChecksTheirFields() {
+        String rule = "{\"name\": \"x\", \"when\": %s, \"then\": {\"channel\": \"email\", \"templateId\": \"t\"}}";
+        Rule drop = RuleJson.parse(String.format(rule, "{\"kind\": \"price_drop\", \"atLeastPercent\": 15, \"interest\": \"carted\", \"within\": \"14d\"}"),
+                "x", 1, true).rule();
+        assertEquals(new Condition.PriceDrop(15, true, Duration.ofDays(14)), drop.condition());
+        Rule restock = RuleJson.parse(String.format(rule, "{\"kind\": \"back_in_stock\", \"within\": \"30d\"}"), "x", 1, true).rule();
+        assertEquals(new Condition.BackInStock(false, Duration.ofDays(30)), restock.condition());
+
+        List<String> fields = RuleJson.parse(String.format(rule, "{\"kind\": \"price_drop\", \"atLeastPercent\": 120, \"interest\": \"liked\"}"),
+                "x", 1, true).errors().stream().map(FieldError::field).toList();
+        assertEquals(List.of("when.atLeastPercent", "when.interest", "when.within"), fields);
+    }
 }

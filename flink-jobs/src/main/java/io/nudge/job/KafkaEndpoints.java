@@ -1,6 +1,8 @@
 package io.nudge.job;
 
 import io.nudge.config.NudgeConfig;
+import io.nudge.job.catalogue.ItemsDeserializer;
+import io.nudge.schemas.Item;
 import io.nudge.events.ProfileKeys;
 import io.nudge.job.events.EventRecordDeserializer;
 import io.nudge.job.events.SourceRecord;
@@ -56,6 +58,23 @@ public final class KafkaEndpoints {
                 .setGroupId(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-catalogue")
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(new RulesAndOffersDeserializer(config.get(NudgeConfig.TOPIC_RULES)));
+        return bounded ? builder.setBounded(OffsetsInitializer.latest()).build()
+                : builder.setProperty("partition.discovery.interval.ms", "30000").build();
+    }
+
+    /** The item catalogue, read in full from the start and then followed. */
+    public static KafkaSource<Item> itemsSource(NudgeConfig config) {
+        return itemsSource(config, false);
+    }
+
+    /** @param bounded read the catalogue as it is now, then stop */
+    public static KafkaSource<Item> itemsSource(NudgeConfig config, boolean bounded) {
+        var builder = KafkaSource.<Item>builder()
+                .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(config.get(NudgeConfig.TOPIC_ITEMS))
+                .setGroupId(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-items")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new ItemsDeserializer());
         return bounded ? builder.setBounded(OffsetsInitializer.latest()).build()
                 : builder.setProperty("partition.discovery.interval.ms", "30000").build();
     }

@@ -3,6 +3,7 @@ package io.nudge.job;
 import io.nudge.config.NudgeConfig;
 import io.nudge.crosssell.ItemPair;
 import io.nudge.job.archive.Archive;
+import io.nudge.job.catalogue.WatchItems;
 import io.nudge.job.crosssell.CombinePairs;
 import io.nudge.job.crosssell.LearnAssociations;
 import io.nudge.job.crosssell.PairCounts;
@@ -30,6 +31,7 @@ import io.nudge.job.trending.ScopedEvent;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.schemas.DeadLetter;
 import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.Item;
 import io.nudge.schemas.ItemAssociations;
 import io.nudge.schemas.Trending;
 import io.nudge.trending.PopularItems;
@@ -48,6 +50,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  * rules, offers ─ broadcast ────────────────────────────────────────────────────────┐ (UpdateCustomer evaluates triggers ─▶ outreach)
+ * items ─ keyBy(item) ─ WatchItems ◀─ customers' views and carts, keyBy(item) ──────┤ (price drops and restocks, to the customers who looked)
  * events ─ decode + validate ─ watermarks ─ route ─┬─ bad or late ─────────────────────────────────────────▶ events-dlq
  *                                                   ├─ has anonymousId ─ keyBy(anonymousId) ─ UpdateVisitor ──▶ profiles
  *                                                   │                       (linked: forwarded) ─────────────┐
@@ -69,22 +72,30 @@ public final class PersonalizationJob {
 
     private final Source<SourceRecord, ?, ?> events;
     private final Source<RulesAndOffersChange, ?, ?> rulesAndOffers;
+    private final Source<Item, ?, ?> items;
     private final Sinks sinks;
     private final NudgeConfig config;
     private final RulesAndOffers.Snapshot initialRulesAndOffers;
 
     /**
      * @param rulesAndOffers trigger rules and offers, read in full from the start and then followed
+     * @param items          the item catalogue, read in full from the start and then followed: its price drops and
+     *                       restocks reach the customers who viewed the items
      */
-    public PersonalizationJob(Source<SourceRecord, ?, ?> events, Source<RulesAndOffersChange, ?, ?> rulesAndOffers, Sinks sinks, NudgeConfig config) {
-        this(events, rulesAndOffers, RulesAndOffers.Snapshot.EMPTY, sinks, config);
+    public PersonalizationJob(Source<SourceRecord, ?, ?> events, Source<RulesAndOffersChange, ?, ?> rulesAndOffers, Source<Item, ?, ?> items,
+                              Sinks sinks, NudgeConfig config) {
+        this(events, rulesAndOffers, RulesAndOffers.Snapshot.EMPTY, items, sinks, config);
     }
 
-    /** @param initialRulesAndOffers rules and offers in force from the first event on (replays) */
+    /**
+     * @param initialRulesAndOffers rules and offers in force from the first event on (replays)
+     * @param items                 null for none: history replayed does not meet the catalogue's changes
+     */
     public PersonalizationJob(Source<SourceRecord, ?, ?> events, Source<RulesAndOffersChange, ?, ?> rulesAndOffers, RulesAndOffers.Snapshot initialRulesAndOffers,
-                              Sinks sinks, NudgeConfig config) {
+                              Source<Item, ?, ?> items, Sinks sinks, NudgeConfig config) {
         this.events = events;
         this.rulesAndOffers = rulesAndOffers;
+        this.items = items;
         this.initialRulesAndOffers = initialRulesAndOffers;
         this.sinks = sinks;
         this.config = config;
@@ -93,7 +104,7 @@ public final class PersonalizationJob {
     /** The job reading and writing the Kafka topics named in {@code config}. */
     public static PersonalizationJob onKafka(NudgeConfig config) {
         return new PersonalizationJob(KafkaEndpoints.eventSource(config), KafkaEndpoints.rulesAndOffersSource(config),
-                KafkaEndpoints.sinks(config), config);
+                KafkaEndpoints.itemsSource(config), KafkaEndpoints.sinks(config), config);
     }
 
     /** Adds the pipeline to {@code env}. */
@@ -162,8 +173,7 @@ public final class PersonalizationJob {
                 new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)),
                 new RulesAndOffers(NextBestOffers.from(config), initialRulesAndOffers));
         // Flink's keyed-broadcast operator, extended to fold consecutive inputs of one customer into one write.
-        SingleOutputStreamOperator<ProfileChange> customers = customerEvents
-                .union(visitors)
+        SingleOutputStreamOperator<ProfileChange> customers = withItemChanges(customerEvents.union(visitors), valid)
                 .keyBy(input -> input.customerId)
                 .connect(rulesAndOffersToAll)
                 .transform("update customer, evaluate triggers", TypeInformation.of(ProfileChange.class), new CustomerOperator(updateCustomer))
@@ -187,6 +197,30 @@ public final class PersonalizationJob {
         Duration interval = config.get(NudgeConfig.CROSSSELL_PUBLISH_INTERVAL);
         return combined(customers.getSideOutput(UpdateCustomer.ITEM_PAIRS), interval, "combine-customer-pairs")
                 .union(combined(visitors.getSideOutput(UpdateVisitor.ITEM_PAIRS), interval, "combine-visitor-pairs"));
+    }
+
+    /**
+     * The customers' inputs, and when the job follows the catalogue, the changes of items they viewed: customers'
+     * views and carts joined with the items by item id ({@link WatchItems}).
+     */
+    private DataStream<ProfileInput> withItemChanges(DataStream<ProfileInput> customerInputs, DataStream<InteractionEvent> valid) {
+        if (items == null) {
+            return customerInputs;
+        }
+        DataStream<Item> catalogue = valid.getExecutionEnvironment()
+                .fromSource(items, ReferenceData.watermarks(), "items")
+                .uid("items-source");
+        DataStream<ProfileInput> itemChanges = valid
+                .filter(WatchItems::showsInterest)
+                .uid("item-interest")
+                .name("views and carts of customers")
+                .keyBy(InteractionEvent::getItemId)
+                .connect(catalogue.keyBy(Item::getItemId))
+                .process(new WatchItems(config.get(NudgeConfig.OUTREACH_ITEM_INTEREST_WITHIN)))
+                .returns(ProfileInput.class)
+                .uid("watch-items")
+                .name("join interest with item changes");
+        return customerInputs.union(itemChanges);
     }
 
     /** Pairs counted in the task that finds them, so that few records cross to the learner. */

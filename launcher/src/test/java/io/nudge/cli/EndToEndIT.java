@@ -61,6 +61,8 @@ class EndToEndIT {
                 .with(NudgeConfig.HTTP_PORT, 0)
                 .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s")
                 .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s")
+                // The catalogue holds only the teapot of the price-drop test: the other tests' items stay recommendable.
+                .with(NudgeConfig.RECOMMEND_KNOWN_ITEMS_ONLY, false)
                 .with(Map.of(NudgeConfig.TRENDING_WINDOW, "20s", NudgeConfig.TRENDING_SLIDE, "5s")));
         awaitValue("the API to report UP with its offers", () -> get("/health"),
                 h -> h.get("status").asText().equals("UP") && h.get("offers").asInt() > 0);
@@ -208,6 +210,47 @@ class EndToEndIT {
         System.out.printf("[measured] condition met (event posted) -> action committed: %d ms%n", Duration.between(at, Instant.now()).toMillis());
         assertEquals(1, both.size(), "the garden cart no longer fires: " + both);
         assertEquals(2, both.get(0).get("ruleVersion").asInt());
+    }
+
+    @Test
+    void aPriceDropFiresForTheCustomerWhoViewedTheItemExactlyOnce() throws Exception {
+        assertEquals(201, admin("POST", "/v1/admin/rules", """
+                {"ruleId": "e2e-price-drop", "name": "Cheaper now", "when": {"kind": "price_drop", "atLeastPercent": 10, "within": "1d"},
+                 "then": {"channel": "web", "templateId": "price-drop"}}""").statusCode());
+        double[] price = {100};
+        assertEquals(201, admin("PUT", "/v1/admin/items/e2e-teapot", "{\"title\": \"Cast iron teapot\", \"price\": 100, \"currency\": \"EUR\"}")
+                .statusCode());
+        // The rule and the item reach the job through their topics in their own time: until they have, a drop may
+        // pass unseen, so each round a new customer views the teapot and its price drops a fifth.
+        int[] round = {0};
+        long[] droppedAt = {0};
+        JsonNode fired = awaitValue("a price drop to fire the rule", () -> {
+            String customer = viewTeapot("e2e-watcher-" + round[0]++, price[0]);
+            price[0] = Math.round(price[0] * 80) / 100.0;
+            droppedAt[0] = System.nanoTime();
+            assertEquals(200, admin("PATCH", "/v1/admin/items/e2e-teapot", "{\"price\": " + price[0] + "}").statusCode());
+            return actions("ruleId=e2e-price-drop");
+        }, actions -> actions.size() > 0);
+        String customer = fired.get(0).get("customerId").asText();
+        assertEquals("Cast iron teapot", fired.get(0).get("payload").get("itemTitle").asText(), fired.toString());
+
+        // One more drop, seen by a new customer: once their action is there, the first customer's view has met two
+        // drops, and must have fired once.
+        String last = viewTeapot("e2e-watcher-last", price[0]);
+        long dropped = System.nanoTime();
+        assertEquals(200, admin("PATCH", "/v1/admin/items/e2e-teapot", "{\"price\": " + Math.round(price[0] * 80) / 100.0 + "}").statusCode());
+        awaitValue("the last viewer's action", () -> actions("ruleId=e2e-price-drop&customerId=" + last), actions -> actions.size() > 0);
+        System.out.printf("[measured] price dropped through the API -> outreach action committed: %d ms%n", (System.nanoTime() - dropped) / 1_000_000);
+        assertEquals(1, actions("ruleId=e2e-price-drop&customerId=" + customer).size(), "two drops after one view fire once");
+    }
+
+    /** {@code customer} views the teapot at {@code price}; returns once their profile holds the view. */
+    private static String viewTeapot(String customer, double price) throws Exception {
+        postEvent("{\"type\":\"product_view\",\"customerId\":\"" + customer + "\",\"itemId\":\"e2e-teapot\",\"category\":\"kitchen\",\"price\":"
+                + price + ",\"currency\":\"EUR\"}");
+        awaitValue("the view in " + customer + "'s profile", () -> get("/v1/customers/" + customer + "/recommendations?limit=1"),
+                r -> r.get("profileSequence").asLong() >= 1);
+        return customer;
     }
 
     private static String cart(String customer, String category) {

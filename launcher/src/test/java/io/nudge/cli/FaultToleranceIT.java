@@ -217,7 +217,7 @@ class FaultToleranceIT {
     /** The job as it runs, but its profiles sink throws once, after 150 records (warm-up included). */
     private static PersonalizationJob failingOnceAfter150Profiles(NudgeConfig config) {
         PersonalizationJob.Sinks sinks = KafkaEndpoints.sinks(config);
-        return new PersonalizationJob(KafkaEndpoints.eventSource(config), KafkaEndpoints.rulesAndOffersSource(config),
+        return new PersonalizationJob(KafkaEndpoints.eventSource(config), KafkaEndpoints.rulesAndOffersSource(config), KafkaEndpoints.itemsSource(config),
                 new PersonalizationJob.Sinks(new FailingOnceSink<>(sinks.profiles(), 150), sinks.associations(), sinks.trending(),
                         sinks.outreach(), sinks.deadLetters()), config);
     }

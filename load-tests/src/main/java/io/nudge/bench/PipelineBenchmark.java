@@ -113,7 +113,7 @@ public final class PipelineBenchmark {
             timed(passThroughJob(passThroughConfig(bench, workDir, "warm-up-"), warmUpUntil));
             NudgeConfig warmUp = personalizationConfig(bench, workDir, "pipeline-warm-up-");
             TopicSetup.ensureTopics(warmUp);
-            timed(() -> Replay.fromKafka(warmUp, Instant.EPOCH, warmUpUntil).start(FlinkEnvironment.create(warmUp)));
+            timed(() -> Replay.fromKafkaWithCatalogue(warmUp, Instant.EPOCH, warmUpUntil).start(FlinkEnvironment.create(warmUp)));
         }
 
         NudgeConfig passConfig = passThroughConfig(bench, workDir, "");
@@ -132,7 +132,7 @@ public final class PipelineBenchmark {
         List<TaskTime> tasks;
         try (CheckpointWatch watch = new CheckpointWatch(jobConfig, restPort, job::get); TaskCpu cpu = new TaskCpu()) {
             personalization = timed(() -> {
-                job.set(Replay.fromKafka(jobConfig, Instant.EPOCH, until).start(StreamExecutionEnvironment.getExecutionEnvironment(flink)));
+                job.set(Replay.fromKafkaWithCatalogue(jobConfig, Instant.EPOCH, until).start(StreamExecutionEnvironment.getExecutionEnvironment(flink)));
                 return job.get();
             });
             samples = watch.samples();

@@ -1,18 +1,21 @@
 package io.nudge.job.profile;
 
+import io.nudge.catalogue.WatchedItemChange;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.InteractionEvent;
 import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
- * What reaches a customer's profile: one of their events, or the profile of the anonymous visitor they turned
- * out to be (sent once, when an identify event links the two). Serialized by {@link ProfileInputSerializer}.
+ * What reaches a customer's profile: one of their events, the profile of the anonymous visitor they turned out to
+ * be (sent once, when an identify event links the two), or a change of an item they showed interest in (for the
+ * price-drop and back-in-stock rules). Exactly one of the three is set. Serialized by {@link ProfileInputSerializer}.
  */
 @TypeInfo(ProfileInputSerializer.Factory.class)
 public final class ProfileInput {
     public String customerId;
     public InteractionEvent event;
     public CustomerProfile visitor;
+    public WatchedItemChange itemChange;
 
     public ProfileInput() {}
 
@@ -30,8 +33,18 @@ public final class ProfileInput {
         return input;
     }
 
+    public static ProfileInput itemChange(String customerId, WatchedItemChange change) {
+        ProfileInput input = new ProfileInput();
+        input.customerId = customerId;
+        input.itemChange = change;
+        return input;
+    }
+
     @Override
     public String toString() {
+        if (itemChange != null) {
+            return "change of item " + itemChange.itemId() + " at " + itemChange.at() + " for " + customerId;
+        }
         return event != null ? "event " + event.getEventId() + " for " + customerId : "visitor " + visitor.getProfileKey() + " for " + customerId;
     }
 }

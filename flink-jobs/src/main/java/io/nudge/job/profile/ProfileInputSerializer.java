@@ -1,5 +1,6 @@
 package io.nudge.job.profile;
 
+import io.nudge.catalogue.WatchedItemChange;
 import io.nudge.job.serialization.SingleObjectSerializer;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.InteractionEvent;
@@ -19,14 +20,19 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 /**
- * How a {@link ProfileInput} crosses to the customer operator and waits in its state: the customer id, then the
- * event or the visitor's profile in their single-object encoding (hand-written Avro coders, several times cheaper
- * than Flink's POJO and Avro serializers). Inputs saved by earlier releases (as POJOs) are migrated on restore.
+ * How a {@link ProfileInput} crosses to the customer operator and waits in its state: the customer id, a tag, then
+ * the event or the visitor's profile in their single-object encoding (hand-written Avro coders, several times
+ * cheaper than Flink's POJO and Avro serializers) or the item change field by field. The tags of events (1) and
+ * visitors (0) are the booleans earlier releases wrote, so their saved inputs read as they are; inputs saved as
+ * POJOs by still earlier releases are migrated on restore.
  */
 public final class ProfileInputSerializer extends TypeSerializerSingleton<ProfileInput> {
     private static final long serialVersionUID = 1L;
     public static final ProfileInputSerializer INSTANCE = new ProfileInputSerializer();
 
+    private static final byte VISITOR = 0;
+    private static final byte EVENT = 1;
+    private static final byte ITEM_CHANGE = 2;
     private static final SingleObjectSerializer<InteractionEvent> EVENTS = new SingleObjectSerializer<>(InteractionEvent.class);
     private static final SingleObjectSerializer<CustomerProfile> PROFILES = new SingleObjectSerializer<>(CustomerProfile.class);
 
@@ -46,6 +52,7 @@ public final class ProfileInputSerializer extends TypeSerializerSingleton<Profil
         copy.customerId = from.customerId;
         copy.event = from.event == null ? null : EVENTS.copy(from.event);
         copy.visitor = from.visitor == null ? null : PROFILES.copy(from.visitor);
+        copy.itemChange = from.itemChange; // immutable
         return copy;
     }
 
@@ -62,22 +69,48 @@ public final class ProfileInputSerializer extends TypeSerializerSingleton<Profil
     @Override
     public void serialize(ProfileInput input, DataOutputView target) throws IOException {
         target.writeUTF(input.customerId);
-        target.writeBoolean(input.event != null);
         if (input.event != null) {
+            target.writeByte(EVENT);
             EVENTS.serialize(input.event, target);
-        } else {
+        } else if (input.visitor != null) {
+            target.writeByte(VISITOR);
             PROFILES.serialize(input.visitor, target);
+        } else {
+            target.writeByte(ITEM_CHANGE);
+            WatchedItemChange change = input.itemChange;
+            target.writeUTF(change.itemId());
+            target.writeBoolean(change.title() != null);
+            if (change.title() != null) {
+                target.writeUTF(change.title());
+            }
+            target.writeLong(change.at());
+            target.writeDouble(change.seenPrice() == null ? Double.NaN : change.seenPrice());
+            target.writeDouble(change.price() == null ? Double.NaN : change.price());
+            target.writeBoolean(change.backInStock());
+            target.writeLong(change.viewedAt());
+            target.writeLong(change.cartedAt());
         }
+    }
+
+    private static Double orNull(double value) {
+        return Double.isNaN(value) ? null : value;
     }
 
     @Override
     public ProfileInput deserialize(DataInputView source) throws IOException {
         ProfileInput input = new ProfileInput();
         input.customerId = source.readUTF();
-        if (source.readBoolean()) {
-            input.event = EVENTS.deserialize(source);
-        } else {
-            input.visitor = PROFILES.deserialize(source);
+        byte tag = source.readByte();
+        switch (tag) {
+            case EVENT -> input.event = EVENTS.deserialize(source);
+            case VISITOR -> input.visitor = PROFILES.deserialize(source);
+            case ITEM_CHANGE -> {
+                String itemId = source.readUTF();
+                String title = source.readBoolean() ? source.readUTF() : null;
+                input.itemChange = new WatchedItemChange(itemId, title, source.readLong(), orNull(source.readDouble()), orNull(source.readDouble()),
+                        source.readBoolean(), source.readLong(), source.readLong());
+            }
+            default -> throw new IOException("unknown kind of profile input: " + tag);
         }
         return input;
     }

@@ -35,8 +35,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Keyed by customer id: keeps each customer's profile, emits it after every change for the profiles changelog,
- * and acts on it — the trigger rules (broadcast) are evaluated against every event and every event-time
- * deadline, and their decisions go to the outreach output. A visitor profile handed over by
+ * and acts on it — the trigger rules (broadcast) are evaluated against every event, every event-time deadline and
+ * every change of an item the customer showed interest in ({@code WatchItems}), and their decisions go to the
+ * outreach output. A visitor profile handed over by
  * {@link UpdateVisitor} is absorbed. Everything kept per customer is one {@link CustomerState}, read at most once
  * per input (recently used customers stay decoded on the heap) and written once; its records are Avro-encoded, so
  * savepoints evolve with the schemas' own rules, and state of the earlier layout moves into it on first use.
@@ -68,8 +69,8 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
      * arrival or parallelism.
      */
     static final long EVENT_TIME_BATCH_MILLIS = 10_000;
-    private static final Comparator<ProfileInput> SAME_TIME_ORDER = Comparator.comparing(input -> input.event != null
-            ? "e:" + input.event.getEventId() : "v:" + input.visitor.getProfileKey() + ":" + input.visitor.getSequence());
+    private static final Comparator<ProfileInput> SAME_TIME_ORDER = Comparator.comparing(input -> input.event != null ? "e:" + input.event.getEventId()
+            : input.visitor != null ? "v:" + input.visitor.getProfileKey() + ":" + input.visitor.getSequence() : "i:" + input.itemChange.itemId());
 
     private final ProfileKeeper keeper;
     private final Triggers triggers;
@@ -167,6 +168,15 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             return true;
         }
         CustomerProfile before = customer.profile();
+        if (input.itemChange != null) {
+            if (before == null) {
+                return false; // a customer known only by their interest in items has no profile to act on
+            }
+            TriggerState state = customer.triggers() != null ? customer.triggers() : RuleEngine.newState();
+            List<Rule> rules = rulesAndOffers.rules(ctx.getBroadcastState(RulesAndOffers.RULES));
+            emit(triggers.onItemChange(state, before, input.itemChange, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS))), state, customer, ctx);
+            return true;
+        }
         CustomerProfile updated;
         if (input.visitor != null) {
             updated = before == null ? adopt(input.visitor, input.customerId) : keeper.updater().absorb(before, input.visitor);

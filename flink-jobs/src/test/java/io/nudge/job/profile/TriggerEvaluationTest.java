@@ -2,6 +2,7 @@ package io.nudge.job.profile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.nudge.catalogue.WatchedItemChange;
 import io.nudge.job.triggers.RulesAndOffersChange;
 import io.nudge.schemas.Channel;
 import io.nudge.schemas.CustomerProfile;
@@ -172,6 +173,32 @@ class TriggerEvaluationTest {
             restored.processBroadcastWatermark(Long.MAX_VALUE);
             restored.processWatermark(T0.plus(Duration.ofMinutes(31)).toEpochMilli());
             assertEquals(List.of("cart"), outreach(restored).stream().map(OutreachAction::getRuleId).toList());
+        }
+    }
+
+    @Test
+    void aPriceDropOfAViewedItemFiresOnceForAKnownCustomerOnly() throws Exception {
+        try (var h = UpdateCustomerTest.harness()) {
+            UpdateCustomerTest.open(h);
+            h.processBroadcastElement(rule("cheaper", 1, """
+                    {"name": "Cheaper now", "when": {"kind": "price_drop", "atLeastPercent": 10, "within": "14d"},
+                     "then": {"channel": "email", "templateId": "price-drop"}}
+                    """), 0);
+            h.processElement(event("ann", EventType.CONSENT_CHANGE, T0.minusSeconds(60)));
+            h.processElement(event("ann", EventType.PRODUCT_VIEW, T0));
+            Instant dropped = T0.plus(Duration.ofHours(2));
+            for (String customer : List.of("ann", "ann", "stranger")) {
+                h.processElement(new StreamRecord<>(ProfileInput.itemChange(customer, new WatchedItemChange("lamp", "Brass lamp", dropped.toEpochMilli(),
+                        80.0, 60.0, false, T0.toEpochMilli(), WatchedItemChange.NEVER)), dropped.toEpochMilli()));
+            }
+            List<OutreachAction> actions = outreach(h);
+            assertEquals(1, actions.size(), "once for ann (the change came twice), nothing for a customer without a profile: " + actions);
+            OutreachAction action = actions.get(0);
+            assertEquals(OutreachStatus.SEND, action.getStatus());
+            assertEquals(dropped, action.getDecidedAt());
+            assertEquals("Brass lamp", action.getPayload().get("itemTitle"));
+            assertEquals("60.0", action.getPayload().get("price"));
+            assertEquals("80.0", action.getPayload().get("seenPrice"));
         }
     }
 }
