@@ -32,6 +32,14 @@ public interface Catalogue {
         return List.of();
     }
 
+    /**
+     * Items of {@code category} that may be sold, newest first (items without a publication date last), at most
+     * {@code limit}: where items like one of the category are looked for.
+     */
+    default List<Item> inCategory(String category, int limit) {
+        return List.of();
+    }
+
     /** The item, or null when the catalogue does not hold it. */
     Item item(String itemId);
 

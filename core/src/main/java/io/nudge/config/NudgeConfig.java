@@ -141,6 +141,9 @@ public final class NudgeConfig {
     public static final Setting<Double> RECOMMEND_WEIGHT_NEW = define("recommend.weight.new", "0.3",
             "Weight of new arrivals: items the catalogue says were published lately in the categories the customer (or the page) is about, so that an item without history can be recommended.",
             NudgeConfig::nonNegativeNumber);
+    public static final Setting<Double> RECOMMEND_WEIGHT_SIMILAR = define("recommend.weight.similar", "0.3",
+            "Weight of items like the page's, the cart's and the session's by the catalogue's description (category path, brand, attributes, price band); 0 turns it off.",
+            NudgeConfig::nonNegativeNumber);
     public static final Setting<Duration> RECOMMEND_NEW_WITHIN = define("recommend.new.within", "30d",
             "How long after its publication an item counts as a new arrival; its weight falls to nothing over this time.", NudgeConfig::positiveDuration);
     public static final Setting<Boolean> RECOMMEND_KNOWN_ITEMS_ONLY = define("recommend.known.items.only", "true",

@@ -1,6 +1,7 @@
 package io.nudge.offers;
 
 import io.nudge.catalogue.Catalogue;
+import io.nudge.catalogue.ContentSimilarity;
 import io.nudge.config.NudgeConfig;
 import io.nudge.schemas.CartLine;
 import io.nudge.schemas.CustomerProfile;
@@ -18,23 +19,26 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Ranks items for one customer from three signals, each scaled to 0..1 before weighting:
+ * Ranks items for one customer from up to five signals, each scaled to 0..1 before weighting:
  * <ul>
  *   <li>{@code own}: the customer's decayed affinity to the item itself (repeat buying, items they keep
  *       looking at);</li>
  *   <li>{@code crossSell}: how strongly the item goes with the customer's seeds — their strongest items, their
  *       cart, what they viewed this session and the item on screen;</li>
- *   <li>{@code trending}: the item's popularity in the current window, so new visitors get a sensible answer.</li>
+ *   <li>{@code trending}: the item's popularity in the current window, so new visitors get a sensible answer;</li>
+ *   <li>{@code newArrival}: items the catalogue published lately, in the categories the request is about;</li>
+ *   <li>{@code similar}: items like the page's, the cart's and the session's by the catalogue's description.</li>
  * </ul>
  * Ties break on item id, so the same inputs always give the same list.
  */
 public final class ItemRecommender implements Serializable {
 
     /** How much each signal counts; the defaults were chosen on the offline evaluation (see the README). */
-    public record Weights(double own, double crossSell, double trending, double newArrival) implements Serializable {
+    public record Weights(double own, double crossSell, double trending, double newArrival, double similar) implements Serializable {
         public static Weights from(NudgeConfig config) {
             return new Weights(config.get(NudgeConfig.RECOMMEND_WEIGHT_OWN), config.get(NudgeConfig.RECOMMEND_WEIGHT_CROSSSELL),
-                    config.get(NudgeConfig.RECOMMEND_WEIGHT_TRENDING), config.get(NudgeConfig.RECOMMEND_WEIGHT_NEW));
+                    config.get(NudgeConfig.RECOMMEND_WEIGHT_TRENDING), config.get(NudgeConfig.RECOMMEND_WEIGHT_NEW),
+                    config.get(NudgeConfig.RECOMMEND_WEIGHT_SIMILAR));
         }
     }
 
@@ -45,6 +49,9 @@ public final class ItemRecommender implements Serializable {
     /** The customer's strongest categories new arrivals are looked up in. */
     static final int NEW_ARRIVAL_CATEGORIES = 3;
     static final int NEW_ARRIVALS_PER_CATEGORY = 10;
+    /** The strongest seeds (page, cart first) whose look-alikes are searched for, and how many of a category are compared. */
+    static final int SIMILAR_SEEDS = 4;
+    static final int SIMILAR_POOL = 20;
 
     private final Weights weights;
 
@@ -71,6 +78,7 @@ public final class ItemRecommender implements Serializable {
         addCrossSell(seeds, crossSell, candidates);
         addPopularity(trending, candidates);
         addNewArrivals(profile, context, arrivals, candidates);
+        addSimilar(seeds, arrivals.catalogue(), candidates);
         if (context.item() != null) {
             // The item on screen seeds cross-sell but is not recommended to the page showing it.
             candidates.remove(context.item());
@@ -86,6 +94,7 @@ public final class ItemRecommender implements Serializable {
         double crossSell = Double.NaN;
         double trending = Double.NaN;
         double newArrival = Double.NaN;
+        double similar = Double.NaN;
         double score;
 
         Parts(String itemId) {
@@ -112,6 +121,14 @@ public final class ItemRecommender implements Serializable {
             score += value;
         }
 
+        /** The best of the look-alike scores it is given (one per seed it resembles). */
+        void similar(double value) {
+            if (Double.isNaN(similar) || value > similar) {
+                score += value - (Double.isNaN(similar) ? 0 : similar);
+                similar = value;
+            }
+        }
+
         /** Higher score first, then item id. */
         boolean isBefore(Parts other) {
             int byScore = Double.compare(other.score, score);
@@ -134,6 +151,9 @@ public final class ItemRecommender implements Serializable {
             }
             if (!Double.isNaN(newArrival)) {
                 factors.put("newArrival", newArrival);
+            }
+            if (!Double.isNaN(similar)) {
+                factors.put("similar", similar);
             }
             return new RecommendedItem(itemId, score, factors);
         }
@@ -264,6 +284,29 @@ public final class ItemRecommender implements Serializable {
                 }
             }
         });
+    }
+
+    /**
+     * Items like the strongest seeds by what the catalogue says of them ({@link ContentSimilarity}), found among the
+     * newest of each seed's category: no history needed on either side, so a new item on screen has neighbours to
+     * show, and a new item is shown next to the items it resembles from the minute it is published.
+     */
+    private void addSimilar(Map<String, Double> seeds, Catalogue catalogue, Map<String, Parts> candidates) {
+        if (weights.similar() <= 0 || catalogue.isEmpty() || seeds.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, Double> seed : strongest(seeds, SIMILAR_SEEDS)) {
+            Item seedItem = catalogue.item(seed.getKey());
+            if (seedItem == null || seedItem.getCategory() == null) {
+                continue;
+            }
+            for (Item other : catalogue.inCategory(seedItem.getCategory(), SIMILAR_POOL)) {
+                if (!other.getItemId().equals(seedItem.getItemId())) {
+                    candidates.computeIfAbsent(other.getItemId(), Parts::new)
+                            .similar(weights.similar() * seed.getValue() * ContentSimilarity.between(seedItem, other));
+                }
+            }
+        }
     }
 
     /** Where new arrivals come from, and the moment and window that make an item new. */

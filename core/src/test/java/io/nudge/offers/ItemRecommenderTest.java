@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class ItemRecommenderTest {
 
     private static final Instant T0 = Instant.parse("2026-05-01T09:00:00Z");
-    private final ItemRecommender recommender = new ItemRecommender(new ItemRecommender.Weights(1.0, 0.5, 0.05, 0.5));
+    private final ItemRecommender recommender = new ItemRecommender(new ItemRecommender.Weights(1.0, 0.5, 0.05, 0.5, 0.4));
     private final ProfileUpdater updater = new ProfileUpdater(ProfileSettings.defaults());
     private static final CrossSell CROSS_SELL = item -> switch (item) {
         case "tea" -> Map.of("cups", 4.0, "kettle", 2.0);
@@ -107,6 +107,45 @@ class ItemRecommenderTest {
 
         assertEquals(List.of("fern"), ids(items), "new, in stock, in the category on screen; not the old one, not the sold-out one");
         assertEquals(0.5 * (1 - 2 / 30.0), items.get(0).factors().get("newArrival"), 1e-9, "fresh in proportion to its age");
+    }
+
+    @Test
+    void anItemWithoutHistoryOnScreenHasLookAlikesAndTheClosestComesFirst() {
+        Instant now = Instant.parse("2026-11-29T12:00:00Z");
+        Map<String, Item> catalogue = new java.util.LinkedHashMap<>();
+        catalogue.put("new-teapot", described("new-teapot", List.of("kitchen", "tea"), "Hario", Map.of("material", "glass"), 30.0, now));
+        catalogue.put("glass-teapot", described("glass-teapot", List.of("kitchen", "tea"), "Hario", Map.of("material", "glass"), 28.0, now.minusSeconds(60)));
+        catalogue.put("iron-teapot", described("iron-teapot", List.of("kitchen", "tea"), "Iwachu", Map.of("material", "iron"), 90.0, now.minusSeconds(120)));
+        catalogue.put("sold-out-cup", Item.newBuilder(described("sold-out-cup", List.of("kitchen", "tea"), "Hario", Map.of(), 30.0, now))
+                .setAvailability(Availability.OUT_OF_STOCK).build());
+        Catalogue shop = new Catalogue() {
+            @Override
+            public Item item(String itemId) {
+                return catalogue.get(itemId);
+            }
+
+            @Override
+            public boolean isEmpty() {
+                return false;
+            }
+
+            @Override
+            public List<Item> inCategory(String category, int limit) {
+                return catalogue.values().stream().filter(item -> item.getCategory().equals(category) && item.getAvailability() == Availability.IN_STOCK)
+                        .limit(limit).toList();
+            }
+        };
+        RecommendationContext onTeapotPage = new RecommendationContext("product", "tea", "new-teapot", List.of());
+        List<RecommendedItem> items = recommender.recommend(null, onTeapotPage, CrossSell.NONE, List.of(),
+                new ItemRecommender.NewArrivals(shop, now, Duration.ofDays(30)), item -> shop.mayRecommend(item, true), 5, true);
+
+        assertEquals(List.of("glass-teapot", "iron-teapot"), ids(items), "not the page's own item, not a sold-out one");
+        assertTrue(items.get(0).factors().get("similar") > items.get(1).factors().get("similar"), items.toString());
+    }
+
+    private static Item described(String id, List<String> path, String brand, Map<String, String> attributes, double price, Instant publishedAt) {
+        return Item.newBuilder().setItemId(id).setTitle(id).setCategory(path.get(path.size() - 1)).setCategoryPath(path).setBrand(brand)
+                .setAttributes(attributes).setPrice(price).setPublishedAt(publishedAt).setUpdatedAt(publishedAt).build();
     }
 
     private static Item newItem(String id, String category, Instant publishedAt, Availability availability) {

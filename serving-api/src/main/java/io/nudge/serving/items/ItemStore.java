@@ -21,14 +21,17 @@ import java.util.concurrent.ConcurrentSkipListSet;
 public final class ItemStore implements Catalogue, ChangelogReader.Handler {
 
     private final ConcurrentHashMap<String, Item> items = new ConcurrentHashMap<>();
-    /** Per category, its published items newest first: new arrivals are read from the top, not searched for. */
+    /**
+     * Per category, its items newest first (unpublished ones last): new arrivals and items like one of the category
+     * are read from the top, not searched for.
+     */
     private final ConcurrentHashMap<String, ConcurrentSkipListSet<Arrival>> arrivals = new ConcurrentHashMap<>();
 
-    /** An item's place among its category's arrivals: newest first, then by id. */
+    /** An item's place in its category: newest first, then by id. */
     private record Arrival(long publishedAt, String itemId) implements Comparable<Arrival> {
         static Arrival of(Item item) {
-            return item.getCategory() == null || item.getPublishedAt() == null ? null
-                    : new Arrival(item.getPublishedAt().toEpochMilli(), item.getItemId());
+            return item.getCategory() == null ? null
+                    : new Arrival(item.getPublishedAt() == null ? Long.MIN_VALUE : item.getPublishedAt().toEpochMilli(), item.getItemId());
         }
 
         @Override
@@ -74,13 +77,23 @@ public final class ItemStore implements Catalogue, ChangelogReader.Handler {
 
     @Override
     public List<Item> newArrivals(String category, Instant since, int limit) {
-        ConcurrentSkipListSet<Arrival> listed = arrivals.get(category);
+        return newest(category, since.toEpochMilli(), limit);
+    }
+
+    @Override
+    public List<Item> inCategory(String category, int limit) {
+        return newest(category, Long.MIN_VALUE, limit);
+    }
+
+    /** In-stock items of {@code category} published at or after {@code since}, newest first. */
+    private List<Item> newest(String category, long since, int limit) {
+        ConcurrentSkipListSet<Arrival> listed = category == null ? null : arrivals.get(category);
         if (listed == null) {
             return List.of();
         }
         List<Item> found = new ArrayList<>(limit);
         for (Arrival arrival : listed) {
-            if (arrival.publishedAt() < since.toEpochMilli() || found.size() == limit) {
+            if (arrival.publishedAt() < since || found.size() == limit) {
                 break;
             }
             Item item = items.get(arrival.itemId());
