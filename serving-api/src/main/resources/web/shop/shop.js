@@ -1,12 +1,18 @@
 // The demo shop: routing between its pages, the cart and login, all through the website snippet (nudge.js).
 // A file of its own: the page's Content-Security-Policy allows no inline script.
-// The same synthetic catalogue as the demo's shoppers: <category>-<nnn>, prices as ShopCatalogue.price.
+// The same synthetic item ids as the demo's shoppers (<category>-<nnn>); titles, prices and availability come from
+// the shop's catalogue (/shop/items: the items Nudge holds), so a change made in the console shows here too.
 var CATEGORIES = ['garden', 'kitchen', 'lighting', 'toys', 'stationery', 'textiles', 'party', 'home-decor'];
+var catalogue = {};
 function itemId(category, index) { return category + '-' + String(index + 1).padStart(3, '0'); }
-function price(id) {
-  var hash = 0;
-  for (var i = 0; i < id.length; i++) { hash = (Math.imul(31, hash) + id.charCodeAt(i)) | 0; }
-  return (1.95 + (((hash % 48) + 48) % 48)).toFixed(2);
+function describe(id) {
+  var item = catalogue[id];
+  return {
+    title: item && item.title ? item.title : id,
+    price: item && item.price !== null && item.price !== undefined ? item.price.toFixed(2) + ' ' + (item.currency || '') : '',
+    amount: item && item.price ? item.price : null,
+    inStock: !item || item.availability === 'in_stock'
+  };
 }
 function categoryOf(id) { return id.replace(/-\d+$/, ''); }
 var cartLines = 0;
@@ -22,9 +28,10 @@ function show(title, nodes) {
 function productCard(id) {
   var card = document.createElement('div');
   card.className = 'card';
-  card.appendChild(link('#/product/' + id, id));
+  var item = describe(id);
+  card.appendChild(link('#/product/' + id, item.title));
   card.appendChild(document.createElement('br'));
-  card.appendChild(document.createTextNode(price(id) + ' EUR'));
+  card.appendChild(document.createTextNode(item.inStock ? item.price : 'sold out'));
   return card;
 }
 function grid(ids) {
@@ -44,20 +51,23 @@ function route() {
     Nudge.page({page: 'category', category: category});
   } else if (parts[0] === 'product' && parts[1]) {
     var id = parts[1];
+    var item = describe(id);
     var add = document.createElement('button');
     add.id = 'add-to-cart';
     add.type = 'button';
-    add.textContent = 'Add to cart';
+    add.textContent = item.inStock ? 'Add to cart' : 'Sold out';
+    add.disabled = !item.inStock;
     add.addEventListener('click', function () {
       cartLines++;
       document.getElementById('cart').textContent = 'Cart: ' + cartLines;
-      document.getElementById('message').textContent = id + ' is in your cart.';
-      Nudge.track({type: 'add_to_cart', itemId: id, category: categoryOf(id), quantity: 1, price: Number(price(id)), currency: 'EUR'})
-        .then(Nudge.refresh);
+      document.getElementById('message').textContent = item.title + ' is in your cart.';
+      var line = {type: 'add_to_cart', itemId: id, category: categoryOf(id), quantity: 1};
+      if (item.amount !== null) { line.price = item.amount; line.currency = catalogue[id].currency; }
+      Nudge.track(line).then(Nudge.refresh);
     });
     var text = document.createElement('p');
-    text.textContent = 'A fine ' + categoryOf(id) + ' item, ' + price(id) + ' EUR.';
-    show(id, [text, add]);
+    text.textContent = item.inStock ? 'A fine ' + categoryOf(id) + ' item, ' + item.price + '.' : 'Sold out for now.';
+    show(item.title, [text, add]);
     Nudge.page({page: 'product', category: categoryOf(id), item: id});
   } else {
     show('Welcome', [grid(CATEGORIES.map(function (c) { return itemId(c, 0); }))]);
@@ -91,5 +101,11 @@ document.addEventListener('nudge:rendered', function (event) {
 });
 window.addEventListener('hashchange', route);
 
-// Runs once every script of the page has loaded, the snippet included.
-document.addEventListener('DOMContentLoaded', route);
+// Runs once every script of the page has loaded, the snippet included; pages are drawn once the catalogue is in
+// (or could not be had: then with bare ids).
+function loadCatalogue() {
+  return fetch('/shop/items').then(function (response) { return response.ok ? response.json() : {items: []}; })
+    .then(function (body) { body.items.forEach(function (item) { catalogue[item.itemId] = item; }); })
+    .catch(function () { /* ids it is */ });
+}
+document.addEventListener('DOMContentLoaded', function () { loadCatalogue().then(route); });

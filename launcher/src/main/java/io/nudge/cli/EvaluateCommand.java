@@ -25,8 +25,10 @@ import picocli.CommandLine.Spec;
         description = {"Replay a shop's transactions (the UCI Online Retail CSV, optionally .gz) in time order through "
                 + "Nudge's profile, cross-sell and scoring code and measure next-basket prediction: before each order "
                 + "in the test period of a customer with earlier purchases, recommend K items.",
-                "Prints hit-rate@K (orders containing at least one recommended item) and recall@K for Nudge and two "
-                + "baselines: the most popular items of the last 30 days, and the customer's own most frequently bought items."})
+                "Prints hit-rate@K (orders containing at least one recommended item) and recall@K for Nudge (with the catalogue "
+                + "built from the data's descriptions and prices, and without) and two baselines: the most popular items of the "
+                + "last 30 days, and the customer's own most frequently bought items; and for each, how many of the items first "
+                + "sold in the test period it ever recommended."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
@@ -74,15 +76,16 @@ final class EvaluateCommand implements Callable<Integer> {
         NextBasketEvaluation.Settings settings = new NextBasketEvaluation.Settings(
                 shopMidnight(trainEnd), shopMidnight(testEnd), k, NudgeConfig.duration(popularityWindow),
                 config.get(NudgeConfig.CROSSSELL_HALF_LIFE), config.get(NudgeConfig.CROSSSELL_NEIGHBOURS_MAX),
-                ItemRecommender.Weights.from(config));
-        NextBasketEvaluation evaluation = new NextBasketEvaluation(settings, new ProfileUpdater(ProfileSettings.from(config)));
+                ItemRecommender.Weights.from(config), config.get(NudgeConfig.RECOMMEND_NEW_WITHIN));
+        NextBasketEvaluation evaluation = new NextBasketEvaluation(settings, new ProfileUpdater(ProfileSettings.from(config)), read.descriptions());
         Map<String, NextBasketEvaluation.Score> scores = evaluation.run(read.events(),
                 orders -> progress.printf("\rreplayed %,d orders", orders).flush());
         progress.printf("%ndone in %.1f s%n", Duration.ofNanos(System.nanoTime() - started).toMillis() / 1000.0).flush();
 
         out.printf("%nNext-basket prediction, test orders %s .. %s (shop time), k = %d%n", trainEnd, testEnd.minusDays(1), k);
-        out.printf("| method | orders | hit-rate@%d | recall@%d |%n|---|---:|---:|---:|%n", k, k);
-        scores.forEach((method, score) -> out.printf("| %s | %,d | %.4f | %.4f |%n", method, score.orders(), score.hitRate(), score.recall()));
+        out.printf("| method | orders | hit-rate@%d | recall@%d | new items ever recommended |%n|---|---:|---:|---:|---:|%n", k, k);
+        scores.forEach((method, score) -> out.printf("| %s | %,d | %.4f | %.4f | %,d of %,d (%.1f %%) |%n", method, score.orders(), score.hitRate(),
+                score.recall(), score.newItemsRecommended(), score.newItems(), 100.0 * score.newItemsRecommended() / Math.max(1, score.newItems())));
         out.flush();
         return 0;
     }

@@ -11,8 +11,10 @@ import io.nudge.offers.RecommendedItem;
 import io.nudge.profile.ProfileUpdater;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.Item;
 import io.nudge.schemas.ItemAssociations;
 import io.nudge.schemas.ItemCount;
+import io.nudge.serving.items.ItemStore;
 import io.nudge.trending.PopularItems;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +34,9 @@ import java.util.function.IntConsumer;
  * Next-basket prediction on a shop's history, replayed in time order through the same profile, cross-sell
  * and scoring code as the live system. Before each test-period order of a customer who already bought
  * something, every method recommends {@code k} items; an order is a hit when it contains at least one of them.
- * Learning goes on through the test period, as it would live: each order is applied after it was predicted.
+ * Learning goes on through the test period, as it would live: each order is applied after it was predicted. The
+ * catalogue ({@link RetailCatalogue}) grows as items are first sold; Nudge is scored with it and without it, and each
+ * method's coverage of the items first sold in the test period says whether new items get recommended at all.
  */
 public final class NextBasketEvaluation {
 
@@ -41,8 +45,11 @@ public final class NextBasketEvaluation {
         private long orders;
         private long hits;
         private double recallSum;
+        private final Set<String> everRecommended = new HashSet<>();
+        private Set<String> newItems = Set.of();
 
         void add(List<String> recommended, Set<String> bought) {
+            everRecommended.addAll(recommended);
             long found = recommended.stream().filter(bought::contains).count();
             orders++;
             hits += found > 0 ? 1 : 0;
@@ -60,10 +67,20 @@ public final class NextBasketEvaluation {
         public double recall() {
             return orders == 0 ? 0 : recallSum / orders;
         }
+
+        /** How many of the items first sold in the test period this method ever recommended. */
+        public long newItemsRecommended() {
+            return newItems.stream().filter(everRecommended::contains).count();
+        }
+
+        public long newItems() {
+            return newItems.size();
+        }
     }
 
+    /** @param newWithin how long after its publication an item counts as new ({@code recommend.new.within}) */
     public record Settings(Instant trainEnd, Instant testEnd, int k, Duration popularityWindow,
-                           Duration associationHalfLife, int neighboursMax, ItemRecommender.Weights weights) {}
+                           Duration associationHalfLife, int neighboursMax, ItemRecommender.Weights weights, Duration newWithin) {}
 
     /** Trending candidates the recommender sees, as the job would publish them. */
     static final int TRENDING_ITEMS = 100;
@@ -73,6 +90,10 @@ public final class NextBasketEvaluation {
     private final CoOccurrences coOccurrences;
     private final AssociationLearner learner;
     private final ItemRecommender recommender;
+    /** The catalogue as the shop would have sent it so far: items appear at their first sale. */
+    private final ItemStore catalogue = new ItemStore();
+    private final Map<String, String> descriptions;
+    private final Set<String> newItems = new HashSet<>();
 
     private final Map<String, CustomerProfile> profiles = new HashMap<>();
     private final Map<String, ItemAssociations> associations = new HashMap<>();
@@ -90,8 +111,10 @@ public final class NextBasketEvaluation {
     /** One day of popularity; the window is the panes of its last N days. */
     private record Pane(long day, PopularItems items) {}
 
-    public NextBasketEvaluation(Settings settings, ProfileUpdater updater) {
+    /** @param descriptions item descriptions for the catalogue ({@link RetailCatalogue}) */
+    public NextBasketEvaluation(Settings settings, ProfileUpdater updater, Map<String, String> descriptions) {
         this.settings = settings;
+        this.descriptions = descriptions;
         this.updater = updater;
         this.coOccurrences = new CoOccurrences(updater.settings().sessionGap());
         this.learner = new AssociationLearner(settings.associationHalfLife(), settings.neighboursMax());
@@ -107,6 +130,7 @@ public final class NextBasketEvaluation {
         ordered.sort(Comparator.comparing(InteractionEvent::getEventTime));
         Map<String, Score> scores = new LinkedHashMap<>();
         scores.put("nudge", new Score());
+        scores.put("nudge-without-catalogue", new Score());
         scores.put("popular-30d", new Score());
         scores.put("own-most-frequent", new Score());
 
@@ -136,17 +160,23 @@ public final class NextBasketEvaluation {
             i = end;
         }
         ordersDone.accept(done);
+        scores.values().forEach(score -> score.newItems = Set.copyOf(newItems));
         return scores;
     }
 
     private void predict(String customer, Instant at, Set<String> bought, Map<String, Score> scores) {
         List<ItemCount> trending = trendingBefore(at);
-        List<String> nudge = recommender.recommend(profiles.get(customer), RecommendationContext.NONE,
-                        item -> neighbours(item), trending, ItemRecommender.NewArrivals.NONE, item -> true, settings.k(), false)
-                .stream().map(RecommendedItem::itemId).toList();
-        scores.get("nudge").add(nudge, bought);
+        CustomerProfile profile = profiles.get(customer);
+        ItemRecommender.NewArrivals arrivals = new ItemRecommender.NewArrivals(catalogue, at, settings.newWithin());
+        scores.get("nudge").add(recommended(profile, trending, arrivals), bought);
+        scores.get("nudge-without-catalogue").add(recommended(profile, trending, ItemRecommender.NewArrivals.NONE), bought);
         scores.get("popular-30d").add(trending.stream().limit(settings.k()).map(ItemCount::getItemId).toList(), bought);
         scores.get("own-most-frequent").add(mostFrequent(customer), bought);
+    }
+
+    private List<String> recommended(CustomerProfile profile, List<ItemCount> trending, ItemRecommender.NewArrivals arrivals) {
+        return recommender.recommend(profile, RecommendationContext.NONE, this::neighbours, trending, arrivals, item -> true, settings.k(), false)
+                .stream().map(RecommendedItem::itemId).toList();
     }
 
     private Map<String, Double> neighbours(String item) {
@@ -164,7 +194,17 @@ public final class NextBasketEvaluation {
                 .toList();
     }
 
-    private void learn(InteractionEvent line) {
+    private void learn(InteractionEvent sale) {
+        Item item = catalogue.item(sale.getItemId());
+        if (item == null) {
+            item = RetailCatalogue.publishedBy(sale, descriptions.get(sale.getItemId()));
+            catalogue.upsert(item);
+            if (!sale.getEventTime().isBefore(settings.trainEnd())) {
+                newItems.add(item.getItemId());
+            }
+        }
+        // Sales carry no category; the catalogue's puts them in the customer's category affinity, as a shop's events would.
+        InteractionEvent line = InteractionEvent.newBuilder(sale).setCategory(item.getCategory()).build();
         String key = ProfileKeys.of(line);
         CustomerProfile before = profiles.get(key);
         for (ItemPair pair : coOccurrences.of(before, line)) {

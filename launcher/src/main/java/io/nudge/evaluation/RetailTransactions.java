@@ -37,7 +37,11 @@ public final class RetailTransactions {
             List.of("InvoiceNo", "StockCode", "Description", "Quantity", "InvoiceDate", "UnitPrice", "CustomerID", "Country");
 
     /** What was read: the purchase events in file order, and how many lines were left out and why. */
-    public record Read(List<InteractionEvent> events, Map<String, Long> skipped) {}
+    /**
+     * @param descriptions each stock code's description as the data last gives it: the closest the data comes to a
+     *                     catalogue
+     */
+    public record Read(List<InteractionEvent> events, Map<String, Long> skipped, Map<String, String> descriptions) {}
 
     private RetailTransactions() {}
 
@@ -51,6 +55,7 @@ public final class RetailTransactions {
             }
             List<InteractionEvent> events = new ArrayList<>();
             Map<String, Long> skipped = new HashMap<>();
+            Map<String, String> descriptions = new HashMap<>();
             long lineNumber = 1;
             String line;
             while ((line = reader.readLine()) != null) {
@@ -68,10 +73,14 @@ public final class RetailTransactions {
                     skipped.merge(reason, 1L, Long::sum);
                     continue;
                 }
-                events.add(toEvent(fields, lineNumber));
+                InteractionEvent event = toEvent(fields, lineNumber);
+                events.add(event);
+                if (!fields.get(2).isBlank()) {
+                    descriptions.put(event.getItemId(), fields.get(2).trim());
+                }
             }
             linesRead.accept(lineNumber);
-            return new Read(events, skipped);
+            return new Read(events, skipped, descriptions);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.nudge.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -147,7 +148,9 @@ class BrowserIT {
                         browser.findElement(By.linkText("kitchen")).click();
                         awaitReplaced(rendered);
                         rendered = browser.findElement(By.cssSelector("#nudge-recommendations ul"));
-                        browser.findElement(By.linkText("kitchen-" + String.format("%03d", 1 + step[0] % 12))).click();
+                        WebElement product = browser.findElement(By.cssSelector("#content a[href='#/product/kitchen-" + String.format("%03d", 1 + step[0] % 12) + "']"));
+                        assertFalse(product.getText().startsWith("kitchen-"), "the shop's grid shows the catalogue's titles: " + product.getText());
+                        product.click();
                         awaitReplaced(rendered);
                         if (step[0] % 2 == 0) {
                             rendered = browser.findElement(By.cssSelector("#nudge-recommendations ul"));
@@ -181,7 +184,7 @@ class BrowserIT {
             await(() -> exported(base, "browser-shopper").path("profile").path("linkedIds").toString().contains(anonymousId),
                     "the customer's profile linked to the visitor " + anonymousId);
             WebElement beforeProduct = browser.findElement(By.cssSelector("#nudge-recommendations ul"));
-            browser.findElement(By.linkText("kitchen-003")).click();
+            browser.findElement(By.cssSelector("#content a[href='#/product/kitchen-003']")).click();
             awaitReplaced(beforeProduct);
             WebElement beforeCart = browser.findElement(By.cssSelector("#nudge-recommendations ul"));
             browser.findElement(By.id("add-to-cart")).click();

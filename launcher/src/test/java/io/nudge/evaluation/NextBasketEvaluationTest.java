@@ -62,16 +62,57 @@ class NextBasketEvaluationTest {
         Files.writeString(file, csv.toString());
         NextBasketEvaluation evaluation = new NextBasketEvaluation(new NextBasketEvaluation.Settings(
                 Instant.parse("2011-01-15T00:00:00Z"), Instant.parse("2011-02-01T00:00:00Z"), 1, Duration.ofDays(30),
-                Duration.ofDays(90), 50, ItemRecommender.Weights.from(NudgeConfig.defaults())),
-                new ProfileUpdater(ProfileSettings.defaults()));
+                Duration.ofDays(90), 50, ItemRecommender.Weights.from(NudgeConfig.defaults()), Duration.ofDays(30)),
+                new ProfileUpdater(ProfileSettings.defaults()), Map.of());
 
         Map<String, NextBasketEvaluation.Score> scores = evaluation.run(RetailTransactions.read(file, lines -> { }).events(), orders -> { });
 
-        assertEquals(List.of("nudge", "popular-30d", "own-most-frequent"), List.copyOf(scores.keySet()));
+        assertEquals(List.of("nudge", "nudge-without-catalogue", "popular-30d", "own-most-frequent"), List.copyOf(scores.keySet()));
         NextBasketEvaluation.Score nudge = scores.get("nudge");
         assertEquals(20, nudge.orders(), "4 test weeks x 5 customers with history");
         assertEquals(1.0, nudge.hitRate(), 1e-9, "everyone rebuys what they bought");
         assertEquals(0.8, scores.get("popular-30d").hitRate(), 1e-9, "sugar is right for all but customer 1");
         assertEquals(0.9, nudge.recall(), 1e-9, "one of customer 1's two items per order");
+    }
+
+    @Test
+    void anItemFirstSoldInTheTestPeriodIsRecommendedOnlyWithTheCatalogue() throws Exception {
+        StringBuilder csv = new StringBuilder(HEADER);
+        // Customer 1 buys tea and cups every week; everyone else sugar. After the training period a guest buys a
+        // tea cosy once, a new item numbered with the tea things.
+        for (int week = 0; week < 8; week++) {
+            String day = String.format("2010-12-%02d 10:00:00", 1 + week * 4);
+            csv.append("A").append(week).append(",10001,ASSAM TEA,1,").append(day).append(",2,1.0,UK\n");
+            csv.append("A").append(week).append(",10002,TEA CUPS,1,").append(day).append(",2,1.0,UK\n");
+            for (int other = 2; other < 6; other++) {
+                csv.append("B").append(week).append(other).append(",10003,SUGAR,1,").append(day).append(",2,").append(other).append(".0,UK\n");
+            }
+        }
+        csv.append("D1,10004,TEA COSY,1,2010-12-26 09:00:00,2,,UK\n");
+        Path file = dir.resolve("new-item.csv");
+        Files.writeString(file, csv.toString());
+        RetailTransactions.Read read = RetailTransactions.read(file, lines -> { });
+        NextBasketEvaluation evaluation = new NextBasketEvaluation(new NextBasketEvaluation.Settings(
+                Instant.parse("2010-12-25T00:00:00Z"), Instant.parse("2011-02-01T00:00:00Z"), 3, Duration.ofDays(30),
+                Duration.ofDays(90), 50, ItemRecommender.Weights.from(NudgeConfig.defaults()), Duration.ofDays(30)),
+                new ProfileUpdater(ProfileSettings.defaults()), read.descriptions());
+
+        Map<String, NextBasketEvaluation.Score> scores = evaluation.run(read.events(), orders -> { });
+
+        assertEquals(1, scores.get("nudge").newItems(), "the tea cosy");
+        assertEquals(1, scores.get("nudge").newItemsRecommended(), "like the tea customer 1 buys, and new: recommended to them");
+        assertEquals(0, scores.get("nudge-without-catalogue").newItemsRecommended(), "one sale is not enough history");
+        assertEquals(scores.get("nudge-without-catalogue").hitRate(), scores.get("nudge").hitRate(), 1e-9, "what people rebuy still comes first");
+    }
+
+    @Test
+    void theCatalogueDerivesPathAndAttributesFromCodeAndDescription() {
+        InteractionEvent sale = InteractionEvent.newBuilder().setEventId("e").setType(io.nudge.schemas.EventType.PURCHASE).setCustomerId("1")
+                .setEventTime(Instant.parse("2011-01-01T00:00:00Z")).setItemId("85123A").setPrice(2.55).setCurrency("GBP").build();
+        var item = RetailCatalogue.publishedBy(sale, "WHITE HANGING HEART T-LIGHT HOLDER");
+        assertEquals(List.of("85", "851", "85123"), item.getCategoryPath());
+        assertEquals("851", item.getCategory());
+        assertEquals(Map.of("colour", "white", "kind", "holder"), item.getAttributes());
+        assertEquals(sale.getEventTime(), item.getPublishedAt());
     }
 }

@@ -47,6 +47,11 @@ final class ItemsHandler {
         ctx.json(new Items(store.search(ctx.queryParam("query"), limit).stream().map(ItemJson.View::of).toList(), store.size()));
     }
 
+    /** The demo shop's catalogue: every item (a demo holds a few hundred), by id. */
+    void shopCatalogue(Context ctx) {
+        ctx.json(new Items(store.search("", 1_000).stream().map(ItemJson.View::of).toList(), store.size()));
+    }
+
     void get(Context ctx) {
         ctx.json(ItemJson.View.of(existing(ctx)));
     }

@@ -125,6 +125,9 @@ public final class Routes {
                         Access.PAGE_HEADERS.forEach(ctx::header);
                         ctx.html(shop);
                     }, Access.PUBLIC);
+                    // The demo shop's own catalogue, as a real shop has one: the items Nudge holds, so that a price
+                    // or availability changed through the admin API shows on the shop's pages too.
+                    routing.get("/shop/items", items::shopCatalogue, Access.PUBLIC);
                 }
                 routing.post("/v1/events", events, Access.SITE);
                 routing.options("/v1/events", cors::preflight, Access.PUBLIC);
