@@ -31,6 +31,7 @@ import io.nudge.job.trending.ScopedEvent;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.schemas.DeadLetter;
 import io.nudge.schemas.InteractionEvent;
+import io.nudge.schemas.EventType;
 import io.nudge.schemas.Item;
 import io.nudge.schemas.ItemAssociations;
 import io.nudge.schemas.Trending;
@@ -41,16 +42,19 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.Collector;
 
 /**
  * The personalization job: events in; profiles, item associations, trending items and dead letters out.
  *
  * <pre>
  * rules, offers ─ broadcast ────────────────────────────────────────────────────────┐ (UpdateCustomer evaluates triggers ─▶ outreach)
- * items ─ keyBy(item) ─ WatchItems ◀─ customers' views and carts, keyBy(item) ──────┤ (price drops and restocks, to the customers who looked)
+ * items + customers' views and carts ─ keyBy(item) ─ WatchItems (forgotten customers broadcast) ─┤ (price drops and restocks, to the customers who looked)
  * events ─ decode + validate ─ watermarks ─ route ─┬─ bad or late ─────────────────────────────────────────▶ events-dlq
  *                                                   ├─ has anonymousId ─ keyBy(anonymousId) ─ UpdateVisitor ──▶ profiles
  *                                                   │                       (linked: forwarded) ─────────────┐
@@ -207,15 +211,32 @@ public final class PersonalizationJob {
         if (items == null) {
             return customerInputs;
         }
-        DataStream<Item> catalogue = valid.getExecutionEnvironment()
-                .fromSource(items, ReferenceData.watermarks(), "items")
-                .uid("items-source");
-        DataStream<ProfileInput> itemChanges = valid
-                .filter(WatchItems::showsInterest)
+        DataStream<Either<InteractionEvent, Item>> interests = valid
+                .flatMap((InteractionEvent event, Collector<Either<InteractionEvent, Item>> out) -> {
+                    if (WatchItems.showsInterest(event)) {
+                        out.collect(Either.Left(event));
+                    }
+                })
+                .returns(WatchItems.INPUT)
                 .uid("item-interest")
-                .name("views and carts of customers")
-                .keyBy(InteractionEvent::getItemId)
-                .connect(catalogue.keyBy(Item::getItemId))
+                .name("views and carts of customers");
+        DataStream<Either<InteractionEvent, Item>> changes = valid.getExecutionEnvironment()
+                .fromSource(items, ReferenceData.watermarks(), "items")
+                .uid("items-source")
+                .map(item -> Either.<InteractionEvent, Item>Right(item))
+                .returns(WatchItems.INPUT)
+                .uid("item-changes")
+                .name("item changes");
+        BroadcastStream<String> forgotten = valid
+                .filter(event -> event.getType() == EventType.FORGET)
+                .uid("forgotten-customers")
+                .name("forgotten customers")
+                .map(InteractionEvent::getCustomerId)
+                .uid("forgotten-customer-ids")
+                .broadcast(WatchItems.FORGOTTEN);
+        DataStream<ProfileInput> itemChanges = interests.union(changes)
+                .keyBy(WatchItems::itemOf)
+                .connect(forgotten)
                 .process(new WatchItems(config.get(NudgeConfig.OUTREACH_ITEM_INTEREST_WITHIN)))
                 .returns(ProfileInput.class)
                 .uid("watch-items")
@@ -241,7 +262,7 @@ public final class PersonalizationJob {
     }
 
     private void trending(DataStream<InteractionEvent> valid) {
-        valid.flatMap((InteractionEvent event, org.apache.flink.util.Collector<ScopedEvent> out) -> {
+        valid.flatMap((InteractionEvent event, Collector<ScopedEvent> out) -> {
                     if (event.getItemId() != null && PopularItems.weightOf(event.getType()) > 0) {
                         out.collect(new ScopedEvent(ScopedEvent.WHOLE_SHOP, event));
                         if (event.getCategory() != null) {

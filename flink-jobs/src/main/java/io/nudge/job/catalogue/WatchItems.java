@@ -17,7 +17,10 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.EitherTypeInfo;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.types.Either;
 import org.apache.flink.util.Collector;
 
 /**
@@ -28,9 +31,17 @@ import org.apache.flink.util.Collector;
  * item, and neither the catalogue nor the interests need to fit in every task.
  *
  * <p>The hot path, a view, costs one state write (two for a cart) and, when the event carries no price, one read;
- * interests older than {@code keep} are dropped by hourly event-time timers.
+ * interests older than {@code keep} are dropped by hourly event-time timers. Customers who ask to be forgotten come
+ * on the broadcast side: their interests are removed from every item at once (a walk over the task's items, as rare
+ * as such requests are), and their later views are not kept.
  */
-public final class WatchItems extends KeyedCoProcessFunction<String, InteractionEvent, Item, ProfileInput> {
+public final class WatchItems extends KeyedBroadcastProcessFunction<String, Either<InteractionEvent, Item>, String, ProfileInput> {
+
+    /** Customers forgotten: their views are no longer kept. */
+    public static final MapStateDescriptor<String, Boolean> FORGOTTEN = new MapStateDescriptor<>("forgotten-interests", Types.STRING, Types.BOOLEAN);
+    /** What the join is keyed on: the item of the view, or of the catalogue's change. */
+    public static final TypeInformation<Either<InteractionEvent, Item>> INPUT = new EitherTypeInfo<>(
+            new SingleObjectTypeInfo<>(InteractionEvent.class), new SingleObjectTypeInfo<>(Item.class));
 
     /** The item as the catalogue last described it. */
     static final ValueStateDescriptor<Item> ITEM = new ValueStateDescriptor<>("item", new SingleObjectTypeInfo<>(Item.class));
@@ -60,6 +71,29 @@ public final class WatchItems extends KeyedCoProcessFunction<String, Interaction
                 && (event.getType() == EventType.PRODUCT_VIEW || event.getType() == EventType.ADD_TO_CART);
     }
 
+    /** The item an input is about: what the join is keyed by. */
+    public static String itemOf(Either<InteractionEvent, Item> input) {
+        return input.isLeft() ? input.left().getItemId() : input.right().getItemId();
+    }
+
+    @Override
+    public void processElement(Either<InteractionEvent, Item> input, ReadOnlyContext ctx, Collector<ProfileInput> out) throws Exception {
+        if (input.isLeft()) {
+            if (!ctx.getBroadcastState(FORGOTTEN).contains(input.left().getCustomerId())) {
+                interest(input.left(), ctx);
+            }
+        } else {
+            change(input.right(), out);
+        }
+    }
+
+    @Override
+    public void processBroadcastElement(String forgottenCustomer, Context ctx, Collector<ProfileInput> out) throws Exception {
+        ctx.getBroadcastState(FORGOTTEN).put(forgottenCustomer, true);
+        ctx.applyToKeyedState(VIEWED, (item, viewers) -> viewers.remove(forgottenCustomer));
+        ctx.applyToKeyedState(CARTED, (item, carts) -> carts.remove(forgottenCustomer));
+    }
+
     @Override
     public void open(OpenContext openContext) {
         item = getRuntimeContext().getState(ITEM);
@@ -68,8 +102,7 @@ public final class WatchItems extends KeyedCoProcessFunction<String, Interaction
         carted = getRuntimeContext().getMapState(CARTED);
     }
 
-    @Override
-    public void processElement1(InteractionEvent event, Context ctx, Collector<ProfileInput> out) throws Exception {
+    private void interest(InteractionEvent event, ReadOnlyContext ctx) throws Exception {
         long at = event.getEventTime().toEpochMilli();
         Double seen = event.getPrice() != null ? event.getPrice() : price.value();
         viewed.put(event.getCustomerId(), Tuple2.of(at, seen == null ? Double.NaN : seen));
@@ -81,8 +114,7 @@ public final class WatchItems extends KeyedCoProcessFunction<String, Interaction
         ctx.timerService().registerEventTimeTimer(forget - Math.floorMod(forget, CLEANUP_GRAIN) + CLEANUP_GRAIN);
     }
 
-    @Override
-    public void processElement2(Item changed, Context ctx, Collector<ProfileInput> out) throws Exception {
+    private void change(Item changed, Collector<ProfileInput> out) throws Exception {
         Item previous = item.value();
         item.update(changed);
         if (changed.getPrice() == null) {
