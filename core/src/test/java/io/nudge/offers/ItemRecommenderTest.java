@@ -82,23 +82,7 @@ class ItemRecommenderTest {
                 "fern", newItem("fern", "garden", now.minus(Duration.ofDays(2)), Availability.IN_STOCK),
                 "old-rake", newItem("old-rake", "garden", now.minus(Duration.ofDays(200)), Availability.IN_STOCK),
                 "sold-out-pot", newItem("sold-out-pot", "garden", now.minus(Duration.ofDays(1)), Availability.OUT_OF_STOCK));
-        Catalogue shop = new Catalogue() {
-            @Override
-            public Item item(String itemId) {
-                return catalogue.get(itemId);
-            }
-
-            @Override
-            public boolean isEmpty() {
-                return false;
-            }
-
-            @Override
-            public List<Item> newArrivals(String category, Instant since, int limit) {
-                return catalogue.values().stream().filter(item -> item.getCategory().equals(category) && !item.getPublishedAt().isBefore(since))
-                        .sorted(java.util.Comparator.comparing(Item::getPublishedAt).reversed()).limit(limit).toList();
-            }
-        };
+        Catalogue shop = shopOf(catalogue);
         ItemRecommender.NewArrivals arrivals = new ItemRecommender.NewArrivals(shop, now, Duration.ofDays(30));
         RecommendationContext onGardenPage = new RecommendationContext("category", "garden", null, List.of());
 
@@ -118,10 +102,21 @@ class ItemRecommenderTest {
         catalogue.put("iron-teapot", described("iron-teapot", List.of("kitchen", "tea"), "Iwachu", Map.of("material", "iron"), 90.0, now.minusSeconds(120)));
         catalogue.put("sold-out-cup", Item.newBuilder(described("sold-out-cup", List.of("kitchen", "tea"), "Hario", Map.of(), 30.0, now))
                 .setAvailability(Availability.OUT_OF_STOCK).build());
-        Catalogue shop = new Catalogue() {
+        Catalogue shop = shopOf(catalogue);
+        RecommendationContext onTeapotPage = new RecommendationContext("product", "tea", "new-teapot", List.of());
+        List<RecommendedItem> items = recommender.recommend(null, onTeapotPage, CrossSell.NONE, List.of(),
+                new ItemRecommender.NewArrivals(shop, now, Duration.ofDays(30)), item -> shop.mayRecommend(item, true), 5, true);
+
+        assertEquals(List.of("glass-teapot", "iron-teapot"), ids(items), "not the page's own item, not a sold-out one");
+        assertTrue(items.get(0).factors().get("similar") > items.get(1).factors().get("similar"), items.toString());
+    }
+
+    /** A catalogue of {@code items}, in stock or not, listed by category newest first as the item store lists them. */
+    private static Catalogue shopOf(Map<String, Item> items) {
+        return new Catalogue() {
             @Override
             public Item item(String itemId) {
-                return catalogue.get(itemId);
+                return items.get(itemId);
             }
 
             @Override
@@ -130,17 +125,16 @@ class ItemRecommenderTest {
             }
 
             @Override
+            public List<Item> newArrivals(String category, Instant since, int limit) {
+                return inCategory(category, Integer.MAX_VALUE).stream().filter(item -> !item.getPublishedAt().isBefore(since)).limit(limit).toList();
+            }
+
+            @Override
             public List<Item> inCategory(String category, int limit) {
-                return catalogue.values().stream().filter(item -> item.getCategory().equals(category) && item.getAvailability() == Availability.IN_STOCK)
-                        .limit(limit).toList();
+                return items.values().stream().filter(item -> item.getCategory().equals(category) && item.getAvailability() == Availability.IN_STOCK)
+                        .sorted(java.util.Comparator.comparing(Item::getPublishedAt).reversed()).limit(limit).toList();
             }
         };
-        RecommendationContext onTeapotPage = new RecommendationContext("product", "tea", "new-teapot", List.of());
-        List<RecommendedItem> items = recommender.recommend(null, onTeapotPage, CrossSell.NONE, List.of(),
-                new ItemRecommender.NewArrivals(shop, now, Duration.ofDays(30)), item -> shop.mayRecommend(item, true), 5, true);
-
-        assertEquals(List.of("glass-teapot", "iron-teapot"), ids(items), "not the page's own item, not a sold-out one");
-        assertTrue(items.get(0).factors().get("similar") > items.get(1).factors().get("similar"), items.toString());
     }
 
     private static Item described(String id, List<String> path, String brand, Map<String, String> attributes, double price, Instant publishedAt) {

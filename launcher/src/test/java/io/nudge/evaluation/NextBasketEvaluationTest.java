@@ -46,18 +46,27 @@ class NextBasketEvaluationTest {
         assertEquals(Map.of("cancellation or return", 1L, "not a product (postage, fee, adjustment)", 1L), read.skipped());
     }
 
-    @Test
-    void scoresEachMethodOnTheTestOrdersOfKnownCustomers() throws Exception {
+    /**
+     * Eight orders, one every {@code every} days from {@code firstDay} of the month in {@code dayPattern}: customer 1
+     * buys items 10001 and 10002 at 1.00, customers 2 to 5 buy sugar (10003).
+     */
+    private static StringBuilder teaAndSugar(String dayPattern, int firstDay, int every, String tea, String cups) {
         StringBuilder csv = new StringBuilder(HEADER);
-        // Customer 1 buys tea and cups every week; everyone else buys sugar, the shop's best seller.
         for (int week = 0; week < 8; week++) {
-            String day = String.format("2011-01-%02d 10:00:00", 3 + week * 3);
-            csv.append("A").append(week).append(",10001,TEA,1,").append(day).append(",1,1.0,UK\n");
-            csv.append("A").append(week).append(",10002,CUPS,1,").append(day).append(",1,1.0,UK\n");
+            String day = String.format(dayPattern, firstDay + week * every);
+            csv.append("A").append(week).append(",10001,").append(tea).append(",1,").append(day).append(",1,1.0,UK\n");
+            csv.append("A").append(week).append(",10002,").append(cups).append(",1,").append(day).append(",1,1.0,UK\n");
             for (int other = 2; other < 6; other++) {
                 csv.append("B").append(week).append(other).append(",10003,SUGAR,1,").append(day).append(",1,").append(other).append(".0,UK\n");
             }
         }
+        return csv;
+    }
+
+    @Test
+    void scoresEachMethodOnTheTestOrdersOfKnownCustomers() throws Exception {
+        // Customer 1 buys tea and cups every week; everyone else buys sugar, the shop's best seller.
+        StringBuilder csv = teaAndSugar("2011-01-%02d 10:00:00", 3, 3, "TEA", "CUPS");
         Path file = dir.resolve("weekly.csv");
         Files.writeString(file, csv.toString());
         NextBasketEvaluation evaluation = new NextBasketEvaluation(new NextBasketEvaluation.Settings(
@@ -77,18 +86,9 @@ class NextBasketEvaluationTest {
 
     @Test
     void anItemFirstSoldInTheTestPeriodIsRecommendedOnlyWithTheCatalogue() throws Exception {
-        StringBuilder csv = new StringBuilder(HEADER);
-        // Customer 1 buys tea and cups every week; everyone else sugar. After the training period a guest buys a
-        // tea cosy once, a new item numbered with the tea things.
-        for (int week = 0; week < 8; week++) {
-            String day = String.format("2010-12-%02d 10:00:00", 1 + week * 4);
-            csv.append("A").append(week).append(",10001,ASSAM TEA,1,").append(day).append(",2,1.0,UK\n");
-            csv.append("A").append(week).append(",10002,TEA CUPS,1,").append(day).append(",2,1.0,UK\n");
-            for (int other = 2; other < 6; other++) {
-                csv.append("B").append(week).append(other).append(",10003,SUGAR,1,").append(day).append(",2,").append(other).append(".0,UK\n");
-            }
-        }
-        csv.append("D1,10004,TEA COSY,1,2010-12-26 09:00:00,2,,UK\n");
+        // As above, and after the training period a guest buys a tea cosy once, a new item numbered with the tea things.
+        StringBuilder csv = teaAndSugar("2010-12-%02d 10:00:00", 1, 4, "ASSAM TEA", "TEA CUPS");
+        csv.append("D1,10004,TEA COSY,1,2010-12-26 09:00:00,1,,UK\n");
         Path file = dir.resolve("new-item.csv");
         Files.writeString(file, csv.toString());
         RetailTransactions.Read read = RetailTransactions.read(file, lines -> { });
