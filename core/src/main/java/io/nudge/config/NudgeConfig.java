@@ -85,6 +85,13 @@ public final class NudgeConfig {
     public static final Setting<Duration> EVENTS_MAX_AGE = define("events.max.age", "7d",
             "The API refuses events older than this (use replay for history).", NudgeConfig::positiveDuration);
 
+    public static final Setting<Duration> EVENTS_DEDUP_WINDOW = define("events.dedup.window", "24h",
+            "An event whose eventId the profile applied within this much event time before is a duplicate (a client's retry) and is applied once.",
+            NudgeConfig::positiveDuration);
+    public static final Setting<Integer> EVENTS_DEDUP_IDS_MAX = define("events.dedup.ids.max", "1000",
+            "At most this many recent event ids are remembered per profile (12 bytes each, kept with the profile); a busier profile remembers the newest.",
+            text -> positiveInt(text));
+
     public static final Setting<String> ARCHIVE_DIR = define("archive.dir", "",
             "Where the job archives every valid event as Avro files by event hour (a file:// or object store URI); empty: no archive.", text -> text);
 

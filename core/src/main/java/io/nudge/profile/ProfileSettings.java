@@ -8,8 +8,9 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * How a profile is kept: the caps that keep it bounded whatever the number of events, and how much each kind
- * of interaction says about a customer's interest.
+ * How a profile is kept: the caps that keep it bounded whatever the number of events, how much each kind of
+ * interaction says about a customer's interest, and how long an event id is remembered so that an event sent again
+ * is applied once ({@code duplicateWindow}, at most {@code duplicateIdsMax} ids per profile).
  */
 public record ProfileSettings(
         int recentlyViewedMax,
@@ -22,7 +23,9 @@ public record ProfileSettings(
         Duration affinityHalfLife,
         Duration itemHalfLife,
         Duration sessionGap,
-        Map<EventType, Double> affinityWeights) implements Serializable {
+        Map<EventType, Double> affinityWeights,
+        Duration duplicateWindow,
+        int duplicateIdsMax) implements Serializable {
 
     /** A purchase says more about interest than a cart, a cart more than a view. */
     public static final Map<EventType, Double> DEFAULT_AFFINITY_WEIGHTS = Map.of(
@@ -51,7 +54,9 @@ public record ProfileSettings(
                 config.get(NudgeConfig.PROFILE_AFFINITY_HALF_LIFE),
                 config.get(NudgeConfig.PROFILE_ITEM_HALF_LIFE),
                 config.get(NudgeConfig.PROFILE_SESSION_GAP),
-                DEFAULT_AFFINITY_WEIGHTS);
+                DEFAULT_AFFINITY_WEIGHTS,
+                config.get(NudgeConfig.EVENTS_DEDUP_WINDOW),
+                config.get(NudgeConfig.EVENTS_DEDUP_IDS_MAX));
     }
 
     public static ProfileSettings defaults() {

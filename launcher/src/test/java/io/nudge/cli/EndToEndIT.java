@@ -100,6 +100,25 @@ class EndToEndIT {
     }
 
     @Test
+    void anEventPostedThreeTimesWithOneEventIdCountsOnce() throws Exception {
+        String retried = "{\"eventId\":\"e2e-retried-1\",\"type\":\"add_to_cart\",\"customerId\":\"e2e-retrier\",\"itemId\":\"toys-007\","
+                + "\"category\":\"toys\",\"quantity\":1}";
+        for (int attempt = 0; attempt < 3; attempt++) {
+            postEvent(retried); // a client retrying after a timeout: each attempt reached the broker
+        }
+        postEvent("{\"eventId\":\"e2e-retried-2\",\"type\":\"product_view\",\"customerId\":\"e2e-retrier\",\"itemId\":\"toys-008\",\"category\":\"toys\"}");
+        JsonNode profile = awaitValue("the view after the retries in the profile", () -> exported("e2e-retrier"),
+                p -> p.path("profile").path("recentlyViewed").toString().contains("toys-008"));
+        assertEquals(2, profile.path("profile").path("sequence").asLong(), "one change for the thrice-sent cart, one for the view: " + profile);
+        assertEquals(1, profile.path("profile").path("cart").size());
+        assertEquals(1, profile.path("profile").path("cart").get(0).path("quantity").asInt(), "the cart line counted once");
+    }
+
+    private static JsonNode exported(String customer) throws Exception {
+        return json.readTree(admin("GET", "/v1/admin/customers/" + customer + "/export", null).body());
+    }
+
+    @Test
     void anOfferDismissedThreeTimesDisappears() throws Exception {
         for (int i = 1; i <= 2; i++) {
             postEvent("{\"type\":\"product_view\",\"customerId\":\"e2e-dismisser\",\"itemId\":\"toys-00" + i + "\",\"category\":\"toys\"}");

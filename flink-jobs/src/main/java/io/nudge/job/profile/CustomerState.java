@@ -1,5 +1,6 @@
 package io.nudge.job.profile;
 
+import io.nudge.events.RecentEventIds;
 import java.io.IOException;
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
@@ -20,27 +21,32 @@ import org.apache.flink.core.memory.DataOutputView;
  * @param expiryTimer event time of the registered idle-expiry timer, or {@link #NONE}
  * @param wakeUpTimer event time of the latest registered trigger wake-up, or {@link #NONE}
  * @param forgotten the customer asked to be forgotten: nothing else is kept, nothing is rebuilt or sent
+ * @param recentEvents the ids of the events applied lately ({@link RecentEventIds}), or null for none
  */
-public record CustomerState(byte[] profile, byte[] triggers, long expiryTimer, long wakeUpTimer, boolean forgotten) {
+public record CustomerState(byte[] profile, byte[] triggers, long expiryTimer, long wakeUpTimer, boolean forgotten, byte[] recentEvents) {
 
     public static final long NONE = Long.MIN_VALUE;
-    public static final CustomerState EMPTY = new CustomerState(null, null, NONE, NONE, false);
-    public static final CustomerState FORGOTTEN = new CustomerState(null, null, NONE, NONE, true);
+    public static final CustomerState EMPTY = new CustomerState(null, null, NONE, NONE, false, null);
+    public static final CustomerState FORGOTTEN = new CustomerState(null, null, NONE, NONE, true, null);
 
     public CustomerState withProfile(byte[] encoded) {
-        return new CustomerState(encoded, triggers, expiryTimer, wakeUpTimer, forgotten);
+        return new CustomerState(encoded, triggers, expiryTimer, wakeUpTimer, forgotten, recentEvents);
     }
 
     public CustomerState withTriggers(byte[] encoded) {
-        return new CustomerState(profile, encoded, expiryTimer, wakeUpTimer, forgotten);
+        return new CustomerState(profile, encoded, expiryTimer, wakeUpTimer, forgotten, recentEvents);
     }
 
     public CustomerState withExpiryTimer(long at) {
-        return new CustomerState(profile, triggers, at, wakeUpTimer, forgotten);
+        return new CustomerState(profile, triggers, at, wakeUpTimer, forgotten, recentEvents);
     }
 
     public CustomerState withWakeUpTimer(long at) {
-        return new CustomerState(profile, triggers, expiryTimer, at, forgotten);
+        return new CustomerState(profile, triggers, expiryTimer, at, forgotten, recentEvents);
+    }
+
+    public CustomerState withRecentEvents(byte[] ids) {
+        return new CustomerState(profile, triggers, expiryTimer, wakeUpTimer, forgotten, ids);
     }
 
     /** Lengths and flags in a fixed layout, then the encoded records as they are: writing is a copy. */
@@ -50,6 +56,8 @@ public record CustomerState(byte[] profile, byte[] triggers, long expiryTimer, l
         private static final int HAS_PROFILE = 1;
         private static final int HAS_TRIGGERS = 2;
         private static final int FORGOTTEN_FLAG = 4;
+        /** Absent from values written before event ids were remembered: they read as none. */
+        private static final int HAS_RECENT_EVENTS = 8;
 
         @Override
         public boolean isImmutableType() {
@@ -79,11 +87,12 @@ public record CustomerState(byte[] profile, byte[] triggers, long expiryTimer, l
         @Override
         public void serialize(CustomerState state, DataOutputView target) throws IOException {
             target.writeByte((state.profile != null ? HAS_PROFILE : 0) | (state.triggers != null ? HAS_TRIGGERS : 0)
-                    | (state.forgotten ? FORGOTTEN_FLAG : 0));
+                    | (state.forgotten ? FORGOTTEN_FLAG : 0) | (state.recentEvents != null ? HAS_RECENT_EVENTS : 0));
             target.writeLong(state.expiryTimer);
             target.writeLong(state.wakeUpTimer);
             writeBytes(state.profile, target);
             writeBytes(state.triggers, target);
+            writeBytes(state.recentEvents, target);
         }
 
         @Override
@@ -93,7 +102,8 @@ public record CustomerState(byte[] profile, byte[] triggers, long expiryTimer, l
             long wakeUp = source.readLong();
             byte[] profile = (flags & HAS_PROFILE) != 0 ? readBytes(source) : null;
             byte[] triggers = (flags & HAS_TRIGGERS) != 0 ? readBytes(source) : null;
-            return new CustomerState(profile, triggers, expiry, wakeUp, (flags & FORGOTTEN_FLAG) != 0);
+            byte[] recentEvents = (flags & HAS_RECENT_EVENTS) != 0 ? readBytes(source) : null;
+            return new CustomerState(profile, triggers, expiry, wakeUp, (flags & FORGOTTEN_FLAG) != 0, recentEvents);
         }
 
         @Override
@@ -124,7 +134,10 @@ public record CustomerState(byte[] profile, byte[] triggers, long expiryTimer, l
             return bytes;
         }
 
-        /** Restores the serializer from checkpoints; the layout above is its version 1. */
+        /**
+         * Restores the serializer from checkpoints; the layout above is its version 1 (the flag for recent event
+         * ids came later, and values without it read as before).
+         */
         public static final class Snapshot extends SimpleTypeSerializerSnapshot<CustomerState> {
             public Snapshot() {
                 super(() -> INSTANCE);

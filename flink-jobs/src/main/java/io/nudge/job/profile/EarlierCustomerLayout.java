@@ -57,6 +57,6 @@ final class EarlierCustomerLayout implements HeldCustomers.Fallback {
         Long wakeUp = oldTriggers == null ? null : io.nudge.triggers.Triggers.nextWakeUp(oldTriggers);
         return new CustomerState(oldProfile == null ? null : Codecs.PROFILES.encode(oldProfile),
                 oldTriggers == null ? null : Codecs.TRIGGER_STATE.encode(oldTriggers),
-                expiry == null ? CustomerState.NONE : expiry, wakeUp == null ? CustomerState.NONE : wakeUp, false);
+                expiry == null ? CustomerState.NONE : expiry, wakeUp == null ? CustomerState.NONE : wakeUp, false, null);
     }
 }

@@ -1,6 +1,7 @@
 package io.nudge.job.profile;
 
 import io.nudge.crosssell.CoOccurrences;
+import io.nudge.events.RecentEventIds;
 import io.nudge.crosssell.ItemPair;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
@@ -17,8 +18,8 @@ import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.util.OutputTag;
 
 /**
- * What the visitor and the customer operators share: one profile per key in state, the item pairs an event
- * creates, and expiry of idle profiles in event time.
+ * What the visitor and the customer operators share: one profile per key in state, each event applied once, the
+ * item pairs an event creates, and expiry of idle profiles in event time.
  *
  * <p>Expiry uses one event-time timer per key: when it fires early (the profile saw events since), it is moved
  * to the profile's new expiry instead of registering a timer per event.
@@ -33,11 +34,23 @@ final class ProfileKeeper implements Serializable {
     private final ProfileUpdater updater;
     private final CoOccurrences coOccurrences;
     private final long idleTtlMillis;
+    private final long duplicateWindowMillis;
+    private final int duplicateIdsMax;
 
     ProfileKeeper(ProfileSettings settings, Duration idleTtl) {
         this.updater = new ProfileUpdater(settings);
         this.coOccurrences = new CoOccurrences(settings.sessionGap());
         this.idleTtlMillis = idleTtl.toMillis();
+        this.duplicateWindowMillis = settings.duplicateWindow().toMillis();
+        this.duplicateIdsMax = settings.duplicateIdsMax();
+    }
+
+    /**
+     * {@code recent} with {@code event}'s id recorded, or null when the profile applied that id already (an event
+     * sent again): the caller then applies nothing.
+     */
+    byte[] recordOnce(byte[] recent, InteractionEvent event) {
+        return RecentEventIds.record(recent, event.getEventId(), event.getEventTime().toEpochMilli(), duplicateWindowMillis, duplicateIdsMax);
     }
 
     ProfileUpdater updater() {

@@ -26,6 +26,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -81,6 +82,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     private transient boolean earlierLayout;
     private transient boolean foldsConsecutiveInputs;
     private transient String unwritten;
+    private transient Counter duplicates;
 
     /** @param eventTimeOrder apply inputs in event-time order once the watermark passes them, instead of on arrival */
     public UpdateCustomer(ProfileSettings settings, Duration idleTtl, boolean eventTimeOrder, Triggers triggers, RulesAndOffers rulesAndOffers) {
@@ -105,6 +107,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         HeldCustomers.Fallback fallback = earlierLayout ? new EarlierCustomerLayout(getRuntimeContext()) : () -> null;
         customers = new HeldCustomers(getRuntimeContext().getState(CUSTOMER), fallback);
         waiting = getRuntimeContext().getListState(WAITING);
+        duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
     }
 
     @Override
@@ -166,6 +169,14 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         if (input.event != null && input.event.getType() == EventType.FORGET) {
             forget(customer, key, out);
             return true;
+        }
+        if (input.event != null) {
+            byte[] recent = keeper.recordOnce(customer.stored().recentEvents(), input.event);
+            if (recent == null) {
+                duplicates.inc();
+                return false;
+            }
+            customer.changeStored(customer.stored().withRecentEvents(recent));
         }
         CustomerProfile before = customer.profile();
         if (input.itemChange != null) {

@@ -8,7 +8,9 @@ import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -27,11 +29,15 @@ public final class UpdateVisitor extends KeyedProcessFunction<String, Interactio
     public static final OutputTag<ProfileChange> VISITOR_CHANGES = new OutputTag<>("visitor-changes") {};
     public static final OutputTag<ItemPair> ITEM_PAIRS = ProfileKeeper.ITEM_PAIRS;
     static final ValueStateDescriptor<String> CUSTOMER_ID = new ValueStateDescriptor<>("customer-id", Types.STRING);
+    /** The ids of the visitor's recent events ({@link io.nudge.events.RecentEventIds}), so that one sent again is applied once. */
+    static final ValueStateDescriptor<byte[]> RECENT_EVENTS = new ValueStateDescriptor<>("recent-event-ids", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
 
     private final ProfileKeeper keeper;
     private transient RecentlyUsedState<CustomerProfile> profiles;
     private transient ValueState<String> customerId;
     private transient ValueState<Long> expiryTimer;
+    private transient ValueState<byte[]> recentEvents;
+    private transient Counter duplicates;
 
     public UpdateVisitor(ProfileSettings settings, Duration idleTtl) {
         this.keeper = new ProfileKeeper(settings, idleTtl);
@@ -42,10 +48,18 @@ public final class UpdateVisitor extends KeyedProcessFunction<String, Interactio
         profiles = new RecentlyUsedState<>(getRuntimeContext().getState(ProfileKeeper.PROFILE));
         customerId = getRuntimeContext().getState(CUSTOMER_ID);
         expiryTimer = getRuntimeContext().getState(ProfileKeeper.EXPIRY_TIMER);
+        recentEvents = getRuntimeContext().getState(RECENT_EVENTS);
+        duplicates = getRuntimeContext().getMetricGroup().counter("duplicateEvents");
     }
 
     @Override
     public void processElement(InteractionEvent event, Context ctx, Collector<ProfileInput> out) throws Exception {
+        byte[] recent = keeper.recordOnce(recentEvents.value(), event);
+        if (recent == null) {
+            duplicates.inc();
+            return;
+        }
+        recentEvents.update(recent);
         String linkedCustomer = customerId.value();
         if (event.getCustomerId() != null && linkedCustomer == null) {
             link(event.getCustomerId(), ctx, out);
@@ -87,6 +101,7 @@ public final class UpdateVisitor extends KeyedProcessFunction<String, Interactio
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ProfileInput> out) throws Exception {
         if (keeper.isExpired(profiles.get(ctx.getCurrentKey()), timestamp, expiryTimer, ctx.timerService())) {
             profiles.remove(ctx.getCurrentKey());
+            recentEvents.clear();
             ctx.output(VISITOR_CHANGES, ProfileChange.deleted(ctx.getCurrentKey()));
         }
     }

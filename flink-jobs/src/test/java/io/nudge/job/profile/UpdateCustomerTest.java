@@ -82,6 +82,26 @@ class UpdateCustomerTest {
     }
 
     @Test
+    void anEventSentAgainIsAppliedOnceEvenAfterARestore() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState saved;
+        try (var h = harness()) {
+            open(h);
+            h.processElement(view("alice", "spade", "garden", T0));
+            h.processElement(view("alice", "spade", "garden", T0));
+            h.processElement(view("alice", "rake", "garden", T0.plusSeconds(5)));
+            assertEquals(List.of(1L, 2L), profiles(h).stream().map(CustomerProfile::getSequence).toList(), "the retry changed nothing");
+            saved = h.snapshot(1, 1);
+        }
+        try (var h = harness()) {
+            h.initializeState(saved);
+            open(h);
+            h.processElement(view("alice", "rake", "garden", T0.plusSeconds(5)));
+            h.processElement(view("alice", "hose", "garden", T0.plusSeconds(9)));
+            assertEquals(List.of(3L), profiles(h).stream().map(CustomerProfile::getSequence).toList(), "the ids came back with the state");
+        }
+    }
+
+    @Test
     void aProfileOutOfTheRecentlyUsedCacheIsReadBackFromStateIntact() throws Exception {
         try (var h = harness()) {
             open(h);

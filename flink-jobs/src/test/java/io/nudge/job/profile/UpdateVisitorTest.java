@@ -41,6 +41,21 @@ class UpdateVisitorTest {
     }
 
     @Test
+    void aVisitorsEventSentAgainIsAppliedAndForwardedOnce() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            h.processElement(event(EventType.PRODUCT_VIEW, "anon-1", null, "kite", T0));
+            h.processElement(event(EventType.PRODUCT_VIEW, "anon-1", null, "kite", T0));
+            assertEquals(1, changes(h).size(), "one visitor profile change");
+            h.processElement(event(EventType.IDENTIFY, "anon-1", "cust-1", null, T0.plusSeconds(5)));
+            h.processElement(event(EventType.PRODUCT_VIEW, "anon-1", "cust-1", "yoyo", T0.plusSeconds(6)));
+            h.processElement(event(EventType.PRODUCT_VIEW, "anon-1", "cust-1", "yoyo", T0.plusSeconds(6)));
+            assertEquals(1, h.extractOutputValues().stream().filter(input -> input.event != null && "yoyo".equals(input.event.getItemId())).count(),
+                    "forwarded to the customer once");
+        }
+    }
+
+    @Test
     void aVisitorsProfileGoesToTheCustomerOnIdentifyAndLaterEventsFollow() throws Exception {
         try (var h = harness()) {
             h.open();
