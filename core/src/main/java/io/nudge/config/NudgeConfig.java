@@ -213,8 +213,17 @@ public final class NudgeConfig {
             "Serve the demo shop at /shop, a page using the website snippet with the first site key in it. ./nudge demo turns it on; keep it off in production.",
             text -> bool(text));
     public static final Setting<Integer> API_RATE_LIMIT = define("api.rate.limit", "1000",
-            "Requests per second each key (site or admin) may make, with bursts of up to one second's worth; beyond it 429 with Retry-After.",
+            "Requests per second each key (site or admin) may make, with bursts of up to one second's worth; beyond it 429 with Retry-After. Per replica.",
             text -> positiveInt(text));
+    public static final Setting<Integer> API_RATE_LIMIT_ADDRESS = define("api.rate.limit.address", "100",
+            "Requests per second one client address may make with a site key, beneath the key's budget: a flooding client is refused (429) without spending the shop's budget. Per replica.",
+            text -> positiveInt(text));
+    public static final Setting<Integer> API_RATE_LIMIT_VISITOR = define("api.rate.limit.visitor", "20",
+            "Requests per second for one visitor or customer id named by the route (recommendations), beneath the address limit. Per replica.",
+            text -> positiveInt(text));
+    public static final Setting<String> API_CLIENT_ADDRESS_HEADER = define("api.client.address.header", "",
+            "Header a trusted proxy puts the client's address in (e.g. X-Forwarded-For; its first address counts); empty: the connection's address.",
+            text -> text.trim());
 
     public static final Setting<ServingReplica> SERVING_REPLICA = define("serving.replica", "",
             "This replica's share of the customers when several serving replicas split them, as number/replicas (2/4): it keeps the profiles of the profiles-topic partitions p with p mod replicas = number - 1 "

@@ -335,6 +335,44 @@ class ServingApiIT {
     }
 
     @Test
+    void aFloodingClientIsRefusedWithoutSpendingTheShopsBudget() throws Exception {
+        // The key's budget (100/s) is below the flood (200 requests at once): were the flooder charged to it, the
+        // shop's other visitors would be refused next.
+        NudgeConfig limits = config.with(NudgeConfig.API_RATE_LIMIT, 100).with(NudgeConfig.API_RATE_LIMIT_ADDRESS, 10)
+                .with(NudgeConfig.API_RATE_LIMIT_VISITOR, 5).with(NudgeConfig.API_CLIENT_ADDRESS_HEADER, "X-Forwarded-For");
+        try (ServingApi limited = ServingApi.start(limits)) {
+            String base = "http://127.0.0.1:" + limited.port() + "/v1/customers/";
+            List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> flood = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                flood.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "flooder-" + i + "/recommendations"))
+                        .header("Authorization", "Bearer " + SITE_KEY).header("X-Forwarded-For", "10.0.0.66, 192.168.1.1").build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            List<HttpResponse<String>> flooded = flood.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+            List<HttpResponse<String>> refused = flooded.stream().filter(a -> a.statusCode() == 429).toList();
+            assertTrue(refused.size() >= 100, refused.size() + " of 200 refused");
+            assertTrue(refused.get(0).headers().firstValue("Retry-After").isPresent());
+            assertTrue(body(refused.get(0)).get("error").asText().contains("this client"), refused.get(0).body());
+
+            for (int i = 0; i < 10; i++) {
+                HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create(base + "neighbour-" + i + "/recommendations"))
+                        .header("Authorization", "Bearer " + SITE_KEY).header("X-Forwarded-For", "10.0.0.7").build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, other.statusCode(), "another visitor of the shop is served during the flood: " + other.body());
+            }
+
+            List<Integer> oneVisitor = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                oneVisitor.add(http.send(HttpRequest.newBuilder(URI.create(base + "reloader/recommendations")).header("Authorization", "Bearer " + SITE_KEY)
+                        .header("X-Forwarded-For", "10.0.0.8").build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            }
+            assertTrue(oneVisitor.contains(429), "one visitor over 5 per second: " + oneVisitor);
+            assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(base + "housemate/recommendations")).header("Authorization", "Bearer " + SITE_KEY)
+                    .header("X-Forwarded-For", "10.0.0.8").build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
+                    "another visitor at the same address is not");
+        }
+    }
+
+    @Test
     void withPseudonymsNoShopIdIsStoredYetCallersKeepUsingTheirIds() throws Exception {
         Pseudonyms pseudonyms = Pseudonyms.withSecret("test-pseudonym-secret");
         try (ServingApi pseudonymising = ServingApi.start(config.with(NudgeConfig.API_PSEUDONYMISE_KEY, "test-pseudonym-secret"))) {

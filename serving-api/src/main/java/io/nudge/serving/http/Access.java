@@ -48,12 +48,12 @@ enum Access implements RouteRole {
                 case SITE -> {
                     site.handle(ctx);
                     cors.handle(ctx);
-                    rateLimit.handle(ctx);
+                    rateLimit.check(ctx, true);
                     ctx.header("Cache-Control", "private, no-store");
                 }
                 case ADMIN -> {
                     admin.handle(ctx);
-                    rateLimit.handle(ctx);
+                    rateLimit.check(ctx, false);
                     ctx.header("Cache-Control", "private, no-store");
                 }
             }

@@ -82,7 +82,7 @@ public final class Routes {
         KeyAuth site = new KeyAuth(keys, KeyAuth.Scope.SITE);
         KeyAuth admin = new KeyAuth(keys, KeyAuth.Scope.ADMIN);
         Cors cors = new Cors(config.get(NudgeConfig.API_SITE_ORIGINS));
-        RateLimit rateLimit = new RateLimit(config.get(NudgeConfig.API_RATE_LIMIT), System::nanoTime, services.metrics());
+        RateLimit rateLimit = new RateLimit(RateLimit.Limits.from(config), System::nanoTime, services.metrics());
 
         Javalin app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
