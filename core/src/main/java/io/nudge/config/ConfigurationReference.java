@@ -27,6 +27,7 @@ public final class ConfigurationReference {
         GROUPS.put("recommend", "Item recommendations");
         GROUPS.put("offers", "Offers");
         GROUPS.put("outreach", "Outreach");
+        GROUPS.put("dispatch", "Delivery (./nudge dispatch)");
         GROUPS.put("http", "HTTP server");
         GROUPS.put("api", "API keys, privacy and limits");
         GROUPS.put("serving", "Serving replicas");

@@ -51,6 +51,8 @@ public final class NudgeConfig {
             "Append-only topic recording each export and forget: who (a fingerprint of the key), when, which customer. Created without time-based retention.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_OUTREACH = define("topic.outreach", "outreach",
             "Outreach actions (send, suppressed, deferred), written exactly once; read it read_committed.", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_OUTREACH_FAILED = define("topic.outreach.failed", "outreach-failed",
+            "Topic of outreach actions the dispatcher could not deliver (refused, retries exhausted, no provider or address), each with the reason.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_ITEMS = define("topic.items", "items",
             "Compacted topic of the shop's item catalogue, keyed by item id; written by the API's admin endpoints and ./nudge import-items.", NudgeConfig::nonBlank);
 
@@ -234,6 +236,50 @@ public final class NudgeConfig {
                     + "Empty: such a request is answered 421 with the owner's number, for a router to follow.",
             NudgeConfig::urls);
 
+    public static final Setting<String> DISPATCH_GROUP = define("dispatch.group", "nudge-dispatch",
+            "Consumer group of ./nudge dispatch: its offsets are committed once a batch's actions were accepted or recorded as failed.", NudgeConfig::nonBlank);
+    public static final Setting<String> DISPATCH_EMAIL = define("dispatch.email", "webhook",
+            "Provider of email actions: webhook, smtp or none (recorded as failed, with that reason).", NudgeConfig::provider);
+    public static final Setting<String> DISPATCH_SMS = define("dispatch.sms", "webhook",
+            "Provider of SMS actions: webhook or none.", NudgeConfig::provider);
+    public static final Setting<String> DISPATCH_PUSH = define("dispatch.push", "webhook",
+            "Provider of push actions: webhook or none.", NudgeConfig::provider);
+    public static final Setting<String> DISPATCH_WEB = define("dispatch.web", "webhook",
+            "Provider of on-site (web) actions: webhook or none.", NudgeConfig::provider);
+    public static final Setting<String> DISPATCH_WEBHOOK_URL = define("dispatch.webhook.url", "",
+            "Where the webhook provider POSTs each action (signed JSON); required when a channel uses it.", NudgeConfig::optionalUrl);
+    public static final Setting<String> DISPATCH_WEBHOOK_SECRET = defineSecret("dispatch.webhook.secret", "",
+            "Shared secret of the webhook signature (Nudge-Signature, HMAC-SHA256); required when a channel uses the webhook.", text -> text);
+    public static final Setting<Duration> DISPATCH_WEBHOOK_TIMEOUT = define("dispatch.webhook.timeout", "5s",
+            "How long a webhook call may take before it is tried again.", NudgeConfig::positiveDuration);
+    public static final Setting<String> DISPATCH_SMTP_HOST = define("dispatch.smtp.host", "",
+            "SMTP server of the smtp provider; required when email uses it.", text -> text.trim());
+    public static final Setting<Integer> DISPATCH_SMTP_PORT = define("dispatch.smtp.port", "587", "SMTP port.", NudgeConfig::portNumber);
+    public static final Setting<Boolean> DISPATCH_SMTP_STARTTLS = define("dispatch.smtp.starttls", "true",
+            "Require STARTTLS on the SMTP connection.", NudgeConfig::bool);
+    public static final Setting<String> DISPATCH_SMTP_USERNAME = define("dispatch.smtp.username", "",
+            "SMTP login; empty for none.", text -> text);
+    public static final Setting<String> DISPATCH_SMTP_PASSWORD = defineSecret("dispatch.smtp.password", "", "SMTP password.", text -> text);
+    public static final Setting<String> DISPATCH_SMTP_FROM = define("dispatch.smtp.from", "",
+            "Sender address of emails; required when email uses smtp.", text -> text.trim());
+    public static final Setting<String> DISPATCH_SMTP_CONTACTS = define("dispatch.smtp.contacts", "",
+            "File of customerId,email lines (the ids as actions carry them): Nudge keeps no addresses; read again when it changes.", text -> text.trim());
+    public static final Setting<String> DISPATCH_TEMPLATES_DIR = define("dispatch.templates.dir", "",
+            "Directory of <templateId>.txt email templates (first line 'Subject: ...', {{payloadName}} placeholders); empty: the built-in ones.",
+            text -> text.trim());
+    public static final Setting<Integer> DISPATCH_CONCURRENCY = define("dispatch.concurrency", "8",
+            "Deliveries in flight at once per provider.", text -> positiveInt(text));
+    public static final Setting<Integer> DISPATCH_RATE = define("dispatch.rate", "100",
+            "Deliveries started per second per provider, at most.", text -> positiveInt(text));
+    public static final Setting<Integer> DISPATCH_RETRY_ATTEMPTS = define("dispatch.retry.attempts", "8",
+            "Tries per action in all for retryable failures (5xx, timeouts, 429); then it goes to the failed topic.", text -> positiveInt(text));
+    public static final Setting<Duration> DISPATCH_RETRY_INITIAL = define("dispatch.retry.initial", "500ms",
+            "Backoff after the first failed try; doubles per try, with full jitter.", NudgeConfig::positiveDuration);
+    public static final Setting<Duration> DISPATCH_RETRY_MAX = define("dispatch.retry.max", "1m",
+            "Longest backoff between two tries.", NudgeConfig::positiveDuration);
+    public static final Setting<Integer> DISPATCH_HTTP_PORT = define("dispatch.http.port", "8081",
+            "Port of the dispatcher's /health and /metrics (Prometheus).", text -> portNumber(text));
+
     private final Map<String, String> values;
     /** Every setting's value, parsed once: a bad value fails when the configuration is made, not when first read. */
     private final Map<Setting<?>, Object> parsed = new java.util.HashMap<>();
@@ -387,6 +433,22 @@ public final class NudgeConfig {
             throw new IllegalArgumentException("must not be empty");
         }
         return text;
+    }
+
+    private static String provider(String text) {
+        String name = text.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("webhook", "smtp", "none").contains(name)) {
+            throw new IllegalArgumentException("must be webhook, smtp or none");
+        }
+        return name;
+    }
+
+    private static String optionalUrl(String text) {
+        String url = text.trim();
+        if (!url.isEmpty() && !url.matches("https?://\\S+")) {
+            throw new IllegalArgumentException("'" + url + "' must be an http(s) URL");
+        }
+        return url;
     }
 
     private static List<String> urls(String text) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "Nudge 0.1.0",
         description = "Real-time stream personalization: live customer profiles, next-best offers, proactive outreach.",
-        subcommands = {DemoCommand.class, ClusterCommand.class, ServeCommand.class, ReplayCommand.class, GenerateCommand.class, ImportItemsCommand.class, ArchiveRetailCommand.class, EvaluateCommand.class, BacktestCommand.class, BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ClusterCommand.class, ServeCommand.class, DispatchCommand.class, ReplayCommand.class, GenerateCommand.class, ImportItemsCommand.class, ArchiveRetailCommand.class, EvaluateCommand.class, BacktestCommand.class, BenchCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class})
 public final class Nudge implements Runnable {
 
     @CommandLine.Spec
