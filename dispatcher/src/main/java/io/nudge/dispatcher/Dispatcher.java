@@ -83,6 +83,8 @@ public final class Dispatcher implements AutoCloseable {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        // A dispatcher that died is replaced within seconds, not the default 45.
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000");
         // A batch waits for its slowest action's retries: allow for them before the group thinks this member gone.
         props.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, String.valueOf(Math.max(300_000L,
                 config.get(NudgeConfig.DISPATCH_RETRY_MAX).toMillis() * config.get(NudgeConfig.DISPATCH_RETRY_ATTEMPTS) * 2)));
