@@ -1,6 +1,7 @@
 package io.nudge.cli;
 
 import io.nudge.config.NudgeConfig;
+import io.nudge.dispatcher.DispatchService;
 import io.nudge.job.PersonalizationJob;
 import io.nudge.serving.ServingApi;
 import io.nudge.traffic.ClickstreamGenerator;
@@ -71,12 +72,16 @@ class DemoCommand implements Callable<Integer> {
             awaitQuietly(closed, Duration.ofSeconds(60));
             System.out.println("Stopped.");
         }, "demo-stop"));
-        try (LocalStack stack = LocalStack.start(workDir, config, jobLauncher(workDir));
+        String secret = config.get(NudgeConfig.DISPATCH_WEBHOOK_SECRET).isEmpty() ? java.util.UUID.randomUUID().toString()
+                : config.get(NudgeConfig.DISPATCH_WEBHOOK_SECRET);
+        try (WebhookSink sink = new WebhookSink(secret);
+             LocalStack stack = LocalStack.start(workDir, config, jobLauncher(workDir));
+             DispatchService dispatch = DispatchService.start(withDispatcher(stack.config(), sink, secret));
              KafkaTrafficSender traffic = new KafkaTrafficSender(stack.config(), new ClickstreamGenerator(seed, customers), rate).start()) {
-            printWelcome(stack, Duration.ofNanos(System.nanoTime() - started));
+            printWelcome(stack, dispatch, Duration.ofNanos(System.nanoTime() - started));
             while (!stopRequested.await(15, TimeUnit.SECONDS)) {
-                System.out.printf("[demo] %,d events sent, %,d profiles served, job %s%n",
-                        traffic.sent(), stack.api().store().size(), stack.jobStatus());
+                System.out.printf("[demo] %,d events sent, %,d profiles served, %,d messages delivered (%,d failed), job %s%n",
+                        traffic.sent(), stack.api().store().size(), dispatch.dispatcher().delivered(), dispatch.dispatcher().failed(), stack.jobStatus());
             }
         } finally {
             closed.countDown();
@@ -85,6 +90,22 @@ class DemoCommand implements Callable<Integer> {
 
     String name() {
         return "demo";
+    }
+
+    /**
+     * The dispatcher's settings: the local webhook sink for every channel unless a provider was configured, and any
+     * free port for its /health and /metrics unless one was chosen.
+     */
+    private static NudgeConfig withDispatcher(NudgeConfig config, WebhookSink sink, String secret) {
+        java.util.Map<io.nudge.config.Setting<?>, Object> dispatch = new java.util.HashMap<>();
+        if (config.get(NudgeConfig.DISPATCH_WEBHOOK_URL).isEmpty()) {
+            dispatch.put(NudgeConfig.DISPATCH_WEBHOOK_URL, sink.url());
+            dispatch.put(NudgeConfig.DISPATCH_WEBHOOK_SECRET, secret);
+        }
+        if (!config.overrides().containsKey(NudgeConfig.DISPATCH_HTTP_PORT.key())) {
+            dispatch.put(NudgeConfig.DISPATCH_HTTP_PORT, 0);
+        }
+        return config.with(dispatch);
     }
 
     /** The configuration as this command runs it. */
@@ -101,7 +122,7 @@ class DemoCommand implements Callable<Integer> {
         return "The job runs on a Flink MiniCluster in this JVM (./nudge cluster runs it on a standalone Flink cluster).";
     }
 
-    private void printWelcome(LocalStack stack, Duration startup) {
+    private void printWelcome(LocalStack stack, DispatchService dispatch, Duration startup) {
         ServingApi api = stack.api();
         String customer = ClickstreamGenerator.customerId(0);
         System.out.printf("""
@@ -134,7 +155,8 @@ class DemoCommand implements Callable<Integer> {
                     curl -s -H "Authorization: Bearer $ADMIN_KEY" "$NUDGE/v1/admin/offers"
 
                   A trigger rule, live without a restart: a tip on the site whenever a cart gets a kitchen item;
-                  then what the reference dispatcher would have sent:
+                  the dispatcher delivers each tip to a local webhook (the "messages delivered" count below; its
+                  /metrics on port %d), and the API lists the decisions:
                     curl -s -X POST "$NUDGE/v1/admin/rules" -H "Authorization: Bearer $ADMIN_KEY" -H 'Content-Type: application/json' \\
                       -d '{"ruleId":"kitchen-tip","name":"Kitchen tip","when":{"kind":"event","event":{"type":"add_to_cart","where":{"category":"kitchen"}}},"then":{"channel":"web","templateId":"kitchen-tip","attachOffer":true}}'
                     curl -s -H "Authorization: Bearer $ADMIN_KEY" "$NUDGE/v1/admin/outreach?limit=3"
@@ -149,7 +171,7 @@ class DemoCommand implements Callable<Integer> {
 
                 Press Ctrl-C to stop.
                 """, startup.toMillis() / 1000.0, customers, rate, api.port(), api.port(), api.port(), api.siteKey(), api.adminKey(),
-                ClickstreamGenerator.favouriteCategory(0), customer, customer, customer, whereTheJobRuns(stack));
+                ClickstreamGenerator.favouriteCategory(0), customer, customer, dispatch.port(), customer, whereTheJobRuns(stack));
     }
 
     private static void awaitQuietly(CountDownLatch latch, Duration timeout) {
