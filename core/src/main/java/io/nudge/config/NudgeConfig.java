@@ -53,6 +53,8 @@ public final class NudgeConfig {
             "Outreach actions (send, suppressed, deferred), written exactly once; read it read_committed.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_OUTREACH_FAILED = define("topic.outreach.failed", "outreach-failed",
             "Topic of outreach actions the dispatcher could not deliver (refused, retries exhausted, no provider or address), each with the reason.", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_OUTREACH_FEEDBACK = define("topic.outreach.feedback", "outreach-feedback",
+            "Topic of what providers reported about delivered actions (POST /v1/feedback/{provider}), for the campaign reports.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_ITEMS = define("topic.items", "items",
             "Compacted topic of the shop's item catalogue, keyed by item id; written by the API's admin endpoints and ./nudge import-items.", NudgeConfig::nonBlank);
 
@@ -204,6 +206,10 @@ public final class NudgeConfig {
     public static final Setting<Map<String, String>> API_SITE_ORIGINS = define("api.site.origins", "",
             "Browser origins each site's pages are served from, as site=origin|origin pairs (web=https://shop.example|https://www.shop.example); "
                     + "cross-origin calls with that site's key are allowed only from these. Empty: no cross-origin calls.",
+            NudgeConfig::sitePairs);
+    public static final Setting<Map<String, String>> API_FEEDBACK_SECRETS = defineSecret("api.feedback.secrets", "",
+            "Secrets shared with providers that post feedback (POST /v1/feedback/{provider}), as provider=secret pairs (esp=s1,sms=s2); a report must carry "
+                    + "a Nudge-Signature under its provider's secret. Empty: feedback is refused.",
             NudgeConfig::sitePairs);
     public static final Setting<String> API_PSEUDONYMISE_KEY = defineSecret("api.pseudonymise.key", "",
             "Secret for pseudonymising customer and anonymous ids at the API: when set, they are replaced by an HMAC-SHA256 of the id before anything is stored, "

@@ -48,6 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EndToEndIT {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final String FEEDBACK_SECRET = "e2e-feedback-secret-0123456789";
 
     @TempDir
     static Path workDir;
@@ -63,6 +64,9 @@ class EndToEndIT {
                 .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s")
                 // The catalogue holds only the teapot of the price-drop test: the other tests' items stay recommendable.
                 .with(NudgeConfig.RECOMMEND_KNOWN_ITEMS_ONLY, false)
+                // Emails at any hour of the test run, and a provider that posts feedback.
+                .with(NudgeConfig.OUTREACH_QUIET_HOURS, "")
+                .with(NudgeConfig.API_FEEDBACK_SECRETS, "esp=" + FEEDBACK_SECRET)
                 .with(Map.of(NudgeConfig.TRENDING_WINDOW, "20s", NudgeConfig.TRENDING_SLIDE, "5s")));
         awaitValue("the API to report UP with its offers", () -> get("/health"),
                 h -> h.get("status").asText().equals("UP") && h.get("offers").asInt() > 0);
@@ -261,6 +265,47 @@ class EndToEndIT {
         awaitValue("the last viewer's action", () -> actions("ruleId=e2e-price-drop&customerId=" + last), actions -> actions.size() > 0);
         System.out.printf("[measured] price dropped through the API -> outreach action committed: %d ms%n", (System.nanoTime() - dropped) / 1_000_000);
         assertEquals(1, actions("ruleId=e2e-price-drop&customerId=" + customer).size(), "two drops after one view fire once");
+    }
+
+    @Test
+    void anUnsubscribeReportedByTheProviderSuppressesTheNextEmailWithTheReason() throws Exception {
+        assertEquals(201, admin("POST", "/v1/admin/rules", """
+                {"ruleId": "e2e-cart-email", "name": "Cart email", "when": {"kind": "event", "event": {"type": "add_to_cart", "where": {"itemId": "toys-099"}}},
+                 "then": {"channel": "email", "templateId": "cart-reminder"}}""").statusCode());
+        postEvent("{\"type\":\"consent_change\",\"customerId\":\"e2e-mailer\",\"channel\":\"email\",\"attributes\":{\"granted\":\"true\"}}");
+        String cart = "{\"type\":\"add_to_cart\",\"customerId\":\"e2e-mailer\",\"itemId\":\"toys-099\",\"category\":\"toys\",\"quantity\":1}";
+        JsonNode sent = awaitValue("the email rule to send", () -> {
+            postEvent(cart);
+            return actions("ruleId=e2e-cart-email&customerId=e2e-mailer&status=send");
+        }, actions -> actions.size() > 0);
+        String actionId = sent.get(0).get("actionId").asText();
+
+        String report = "{\"kind\": \"unsubscribed\", \"actionId\": \"" + actionId + "\", \"customerId\": \"e2e-mailer\", \"channel\": \"email\"}";
+        assertEquals(401, feedback("esp", report, "wrong-secret-0123456789").statusCode(), "unsigned by the provider's secret");
+        assertEquals(404, feedback("nobody", report, FEEDBACK_SECRET).statusCode());
+        HttpResponse<String> accepted = feedback("esp", report, FEEDBACK_SECRET);
+        assertEquals(202, accepted.statusCode(), accepted.body());
+        assertEquals(1, json.readTree(accepted.body()).get("consentChanges").asInt());
+        assertEquals(202, feedback("esp", report, FEEDBACK_SECRET).statusCode(), "a provider's retry is taken (and counts once)");
+
+        postEvent(cart);
+        JsonNode suppressed = awaitValue("the next email, suppressed", () -> actions("ruleId=e2e-cart-email&customerId=e2e-mailer&limit=1"),
+                actions -> actions.size() > 0 && actions.get(0).get("reason").asText().contains("no consent for email"));
+        assertEquals("suppressed", suppressed.get(0).get("status").asText(), suppressed.toString());
+        JsonNode outreachReport = awaitValue("the unsubscribe in the outreach report", () -> json.readTree(admin("GET", "/v1/admin/reports/outreach", null).body()),
+                r -> r.get("rules").toString().contains("e2e-cart-email"));
+        JsonNode rule = null;
+        for (JsonNode one : outreachReport.get("rules")) {
+            rule = one.get("ruleId").asText().equals("e2e-cart-email") ? one : rule;
+        }
+        assertEquals(1, rule.get("unsubscribed").asInt(), "posted twice, counted once: " + rule);
+    }
+
+    private static HttpResponse<String> feedback(String provider, String body, String secret) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return http.send(HttpRequest.newBuilder(uri("/v1/feedback/" + provider)).header("Content-Type", "application/json")
+                .header("Nudge-Signature", io.nudge.delivery.WebhookSignature.sign(secret.getBytes(StandardCharsets.UTF_8), Instant.now().getEpochSecond(), bytes))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** {@code customer} views the teapot at {@code price}; returns once their profile holds the view. */

@@ -13,6 +13,7 @@ public final class Codecs {
     public static final SingleObjectCodec<AuditRecord> AUDIT = SingleObjectCodec.forType(AuditRecord.class);
     public static final SingleObjectCodec<Item> ITEMS = SingleObjectCodec.forType(Item.class);
     public static final SingleObjectCodec<FailedOutreach> FAILED_OUTREACH = SingleObjectCodec.forType(FailedOutreach.class);
+    public static final SingleObjectCodec<OutreachFeedback> FEEDBACK = SingleObjectCodec.forType(OutreachFeedback.class);
     /** Not on Kafka: the job's keyed state, encoded the same way so that it evolves by the same rules. */
     public static final SingleObjectCodec<TriggerState> TRIGGER_STATE = SingleObjectCodec.forType(TriggerState.class);
 
@@ -22,7 +23,8 @@ public final class Codecs {
             java.util.Map.entry(Trending.class, TRENDING), java.util.Map.entry(TriggerRule.class, RULES),
             java.util.Map.entry(OutreachAction.class, OUTREACH), java.util.Map.entry(DeadLetter.class, DEAD_LETTERS),
             java.util.Map.entry(AuditRecord.class, AUDIT), java.util.Map.entry(TriggerState.class, TRIGGER_STATE),
-            java.util.Map.entry(Item.class, ITEMS), java.util.Map.entry(FailedOutreach.class, FAILED_OUTREACH));
+            java.util.Map.entry(Item.class, ITEMS), java.util.Map.entry(FailedOutreach.class, FAILED_OUTREACH),
+            java.util.Map.entry(OutreachFeedback.class, FEEDBACK));
 
     private Codecs() {}
 

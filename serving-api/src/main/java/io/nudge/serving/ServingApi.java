@@ -17,6 +17,7 @@ import io.nudge.serving.items.ItemStore;
 import io.nudge.serving.kafka.AcknowledgedWriter;
 import io.nudge.serving.offers.OfferPublisher;
 import io.nudge.serving.offers.OfferStore;
+import io.nudge.serving.outreach.FeedbackTally;
 import io.nudge.serving.outreach.Outbox;
 import io.nudge.serving.outreach.OutreachDispatcher;
 import io.nudge.serving.rules.RuleBook;
@@ -53,6 +54,8 @@ public final class ServingApi implements AutoCloseable {
     private final AcknowledgedWriter forgottenWriter;
     private final AcknowledgedWriter auditWriter;
     private final Outbox outbox = new Outbox();
+    private final AcknowledgedWriter feedbackWriter;
+    private final FeedbackTally feedback = new FeedbackTally();
     private final OutreachDispatcher dispatcher;
     private final ChangelogReader changelog;
     private final String profilesTopic;
@@ -72,6 +75,7 @@ public final class ServingApi implements AutoCloseable {
         this.rulesWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_RULES), "nudge-serving-rules");
         this.forgottenWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_FORGOTTEN), "nudge-serving-forgotten");
         this.auditWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_AUDIT), "nudge-serving-audit");
+        this.feedbackWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_OUTREACH_FEEDBACK), "nudge-serving-feedback");
         this.dispatcher = new OutreachDispatcher(config, outbox);
         String seedFile = config.get(NudgeConfig.OFFERS_SEED_FILE);
         this.profilesTopic = config.get(NudgeConfig.TOPIC_PROFILES);
@@ -82,7 +86,8 @@ public final class ServingApi implements AutoCloseable {
                 config.get(NudgeConfig.TOPIC_OFFERS), offerStore::apply,
                 config.get(NudgeConfig.TOPIC_ITEMS), itemStore,
                 config.get(NudgeConfig.TOPIC_RULES), rules::apply,
-                config.get(NudgeConfig.TOPIC_FORGOTTEN), outbox::applyForgotten),
+                config.get(NudgeConfig.TOPIC_FORGOTTEN), outbox::applyForgotten,
+                config.get(NudgeConfig.TOPIC_OUTREACH_FEEDBACK), feedback),
                 () -> seed(seedFile, config.get(NudgeConfig.API_DEMO_SHOP), json));
         ServingReplica replica = config.get(NudgeConfig.SERVING_REPLICA);
         if (!replica.isAlone()) {
@@ -101,7 +106,7 @@ public final class ServingApi implements AutoCloseable {
         Gauge.builder("nudge_changelog_undecodable", changelog, ChangelogReader::undecodableRecords).register(metrics);
         this.http = Routes.create(new Routes.Services(store, associations, trending, offerStore, itemStore, itemPublisher, offers, rules, rulesWriter, forgottenWriter,
                 new AuditTrail(auditWriter, Clock.systemUTC()), outbox, changelog, collector,
-                NextBestOffers.from(config), adminKey, siteKeys, json, metrics, Clock.systemUTC()), config);
+                NextBestOffers.from(config), feedbackWriter, feedback, adminKey, siteKeys, json, metrics, Clock.systemUTC()), config);
     }
 
     private static String generatedKey(String setting) {
@@ -197,6 +202,7 @@ public final class ServingApi implements AutoCloseable {
         itemPublisher.close();
         rulesWriter.close();
         forgottenWriter.close();
+        feedbackWriter.close();
         auditWriter.close();
     }
 }

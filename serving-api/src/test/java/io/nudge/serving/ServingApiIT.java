@@ -560,7 +560,7 @@ class ServingApiIT {
             String[] parts = route.split(" ");
             String method = parts[0].toLowerCase(java.util.Locale.ROOT);
             assertTrue(openApi.get("paths").has(parts[1]) && openApi.get("paths").get(parts[1]).has(method), "openapi.json documents " + route);
-            assertTrue(parts.length == 3 && List.of("PUBLIC", "SITE", "ADMIN").contains(parts[2]), "declares who may call it: " + route);
+            assertTrue(parts.length == 3 && List.of("PUBLIC", "SITE", "ADMIN", "PROVIDER").contains(parts[2]), "declares who may call it: " + route);
         }
         // And the other way round: every documented operation is served (a route, or the snippet as a static file).
         List<String> served = api.routes().stream().map(route -> route.substring(0, route.lastIndexOf(' '))).toList();

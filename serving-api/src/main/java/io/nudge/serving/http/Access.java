@@ -15,7 +15,9 @@ enum Access implements RouteRole {
     /** A site key (or the admin key): what a shop's pages call, within the site's browser origins and rate limit. */
     SITE,
     /** The admin key only, within its rate limit. */
-    ADMIN;
+    ADMIN,
+    /** A provider, by the signature of its request under its shared secret, within the key rate limit. */
+    PROVIDER;
 
     /**
      * Headers of the pages the API serves (the console, the demo shop): script and style only from this origin (so a
@@ -34,12 +36,14 @@ enum Access implements RouteRole {
         private final KeyAuth admin;
         private final Cors cors;
         private final RateLimit rateLimit;
+        private final ProviderAuth providers;
 
-        Gate(KeyAuth site, KeyAuth admin, Cors cors, RateLimit rateLimit) {
+        Gate(KeyAuth site, KeyAuth admin, Cors cors, RateLimit rateLimit, ProviderAuth providers) {
             this.site = site;
             this.admin = admin;
             this.cors = cors;
             this.rateLimit = rateLimit;
+            this.providers = providers;
         }
 
         void check(Context ctx) throws Exception {
@@ -55,6 +59,10 @@ enum Access implements RouteRole {
                     admin.handle(ctx);
                     rateLimit.check(ctx, false);
                     ctx.header("Cache-Control", "private, no-store");
+                }
+                case PROVIDER -> {
+                    providers.check(ctx);
+                    rateLimit.check(ctx, false);
                 }
             }
         }

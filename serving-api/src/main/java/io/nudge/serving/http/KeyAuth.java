@@ -21,7 +21,8 @@ import org.jetbrains.annotations.NotNull;
 final class KeyAuth implements Handler {
 
     /** What a key may do; the admin scope includes the site scope. */
-    enum Scope { SITE, ADMIN }
+    /** SITE and ADMIN callers present a key; a PROVIDER signs its request ({@link ProviderAuth}). */
+    enum Scope { SITE, ADMIN, PROVIDER }
 
     /**
      * Whoever a key belongs to.
@@ -76,6 +77,11 @@ final class KeyAuth implements Handler {
             throw new IllegalStateException(ctx.path() + " is not behind KeyAuth");
         }
         return caller;
+    }
+
+    /** Lets the request in as {@code caller}, once another check than a key vouched for it. */
+    static void admit(Context ctx, Caller caller) {
+        ctx.attribute(CALLER, caller);
     }
 
     /** Which credential acted, for the audit trail: a fingerprint or site name, never the key. */

@@ -18,6 +18,7 @@ import io.nudge.serving.audit.AuditTrail;
 import io.nudge.serving.events.EventCollector;
 import io.nudge.serving.items.ItemPublisher;
 import io.nudge.serving.items.ItemStore;
+import io.nudge.serving.outreach.FeedbackTally;
 import io.nudge.serving.kafka.AcknowledgedWriter;
 import io.nudge.serving.offers.OfferPublisher;
 import io.nudge.serving.offers.OfferStore;
@@ -54,6 +55,7 @@ public final class Routes {
     public record Services(ProfileStore store, AssociationStore associations, TrendingStore trending, OfferStore offerStore,
                            ItemStore itemStore, ItemPublisher itemPublisher,
                            OfferPublisher offers, RuleBook rules, AcknowledgedWriter rulesWriter, AcknowledgedWriter forgottenWriter, AuditTrail audit, Outbox outbox, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
+                           AcknowledgedWriter feedbackWriter, FeedbackTally feedback,
                            String adminKey, Map<String, String> siteKeys, ObjectMapper json, PrometheusMeterRegistry metrics, Clock clock) {}
 
     private Routes() {}
@@ -78,6 +80,7 @@ public final class Routes {
         ReportsHandler reports = new ReportsHandler(services.store(), services.nextBestOffers(), router, services.json(), services.clock());
         CustomersHandler customers = new CustomersHandler(services.store(), services.outbox(), services.collector(),
                 services.forgottenWriter(), services.audit(), pseudonyms, services.json(), services.clock());
+        FeedbackHandler feedback = new FeedbackHandler(services.feedbackWriter(), services.collector(), services.feedback(), services.json(), services.clock());
         KeyAuth.Keys keys = new KeyAuth.Keys(services.adminKey(), services.siteKeys());
         KeyAuth site = new KeyAuth(keys, KeyAuth.Scope.SITE);
         KeyAuth admin = new KeyAuth(keys, KeyAuth.Scope.ADMIN);
@@ -110,7 +113,7 @@ public final class Routes {
                 files.location = Location.CLASSPATH;
                 files.headers = Access.PAGE_HEADERS;
             });
-            Access.Gate gate = new Access.Gate(site, admin, cors, rateLimit);
+            Access.Gate gate = new Access.Gate(site, admin, cors, rateLimit, new ProviderAuth(config.get(NudgeConfig.API_FEEDBACK_SECRETS), services.clock()));
             // Every route with who may call it, checked once before its handler. Site routes also answer CORS
             // preflights, which carry no key by design.
             javalin.router.mount(routing -> {
@@ -153,6 +156,8 @@ public final class Routes {
                 routing.put("/v1/admin/items/{itemId}", items::put, Access.ADMIN);
                 routing.patch("/v1/admin/items/{itemId}", items::patch, Access.ADMIN);
                 routing.get("/v1/admin/reports/offers", reports::offers, Access.ADMIN);
+                routing.get("/v1/admin/reports/outreach", feedback::report, Access.ADMIN);
+                routing.post("/v1/feedback/{provider}", feedback::receive, Access.PROVIDER);
                 routing.get("/v1/admin/outreach", outreach::list, Access.ADMIN);
                 routing.get("/v1/admin/outreach/activity", outreach::activity, Access.ADMIN);
                 routing.get("/v1/admin/customers/{customerId}/export", router.owned("customerId", customers::export), Access.ADMIN);

@@ -34,6 +34,7 @@ public final class TopicSetup {
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_EVENTS_DLQ), partitions, replication));
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_OUTREACH), partitions, replication));
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_OUTREACH_FAILED), partitions, replication));
+        topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_OUTREACH_FEEDBACK), partitions, replication));
         // An audit trail must outlive the data it describes: no time-based deletion.
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_AUDIT), partitions, replication).configs(Map.of("retention.ms", "-1")));
         for (var changelog : List.of(NudgeConfig.TOPIC_PROFILES, NudgeConfig.TOPIC_ASSOCIATIONS, NudgeConfig.TOPIC_TRENDING,

@@ -27,6 +27,7 @@ import io.nudge.serving.items.ItemStore;
 import io.nudge.serving.kafka.AcknowledgedWriter;
 import io.nudge.serving.offers.OfferPublisher;
 import io.nudge.serving.offers.OfferStore;
+import io.nudge.serving.outreach.FeedbackTally;
 import io.nudge.serving.outreach.Outbox;
 import io.nudge.serving.rules.RuleBook;
 import io.nudge.serving.store.AssociationStore;
@@ -85,12 +86,13 @@ class RoutesTest {
         AcknowledgedWriter rulesWriter = new AcknowledgedWriter(config, "rules", "routes-test-rules");
         AcknowledgedWriter forgottenWriter = new AcknowledgedWriter(config, "forgotten", "routes-test-forgotten");
         AcknowledgedWriter auditWriter = new AcknowledgedWriter(config, "audit", "routes-test-audit");
+        AcknowledgedWriter feedbackWriter = new AcknowledgedWriter(config, "outreach-feedback", "routes-test-feedback");
         EventCollector collector = new EventCollector(config);
         ChangelogReader changelog = new ChangelogReader(config, Map.of(), () -> { });
-        kafkaClients = new AutoCloseable[] {offers, itemPublisher, rulesWriter, forgottenWriter, auditWriter, collector};
+        kafkaClients = new AutoCloseable[] {offers, itemPublisher, rulesWriter, forgottenWriter, auditWriter, feedbackWriter, collector};
         app = Routes.create(new Routes.Services(profiles, new AssociationStore(), new TrendingStore(), offerStore, items, itemPublisher, offers, new RuleBook(),
                 rulesWriter, forgottenWriter, new AuditTrail(auditWriter, Clock.fixed(NOW, ZoneOffset.UTC)), new Outbox(), changelog,
-                collector, NextBestOffers.from(config.with(NudgeConfig.OFFERS_CONTROL_FRACTION, 0)), ADMIN_KEY, Map.of("web", SITE_KEY),
+                collector, NextBestOffers.from(config.with(NudgeConfig.OFFERS_CONTROL_FRACTION, 0)), feedbackWriter, new FeedbackTally(), ADMIN_KEY, Map.of("web", SITE_KEY),
                 JSON, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.fixed(NOW, ZoneOffset.UTC)), config);
         app.start("127.0.0.1", 0);
     }
