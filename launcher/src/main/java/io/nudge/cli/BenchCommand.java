@@ -1,6 +1,7 @@
 package io.nudge.cli;
 
 import io.nudge.bench.ClusterBenchmark;
+import io.nudge.bench.DeliveryBenchmark;
 import io.nudge.bench.FreshnessBenchmark;
 import io.nudge.bench.PipelineBenchmark;
 import io.nudge.bench.ServingBenchmark;
@@ -12,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Spec;
 /** Benchmarks that print figures; each compares Nudge with the ceiling measured in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks under load-tests/: each prints its figures and their ratio to a baseline measured in the same run.",
-        subcommands = {BenchCommand.All.class, BenchCommand.Serving.class, BenchCommand.Pipeline.class, BenchCommand.Cluster.class, BenchCommand.Freshness.class, BenchCommand.Rebuild.class,
+        subcommands = {BenchCommand.All.class, BenchCommand.Serving.class, BenchCommand.Pipeline.class, BenchCommand.Cluster.class, BenchCommand.Freshness.class, BenchCommand.Rebuild.class, BenchCommand.Delivery.class,
                 BenchCommand.Micro.class})
 final class BenchCommand implements Runnable {
 
@@ -323,6 +325,49 @@ final class BenchCommand implements Runnable {
             out.printf("  serving API ready after  %8.1f s   (%,.0f profiles/s; %.2f x the ceiling)%n",
                     result.rebuild().toMillis() / 1000.0, result.profilesPerSecond(), result.rebuildToBareRead());
             out.printf("  store heap               %,8d MB  (%,d bytes per profile)%n", result.storeHeapBytes() >> 20, result.heapBytesPerProfile());
+            out.printf("  %s%n", Machine.describe());
+            out.flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "delivery", mixinStandardHelpOptions = true,
+            description = {"Outreach delivery through the webhook provider to a local receiver that checks every signature: actions/s of "
+                    + "./nudge dispatch against a bare consumer POSTing the same records with the same concurrency (dispatch.concurrency), "
+                    + "then the delay from decision to arrival at a steady rate."})
+    static final class Delivery implements Callable<Integer> {
+
+        @Option(names = "--actions", defaultValue = "20000", description = "Actions for the throughput phase (default: ${DEFAULT-VALUE}).")
+        int actions;
+
+        @Option(names = "--rate", defaultValue = "500", description = "Actions per second of the steady phase (default: ${DEFAULT-VALUE}).")
+        double rate;
+
+        @Option(names = "--seconds", defaultValue = "20", description = "Length of the steady phase (default: ${DEFAULT-VALUE}).")
+        int seconds;
+
+        @Mixin
+        Setup setup;
+
+        @Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (actions < 1 || rate <= 0 || seconds < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--actions, --rate and --seconds must be positive");
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            DeliveryBenchmark.Result result = setup.withKafka(config -> DeliveryBenchmark.run(config, actions, rate, seconds, err));
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf("%nDelivery through the webhook provider, %,d actions, %d in flight%n", result.actions(), result.concurrency());
+            out.printf("  bare consumer + POST (ceiling)  %,8.0f actions/s  (%.1f s)%n", result.bareRate(), result.bare().toMillis() / 1000.0);
+            out.printf("  ./nudge dispatch                %,8.0f actions/s  (%.1f s)   %.2f x the ceiling%n", result.dispatcherRate(),
+                    result.dispatcher().toMillis() / 1000.0, result.dispatcherRate() / result.bareRate());
+            Histogram delay = result.decisionToDeliveryMicros();
+            out.printf("  steady %,.0f actions/s, %,d actions: decision to delivery p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", result.steadyRate(),
+                    result.steadyActions(), delay.getValueAtPercentile(50) / 1000.0, delay.getValueAtPercentile(99) / 1000.0, delay.getMaxValue() / 1000.0);
+            out.printf("  (from the action's decidedAt to its arrival; live, the job's checkpoint interval comes before: actions are read committed)%n");
             out.printf("  %s%n", Machine.describe());
             out.flush();
             return 0;
