@@ -429,6 +429,15 @@
         cell(row, Object.keys(offer.explain || {}).map(function (k) { return k + ' ' + offer.explain[k]; }).join(', '));
         recBody.appendChild(row);
       });
+      var contactBody = $('#customer-contacts tbody');
+      contactBody.textContent = '';
+      ((profile && profile.contactHistory) || []).forEach(function (contact) {
+        var row = document.createElement('tr');
+        var reason = contact.reason && typeof contact.reason === 'object' ? contact.reason.string : contact.reason;
+        [utc(contact.decidedAt), contact.ruleId, String(contact.channel).toLowerCase(), String(contact.status).toLowerCase(), reason || '',
+          utc(contact.updatedAt)].forEach(function (v) { cell(row, v); });
+        contactBody.appendChild(row);
+      });
       var outBody = $('#customer-outreach tbody');
       outBody.textContent = '';
       ((exported && exported.outreach) || []).forEach(function (action) {
@@ -439,6 +448,10 @@
       $('#customer').hidden = false;
       notice('');
     }).catch(function (e) { notice('Lookup failed: ' + (e.error || e), true); });
+  }
+
+  function utc(millis) {
+    return new Date(millis).toISOString().replace('.000Z', 'Z');
   }
 
   /** The profile's recent behaviour in a line each (the profile is in Avro's JSON encoding: unions are wrapped). */

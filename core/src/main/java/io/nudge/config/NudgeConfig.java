@@ -166,6 +166,9 @@ public final class NudgeConfig {
     public static final Setting<String> OFFERS_SEED_FILE = define("offers.seed.file", "",
             "JSON file of offers written to an empty offers topic when the API first starts; empty means the bundled demo offers.", text -> text);
 
+    public static final Setting<Integer> OUTREACH_CONTACTS_MAX = define("outreach.contacts.max", "50",
+            "Messages kept in a customer's contact history (newest first, with what became of each); the caps count those that went out, so it must hold a cap period's worth.",
+            text -> positiveInt(text));
     public static final Setting<Duration> OUTREACH_ITEM_INTEREST_WITHIN = define("outreach.item.interest.within", "30d",
             "How long the job remembers that a customer viewed or carted an item, for price-drop and back-in-stock rules; a rule's own window is cut to it.",
             NudgeConfig::positiveDuration);

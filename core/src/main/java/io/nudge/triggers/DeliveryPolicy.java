@@ -36,12 +36,15 @@ public final class DeliveryPolicy implements Serializable {
     private final Cap messages;
     private final QuietHours quietHours;
     private final ZoneId defaultZone;
+    private final int contactsMax;
 
-    public DeliveryPolicy(Map<Channel, Cap> perChannel, Cap messages, QuietHours quietHours, ZoneId defaultZone) {
+    /** @param contactsMax how many messages a profile's contact history keeps */
+    public DeliveryPolicy(Map<Channel, Cap> perChannel, Cap messages, QuietHours quietHours, ZoneId defaultZone, int contactsMax) {
         this.perChannel = new EnumMap<>(perChannel);
         this.messages = messages;
         this.quietHours = quietHours;
         this.defaultZone = defaultZone;
+        this.contactsMax = contactsMax;
     }
 
     public static DeliveryPolicy from(NudgeConfig config) {
@@ -51,7 +54,11 @@ public final class DeliveryPolicy implements Serializable {
         caps.put(Channel.PUSH, config.get(NudgeConfig.OUTREACH_CAP_PUSH));
         caps.put(Channel.WEB, config.get(NudgeConfig.OUTREACH_CAP_WEB));
         return new DeliveryPolicy(caps, config.get(NudgeConfig.OUTREACH_CAP_MESSAGES),
-                config.get(NudgeConfig.OUTREACH_QUIET_HOURS), config.get(NudgeConfig.OUTREACH_TIME_ZONE));
+                config.get(NudgeConfig.OUTREACH_QUIET_HOURS), config.get(NudgeConfig.OUTREACH_TIME_ZONE), config.get(NudgeConfig.OUTREACH_CONTACTS_MAX));
+    }
+
+    public int contactsMax() {
+        return contactsMax;
     }
 
     /** How long contacts must be remembered for the caps to work. */

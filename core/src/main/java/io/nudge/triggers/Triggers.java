@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  * From behaviour to outreach for one customer: the {@link RuleEngine} says which rules fire, the audience
  * filter says whether the rule is for this customer, the highest priority among simultaneous firings wins, and the
  * {@link DeliveryPolicy} says send, suppress or defer. Every decision becomes an {@link OutreachAction}, so
- * suppressed and deferred ones are visible too. The same code runs in the live job and in backtests.
+ * suppressed and deferred ones are visible too, and is recorded in the profile's {@link ContactHistory}, which the
+ * caps count. The same code runs in the live job and in backtests.
  */
 public final class Triggers implements Serializable {
 
@@ -89,8 +90,9 @@ public final class Triggers implements Serializable {
                 action.setStatus(OutreachStatus.SUPPRESSED);
                 action.setReason("rule " + forThisCustomer.get(0).rule().ruleId() + " of higher priority fired at the same time; " + firing.reason());
             } else {
-                apply(policy.decide(action.getChannel(), profile, state.getContacts(), firing.at(), false), action, state, firing.reason());
+                apply(policy.decide(action.getChannel(), profile, counted(profile, state, firing.at()), firing.at(), false), action, state, firing.reason());
             }
+            ContactHistory.recordDecision(profile, action, policy.contactsMax());
             actions.add(action);
         }
         return actions;
@@ -108,10 +110,26 @@ public final class Triggers implements Serializable {
         for (OutreachAction deferred : due) {
             OutreachAction action = OutreachAction.newBuilder(deferred).setDecidedAt(deferred.getSendAt()).build();
             long at = deferred.getSendAt().toEpochMilli();
-            apply(policy.decide(action.getChannel(), profile, state.getContacts(), at, true), action, state, deferred.getReason());
+            apply(policy.decide(action.getChannel(), profile, counted(profile, state, at), at, true), action, state, deferred.getReason());
+            ContactHistory.recordDecision(profile, action, policy.contactsMax());
             released.add(action);
         }
         return released;
+    }
+
+    /**
+     * What the caps count at {@code at}: the profile's contact history, and the contacts an earlier release kept in
+     * the trigger state, which are dropped once older than the longest cap.
+     */
+    private List<Contact> counted(CustomerProfile profile, TriggerState state, long at) {
+        if (!state.getContacts().isEmpty()) {
+            long keepFrom = at - policy.longestCap().toMillis();
+            List<Contact> earlier = new ArrayList<>(state.getContacts());
+            if (earlier.removeIf(c -> c.getAt() <= keepFrom)) {
+                state.setContacts(earlier);
+            }
+        }
+        return ContactHistory.countedContacts(profile, state.getContacts());
     }
 
     private void apply(DeliveryPolicy.Decision decision, OutreachAction action, TriggerState state, String why) {
@@ -119,12 +137,6 @@ public final class Triggers implements Serializable {
             case SEND -> {
                 action.setStatus(OutreachStatus.SEND);
                 action.setReason(why);
-                List<Contact> contacts = new ArrayList<>(state.getContacts());
-                long at = action.getDecidedAt().toEpochMilli();
-                contacts.add(new Contact(action.getChannel(), at));
-                long keepFrom = at - policy.longestCap().toMillis();
-                contacts.removeIf(c -> c.getAt() <= keepFrom);
-                state.setContacts(contacts);
             }
             case SUPPRESS -> {
                 action.setStatus(OutreachStatus.SUPPRESSED);

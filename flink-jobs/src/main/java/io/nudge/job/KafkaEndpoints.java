@@ -2,6 +2,8 @@ package io.nudge.job;
 
 import io.nudge.config.NudgeConfig;
 import io.nudge.job.catalogue.ItemsDeserializer;
+import io.nudge.job.profile.ProfileInput;
+import io.nudge.job.triggers.ContactOutcomesDeserializer;
 import io.nudge.schemas.Item;
 import io.nudge.events.ProfileKeys;
 import io.nudge.job.events.EventRecordDeserializer;
@@ -77,6 +79,18 @@ public final class KafkaEndpoints {
                 .setDeserializer(new ItemsDeserializer());
         return bounded ? builder.setBounded(OffsetsInitializer.latest()).build()
                 : builder.setProperty("partition.discovery.interval.ms", "30000").build();
+    }
+
+    /** What became of decided messages (the dispatcher's failures, the providers' reports), followed from the start. */
+    public static KafkaSource<ProfileInput> contactOutcomesSource(NudgeConfig config) {
+        return KafkaSource.<ProfileInput>builder()
+                .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
+                .setTopics(config.get(NudgeConfig.TOPIC_OUTREACH_FAILED), config.get(NudgeConfig.TOPIC_OUTREACH_FEEDBACK))
+                .setGroupId(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-contact-outcomes")
+                .setStartingOffsets(OffsetsInitializer.earliest())
+                .setDeserializer(new ContactOutcomesDeserializer(config.get(NudgeConfig.TOPIC_OUTREACH_FAILED)))
+                .setProperty("partition.discovery.interval.ms", "30000")
+                .build();
     }
 
     /** All the job's Kafka outputs, on the topics named in {@code config}. */

@@ -55,6 +55,7 @@ import org.apache.flink.util.Collector;
  * <pre>
  * rules, offers ─ broadcast ────────────────────────────────────────────────────────┐ (UpdateCustomer evaluates triggers ─▶ outreach)
  * items + customers' views and carts ─ keyBy(item) ─ WatchItems (forgotten customers broadcast) ─┤ (price drops and restocks, to the customers who looked)
+ * outreach-failed, outreach-feedback ─ as customer inputs ──────────────────────────┤ (what became of their messages: contact history)
  * events ─ decode + validate ─ watermarks ─ route ─┬─ bad or late ─────────────────────────────────────────▶ events-dlq
  *                                                   ├─ has anonymousId ─ keyBy(anonymousId) ─ UpdateVisitor ──▶ profiles
  *                                                   │                       (linked: forwarded) ─────────────┐
@@ -77,6 +78,7 @@ public final class PersonalizationJob {
     private final Source<SourceRecord, ?, ?> events;
     private final Source<RulesAndOffersChange, ?, ?> rulesAndOffers;
     private final Source<Item, ?, ?> items;
+    private final Source<ProfileInput, ?, ?> contactOutcomes;
     private final Sinks sinks;
     private final NudgeConfig config;
     private final RulesAndOffers.Snapshot initialRulesAndOffers;
@@ -85,21 +87,24 @@ public final class PersonalizationJob {
      * @param rulesAndOffers trigger rules and offers, read in full from the start and then followed
      * @param items          the item catalogue, read in full from the start and then followed: its price drops and
      *                       restocks reach the customers who viewed the items
+     * @param contactOutcomes what became of decided messages, for the customers' contact histories
      */
     public PersonalizationJob(Source<SourceRecord, ?, ?> events, Source<RulesAndOffersChange, ?, ?> rulesAndOffers, Source<Item, ?, ?> items,
-                              Sinks sinks, NudgeConfig config) {
-        this(events, rulesAndOffers, RulesAndOffers.Snapshot.EMPTY, items, sinks, config);
+                              Source<ProfileInput, ?, ?> contactOutcomes, Sinks sinks, NudgeConfig config) {
+        this(events, rulesAndOffers, RulesAndOffers.Snapshot.EMPTY, items, contactOutcomes, sinks, config);
     }
 
     /**
      * @param initialRulesAndOffers rules and offers in force from the first event on (replays)
      * @param items                 null for none: history replayed does not meet the catalogue's changes
+     * @param contactOutcomes       null for none: replayed decisions are not delivered
      */
     public PersonalizationJob(Source<SourceRecord, ?, ?> events, Source<RulesAndOffersChange, ?, ?> rulesAndOffers, RulesAndOffers.Snapshot initialRulesAndOffers,
-                              Source<Item, ?, ?> items, Sinks sinks, NudgeConfig config) {
+                              Source<Item, ?, ?> items, Source<ProfileInput, ?, ?> contactOutcomes, Sinks sinks, NudgeConfig config) {
         this.events = events;
         this.rulesAndOffers = rulesAndOffers;
         this.items = items;
+        this.contactOutcomes = contactOutcomes;
         this.initialRulesAndOffers = initialRulesAndOffers;
         this.sinks = sinks;
         this.config = config;
@@ -108,7 +113,7 @@ public final class PersonalizationJob {
     /** The job reading and writing the Kafka topics named in {@code config}. */
     public static PersonalizationJob onKafka(NudgeConfig config) {
         return new PersonalizationJob(KafkaEndpoints.eventSource(config), KafkaEndpoints.rulesAndOffersSource(config),
-                KafkaEndpoints.itemsSource(config), KafkaEndpoints.sinks(config), config);
+                KafkaEndpoints.itemsSource(config), KafkaEndpoints.contactOutcomesSource(config), KafkaEndpoints.sinks(config), config);
     }
 
     /** Adds the pipeline to {@code env}. */
@@ -177,7 +182,7 @@ public final class PersonalizationJob {
                 new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)),
                 new RulesAndOffers(NextBestOffers.from(config), initialRulesAndOffers));
         // Flink's keyed-broadcast operator, extended to fold consecutive inputs of one customer into one write.
-        SingleOutputStreamOperator<ProfileChange> customers = withItemChanges(customerEvents.union(visitors), valid)
+        SingleOutputStreamOperator<ProfileChange> customers = withContactOutcomes(withItemChanges(customerEvents.union(visitors), valid), valid)
                 .keyBy(input -> input.customerId)
                 .connect(rulesAndOffersToAll)
                 .transform("update customer, evaluate triggers", TypeInformation.of(ProfileChange.class), new CustomerOperator(updateCustomer))
@@ -242,6 +247,16 @@ public final class PersonalizationJob {
                 .uid("watch-items")
                 .name("join interest with item changes");
         return customerInputs.union(itemChanges);
+    }
+
+    /** The customers' inputs, and when the job follows them, the outcomes of the messages decided for them. */
+    private DataStream<ProfileInput> withContactOutcomes(DataStream<ProfileInput> customerInputs, DataStream<InteractionEvent> valid) {
+        if (contactOutcomes == null) {
+            return customerInputs;
+        }
+        return customerInputs.union(valid.getExecutionEnvironment()
+                .fromSource(contactOutcomes, ReferenceData.watermarks(), "contact outcomes")
+                .uid("contact-outcomes-source"));
     }
 
     /** Pairs counted in the task that finds them, so that few records cross to the learner. */

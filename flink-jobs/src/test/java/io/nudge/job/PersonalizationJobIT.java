@@ -72,7 +72,7 @@ class PersonalizationJobIT {
         RulesAndOffers.Snapshot rules = new RulesAndOffers.Snapshot(Map.of("cart-tip", cartTip()), Map.of(), Set.of());
         PersonalizationJob job = new PersonalizationJob(generated(RECORDS, PersonalizationJobIT::recordAt, SourceRecord.class),
                 generated(1, index -> RulesAndOffersChange.rule("cart-tip", cartTip()), RulesAndOffersChange.class),
-                rules, null, new PersonalizationJob.Sinks(profiles, associations, trending, outreach, deadLetters), config);
+                rules, null, null, new PersonalizationJob.Sinks(profiles, associations, trending, outreach, deadLetters), config);
 
         StreamExecutionEnvironment env = FlinkEnvironment.create(config);
         job.build(env);

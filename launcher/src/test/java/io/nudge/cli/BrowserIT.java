@@ -263,6 +263,8 @@ class BrowserIT {
             browser.findElement(By.cssSelector("#customer-form button")).click();
             await(() -> browser.findElement(By.id("customer")).isDisplayed(), "the customer view");
             await(() -> browser.findElement(By.cssSelector("#customer-outreach tbody")).getText().contains("click-thanks"), "the outreach history");
+            await(() -> browser.findElement(By.cssSelector("#customer-contacts tbody")).getText().contains("click-thanks"),
+                    "the contact history from the profile");
             String activity = browser.findElement(By.cssSelector("#customer-activity tbody")).getText();
             assertTrue(activity.contains("viewed kitchen-0") && activity.contains("added to cart"), "the shopper's recent activity: " + activity);
             assertTrue(browser.findElement(By.cssSelector("#customer-recommendations tbody")).getText().contains("affinity")

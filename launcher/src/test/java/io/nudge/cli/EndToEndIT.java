@@ -299,6 +299,16 @@ class EndToEndIT {
             rule = one.get("ruleId").asText().equals("e2e-cart-email") ? one : rule;
         }
         assertEquals(1, rule.get("unsubscribed").asInt(), "posted twice, counted once: " + rule);
+
+        // The customer's own contact history, in their profile: the email unsubscribed from, and the one suppressed since.
+        JsonNode history = awaitValue("the contact history in the profile", () -> exported("e2e-mailer").path("profile").path("contactHistory"),
+                h -> h.toString().contains("UNSUBSCRIBED") && h.toString().contains("SUPPRESSED"));
+        JsonNode unsubscribed = null;
+        for (JsonNode contact : history) {
+            unsubscribed = contact.get("actionId").asText().equals(actionId) ? contact : unsubscribed;
+        }
+        assertEquals("UNSUBSCRIBED", unsubscribed.get("status").asText(), history.toString());
+        assertEquals("SUPPRESSED", history.get(0).get("status").asText(), "newest first: " + history);
     }
 
     private static HttpResponse<String> feedback(String provider, String body, String secret) throws Exception {

@@ -218,7 +218,7 @@ class FaultToleranceIT {
     private static PersonalizationJob failingOnceAfter150Profiles(NudgeConfig config) {
         PersonalizationJob.Sinks sinks = KafkaEndpoints.sinks(config);
         return new PersonalizationJob(KafkaEndpoints.eventSource(config), KafkaEndpoints.rulesAndOffersSource(config), KafkaEndpoints.itemsSource(config),
-                new PersonalizationJob.Sinks(new FailingOnceSink<>(sinks.profiles(), 150), sinks.associations(), sinks.trending(),
+                KafkaEndpoints.contactOutcomesSource(config), new PersonalizationJob.Sinks(new FailingOnceSink<>(sinks.profiles(), 150), sinks.associations(), sinks.trending(),
                         sinks.outreach(), sinks.deadLetters()), config);
     }
 

@@ -22,7 +22,10 @@ import org.apache.avro.io.Encoder;
 final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<CustomerProfile> {
 
     /** The parsing fingerprint of the schema this class reads and writes. */
-    static final long SCHEMA_FINGERPRINT = 0xe0baff837ec523feL;
+    static final long SCHEMA_FINGERPRINT = 0x9edeeb335ac863a7L;
+
+    private static final Channel[] CHANNELS = Channel.values();
+    private static final ContactStatus[] STATUSES = ContactStatus.values();
 
     @Override
     public long schemaFingerprint() {
@@ -150,6 +153,20 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
         OptionalStrings.write(p.getTimeZone(), out);
         writeStrings(p.getLinkedIds(), out);
         OptionalStrings.write(p.getMergedInto(), out);
+        List<ContactRecord> contacts = p.getContactHistory();
+        out.writeArrayStart();
+        out.setItemCount(contacts.size());
+        for (ContactRecord contact : contacts) {
+            out.startItem();
+            out.writeString(contact.getActionId());
+            out.writeString(contact.getRuleId());
+            out.writeEnum(contact.getChannel().ordinal());
+            out.writeEnum(contact.getStatus().ordinal());
+            OptionalStrings.write(contact.getReason(), out);
+            out.writeLong(contact.getDecidedAt().toEpochMilli());
+            out.writeLong(contact.getUpdatedAt().toEpochMilli());
+        }
+        out.writeArrayEnd();
     }
 
     @Override
@@ -247,6 +264,19 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
         p.setTimeZone(OptionalStrings.read(in));
         p.setLinkedIds(readStrings(in));
         p.setMergedInto(OptionalStrings.read(in));
+        List<ContactRecord> contacts = new ArrayList<>();
+        for (long n = in.readArrayStart(); n > 0; n = in.arrayNext()) {
+            for (long i = 0; i < n; i++) {
+                String actionId = in.readString();
+                String ruleId = in.readString();
+                Channel channel = CHANNELS[in.readEnum()];
+                ContactStatus status = STATUSES[in.readEnum()];
+                String reason = OptionalStrings.read(in);
+                contacts.add(new ContactRecord(actionId, ruleId, channel, status, reason, Instant.ofEpochMilli(in.readLong()),
+                        Instant.ofEpochMilli(in.readLong())));
+            }
+        }
+        p.setContactHistory(contacts);
         return p;
     }
 

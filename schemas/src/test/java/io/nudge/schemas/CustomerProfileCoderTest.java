@@ -74,6 +74,16 @@ class CustomerProfileCoderTest {
         return bytes;
     }
 
+    private static java.util.List<ContactRecord> contacts(SplittableRandom r) {
+        java.util.List<ContactRecord> contacts = new java.util.ArrayList<>();
+        for (int i = r.nextInt(4); i > 0; i--) {
+            contacts.add(new ContactRecord(text(r), text(r), Channel.values()[r.nextInt(Channel.values().length)],
+                    ContactStatus.values()[r.nextInt(ContactStatus.values().length)], r.nextBoolean() ? text(r) : null,
+                    java.time.Instant.ofEpochMilli(r.nextLong(0, 4_000_000_000_000L)), java.time.Instant.ofEpochMilli(r.nextLong(0, 4_000_000_000_000L))));
+        }
+        return contacts;
+    }
+
     private static CustomerProfile randomProfile(SplittableRandom r) {
         Instant now = Instant.ofEpochMilli(1_700_000_000_000L + r.nextLong(100_000_000_000L));
         List<ViewedItem> viewed = new ArrayList<>();
@@ -112,6 +122,7 @@ class CustomerProfileCoderTest {
                 .setSession(r.nextBoolean() ? null : new Session(optional(r), time(r, now), now, r.nextInt(500), r.nextInt(500), categoryViews, strings(r, 30)))
                 .setOfferHistory(offers).setConsent(consent).setTimeZone(r.nextBoolean() ? null : "Europe/Berlin")
                 .setLinkedIds(strings(r, 3)).setMergedInto(r.nextInt(5) == 0 ? text(r) : null)
+                .setContactHistory(contacts(r))
                 .build();
     }
 

@@ -1,6 +1,9 @@
 package io.nudge.job.profile;
 
 import io.nudge.catalogue.WatchedItemChange;
+import io.nudge.delivery.ContactOutcome;
+import io.nudge.schemas.Channel;
+import io.nudge.schemas.ContactStatus;
 import io.nudge.job.serialization.SingleObjectSerializer;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.InteractionEvent;
@@ -33,6 +36,9 @@ public final class ProfileInputSerializer extends TypeSerializerSingleton<Profil
     private static final byte VISITOR = 0;
     private static final byte EVENT = 1;
     private static final byte ITEM_CHANGE = 2;
+    private static final byte CONTACT_OUTCOME = 3;
+    private static final Channel[] CHANNELS = Channel.values();
+    private static final ContactStatus[] STATUSES = ContactStatus.values();
     private static final SingleObjectSerializer<InteractionEvent> EVENTS = new SingleObjectSerializer<>(InteractionEvent.class);
     private static final SingleObjectSerializer<CustomerProfile> PROFILES = new SingleObjectSerializer<>(CustomerProfile.class);
 
@@ -53,6 +59,7 @@ public final class ProfileInputSerializer extends TypeSerializerSingleton<Profil
         copy.event = from.event == null ? null : EVENTS.copy(from.event);
         copy.visitor = from.visitor == null ? null : PROFILES.copy(from.visitor);
         copy.itemChange = from.itemChange; // immutable
+        copy.contactOutcome = from.contactOutcome; // immutable
         return copy;
     }
 
@@ -75,6 +82,18 @@ public final class ProfileInputSerializer extends TypeSerializerSingleton<Profil
         } else if (input.visitor != null) {
             target.writeByte(VISITOR);
             PROFILES.serialize(input.visitor, target);
+        } else if (input.contactOutcome != null) {
+            target.writeByte(CONTACT_OUTCOME);
+            ContactOutcome outcome = input.contactOutcome;
+            target.writeUTF(outcome.actionId());
+            target.writeUTF(outcome.ruleId());
+            target.writeByte(outcome.channel().ordinal());
+            target.writeByte(outcome.status().ordinal());
+            target.writeBoolean(outcome.reason() != null);
+            if (outcome.reason() != null) {
+                target.writeUTF(outcome.reason());
+            }
+            target.writeLong(outcome.at());
         } else {
             target.writeByte(ITEM_CHANGE);
             WatchedItemChange change = input.itemChange;
@@ -109,6 +128,14 @@ public final class ProfileInputSerializer extends TypeSerializerSingleton<Profil
                 String title = source.readBoolean() ? source.readUTF() : null;
                 input.itemChange = new WatchedItemChange(itemId, title, source.readLong(), orNull(source.readDouble()), orNull(source.readDouble()),
                         source.readBoolean(), source.readLong(), source.readLong());
+            }
+            case CONTACT_OUTCOME -> {
+                String actionId = source.readUTF();
+                String ruleId = source.readUTF();
+                Channel channel = CHANNELS[source.readByte()];
+                ContactStatus status = STATUSES[source.readByte()];
+                String reason = source.readBoolean() ? source.readUTF() : null;
+                input.contactOutcome = new ContactOutcome(input.customerId, actionId, ruleId, channel, status, reason, source.readLong());
             }
             default -> throw new IOException("unknown kind of profile input: " + tag);
         }

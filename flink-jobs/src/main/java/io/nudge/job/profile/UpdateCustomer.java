@@ -11,6 +11,7 @@ import io.nudge.schemas.EventType;
 import io.nudge.schemas.Offer;
 import io.nudge.schemas.OutreachAction;
 import io.nudge.schemas.TriggerState;
+import io.nudge.triggers.ContactHistory;
 import io.nudge.triggers.RuleEngine;
 import io.nudge.triggers.Rule;
 import io.nudge.triggers.Triggers;
@@ -179,13 +180,24 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             customer.changeStored(customer.stored().withRecentEvents(recent));
         }
         CustomerProfile before = customer.profile();
+        if (input.contactOutcome != null) {
+            if (before == null || !ContactHistory.recordOutcome(before, input.contactOutcome)) {
+                return false; // no profile, or nothing new about the message
+            }
+            nextVersion(customer, before);
+            return true;
+        }
         if (input.itemChange != null) {
             if (before == null) {
                 return false; // a customer known only by their interest in items has no profile to act on
             }
             TriggerState state = customer.triggers() != null ? customer.triggers() : RuleEngine.newState();
             List<Rule> rules = rulesAndOffers.rules(ctx.getBroadcastState(RulesAndOffers.RULES));
-            emit(triggers.onItemChange(state, before, input.itemChange, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS))), state, customer, ctx);
+            List<OutreachAction> actions = triggers.onItemChange(state, before, input.itemChange, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS)));
+            emit(actions, state, customer, ctx);
+            if (!actions.isEmpty()) {
+                nextVersion(customer, before); // the decisions are in its contact history
+            }
             return true;
         }
         CustomerProfile updated;
@@ -264,7 +276,11 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             TriggerState state = customer.triggers();
             if (current != null && state != null && !endOfInput && Triggers.isDue(state, timestamp)) {
                 List<Rule> rules = rulesAndOffers.rules(ctx.getBroadcastState(RulesAndOffers.RULES));
-                emit(triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS))), state, customer, ctx);
+                List<OutreachAction> actions = triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS)));
+                emit(actions, state, customer, ctx);
+                if (!actions.isEmpty()) {
+                    nextVersion(customer, current); // the decisions are in its contact history
+                }
                 changed = true;
             }
         }
@@ -319,6 +335,12 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
                 throw new IllegalStateException("cannot read the offers broadcast state", e);
             }
         };
+    }
+
+    /** {@code profile}, changed in place by something other than an event, as the customer's next version. */
+    private static void nextVersion(HeldCustomers.Held customer, CustomerProfile profile) {
+        profile.setSequence(profile.getSequence() + 1);
+        customer.changeProfile(profile);
     }
 
     /** A customer first known through their visitor history: that history becomes their profile. */

@@ -69,7 +69,7 @@ public final class Replay {
      */
     public static PersonalizationJob fromKafkaWithCatalogue(NudgeConfig replayConfig, Instant from, Instant until) {
         return new PersonalizationJob(kafkaRange(replayConfig, from, until), KafkaEndpoints.rulesAndOffersSource(replayConfig, true),
-                rulesAndOffersNow(replayConfig), KafkaEndpoints.itemsSource(replayConfig, true), KafkaEndpoints.sinks(replayConfig), replayConfig);
+                rulesAndOffersNow(replayConfig), KafkaEndpoints.itemsSource(replayConfig, true), null, KafkaEndpoints.sinks(replayConfig), replayConfig);
     }
 
     /** The events topic between two timestamps, decoded and validated as the live job does: a bounded source. */
@@ -86,7 +86,7 @@ public final class Replay {
 
     private static PersonalizationJob job(NudgeConfig replayConfig, Source<SourceRecord, ?, ?> events) {
         return new PersonalizationJob(events, KafkaEndpoints.rulesAndOffersSource(replayConfig, true), rulesAndOffersNow(replayConfig),
-                null, KafkaEndpoints.sinks(replayConfig), replayConfig);
+                null, null, KafkaEndpoints.sinks(replayConfig), replayConfig);
     }
 
     /** Rules, offers and forgotten ids as the compacted topics hold them now: latest record per key, deletions applied. */

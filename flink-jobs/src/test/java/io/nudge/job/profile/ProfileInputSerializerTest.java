@@ -3,6 +3,9 @@ package io.nudge.job.profile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.nudge.catalogue.WatchedItemChange;
+import io.nudge.delivery.ContactOutcome;
+import io.nudge.schemas.Channel;
+import io.nudge.schemas.ContactStatus;
 import io.nudge.profile.ProfileUpdater;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.InteractionEvent;
@@ -37,6 +40,11 @@ class ProfileInputSerializerTest {
                 new WatchedItemChange("lamp", "Brass lamp", T0.toEpochMilli(), 80.0, 60.0, false, T0.toEpochMilli() - 5, WatchedItemChange.NEVER),
                 new WatchedItemChange("lamp", null, T0.toEpochMilli(), null, null, true, T0.toEpochMilli() - 5, T0.toEpochMilli() - 1)}) {
             assertEquals(change, roundTrip(ProfileInput.itemChange("ann", change)).itemChange);
+        }
+        for (ContactOutcome outcome : new ContactOutcome[] {
+                new ContactOutcome("ann", "cart:1:ann:5", "cart", Channel.EMAIL, ContactStatus.OPENED, "opened (esp)", 42L),
+                new ContactOutcome("ann", "cart:1:ann:6", "cart", Channel.SMS, ContactStatus.FAILED, null, 43L)}) {
+            assertEquals(outcome, roundTrip(ProfileInput.contactOutcome(outcome)).contactOutcome);
         }
     }
 

@@ -55,7 +55,10 @@ class ProfileStateUpgradeTest {
                     "the wait pending before the upgrade fires on time, once");
             assertEquals(io.nudge.schemas.OutreachStatus.SEND, actions.get(0).getStatus(), "with the consent given before the upgrade");
             List<CustomerProfile> out = profiles(h);
-            assertEquals(List.of("bob"), out.stream().map(CustomerProfile::getProfileKey).toList(), "nothing is rebuilt for eve");
+            assertEquals(List.of("bob", "ann"), out.stream().map(CustomerProfile::getProfileKey).toList(),
+                    "nothing is rebuilt for eve; ann's profile now records the message sent to her");
+            assertEquals(io.nudge.schemas.ContactStatus.SENT, out.get(1).getContactHistory().get(0).getStatus());
+            assertEquals(actions.get(0).getActionId(), out.get(1).getContactHistory().get(0).getActionId());
             assertEquals(3, out.get(0).getSequence(), "two views before the upgrade, one after");
             assertEquals(List.of("teapot", "kettle", "mug"), out.get(0).getRecentlyViewed().stream().map(v -> v.getItemId()).toList());
 

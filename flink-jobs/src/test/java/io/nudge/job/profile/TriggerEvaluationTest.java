@@ -201,4 +201,33 @@ class TriggerEvaluationTest {
             assertEquals("80.0", action.getPayload().get("seenPrice"));
         }
     }
+
+    @Test
+    void theContactHistoryFollowsEachMessageAndAFailedOneDoesNotUseUpTheCap() throws Exception {
+        try (var h = UpdateCustomerTest.harness()) {
+            UpdateCustomerTest.open(h);
+            h.processBroadcastElement(rule("cart", 1, CART_ABANDONED.formatted("30m")), 0);
+            h.processElement(event("ann", EventType.CONSENT_CHANGE, T0.minusSeconds(60)));
+            h.processElement(event("ann", EventType.ADD_TO_CART, T0));
+            h.processWatermark(T0.plus(Duration.ofMinutes(30)).toEpochMilli());
+            OutreachAction first = outreach(h).get(0);
+            assertEquals(OutreachStatus.SEND, first.getStatus());
+            CustomerProfile recorded = UpdateCustomerTest.profiles(h).get(UpdateCustomerTest.profiles(h).size() - 1);
+            assertEquals(io.nudge.schemas.ContactStatus.SENT, recorded.getContactHistory().get(0).getStatus());
+
+            // The dispatcher could not deliver it: recorded, and it no longer counts against the one-email-a-day cap.
+            long failedAt = T0.plus(Duration.ofMinutes(31)).toEpochMilli();
+            h.processElement(new StreamRecord<>(ProfileInput.contactOutcome(new io.nudge.delivery.ContactOutcome("ann", first.getActionId(), "cart",
+                    Channel.EMAIL, io.nudge.schemas.ContactStatus.FAILED, "HTTP 400", failedAt)), failedAt));
+            CustomerProfile failed = UpdateCustomerTest.profiles(h).get(UpdateCustomerTest.profiles(h).size() - 1);
+            assertEquals(io.nudge.schemas.ContactStatus.FAILED, failed.getContactHistory().get(0).getStatus());
+            assertEquals("HTTP 400", failed.getContactHistory().get(0).getReason());
+            assertEquals(recorded.getSequence() + 1, failed.getSequence());
+
+            h.processElement(event("ann", EventType.ADD_TO_CART, T0.plus(Duration.ofHours(1))));
+            h.processWatermark(T0.plus(Duration.ofMinutes(90)).toEpochMilli());
+            List<OutreachAction> actions = outreach(h);
+            assertEquals(OutreachStatus.SEND, actions.get(actions.size() - 1).getStatus(), "the failed email did not use up today's: " + actions);
+        }
+    }
 }
