@@ -226,8 +226,9 @@ public final class NudgeConfig {
     public static final Setting<Integer> API_RATE_LIMIT = define("api.rate.limit", "1000",
             "Requests per second each key (site or admin) may make, with bursts of up to one second's worth; beyond it 429 with Retry-After. Per replica.",
             text -> positiveInt(text));
-    public static final Setting<Integer> API_RATE_LIMIT_ADDRESS = define("api.rate.limit.address", "100",
-            "Requests per second one client address may make with a site key, beneath the key's budget: a flooding client is refused (429) without spending the shop's budget. Per replica.",
+    public static final Setting<Integer> API_RATE_LIMIT_ADDRESS = define("api.rate.limit.address", "300",
+            "Requests per second one client address may make with a site key, beneath the key's budget: a flooding client is refused (429) and can spend at most this much of the shop's budget. "
+                    + "A shop's server sending for all its visitors from one address needs a site key of its own with this raised. Per replica.",
             text -> positiveInt(text));
     public static final Setting<Integer> API_RATE_LIMIT_VISITOR = define("api.rate.limit.visitor", "20",
             "Requests per second for one visitor or customer id named by the route (recommendations), beneath the address limit. Per replica.",

@@ -406,7 +406,7 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "all", mixinStandardHelpOptions = true,
-            description = {"Every benchmark in turn, each printing its figures: serving, pipeline, cluster, freshness, rebuild, micro (about 20 min).",
+            description = {"Every benchmark in turn, each printing its figures: serving, pipeline, cluster, freshness, rebuild, delivery, micro (about 21 min).",
                     "--quick runs them smaller and shorter (about 6 min)."})
     static final class All implements Callable<Integer> {
 
@@ -424,8 +424,10 @@ final class BenchCommand implements Runnable {
                             List.of("cluster", "--events", "50000", "--customers", "10000", "--parallelisms", "1,2"),
                             List.of("freshness", "--rate", "1000", "--seconds", "10"),
                             List.of("rebuild", "--profiles", "200000"),
+                            List.of("delivery", "--actions", "5000", "--seconds", "5"),
                             List.of("micro", "--quick"))
-                    : List.of(List.of("serving"), List.of("pipeline"), List.of("cluster"), List.of("freshness"), List.of("rebuild"), List.of("micro"));
+                    : List.of(List.of("serving"), List.of("pipeline"), List.of("cluster"), List.of("freshness"), List.of("rebuild"), List.of("delivery"),
+                            List.of("micro"));
             CommandLine bench = spec.parent().commandLine();
             for (List<String> run : runs) {
                 int exit = bench.execute(run.toArray(String[]::new));

@@ -200,7 +200,9 @@ class FaultToleranceIT {
                 .with(NudgeConfig.JOB_PARALLELISM, parallelism)
                 .with(NudgeConfig.TOPIC_PARTITIONS, Math.max(parallelism, NudgeConfig.defaults().get(NudgeConfig.TOPIC_PARTITIONS)))
                 .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s")
-                .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s"), jobs);
+                .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s")
+                // The test is one client at one address, sending every shopper's events and checking every profile.
+                .with(NudgeConfig.API_RATE_LIMIT_ADDRESS, 100_000), jobs);
         try {
             send("http://127.0.0.1:" + stack.api().port() + "/v1/admin/rules", stack.api().adminKey(), """
                     {"ruleId": "cart-tip", "name": "Tip on every cart", "when": {"kind": "event", "event": {"type": "add_to_cart"}},

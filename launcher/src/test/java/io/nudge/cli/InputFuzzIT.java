@@ -74,8 +74,9 @@ class InputFuzzIT {
 
     @Test
     void noInputCrashesTheStackOrIsLostAndEveryValidEventCounts() throws Exception {
+        // One test client sends the whole campaign from one address, as fast as the stack answers.
         try (LocalStack stack = LocalStack.start(workDir, NudgeConfig.defaults().with(NudgeConfig.HTTP_PORT, 0)
-                .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s"))) {
+                .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s").with(NudgeConfig.API_RATE_LIMIT_ADDRESS, 100_000))) {
             String base = "http://127.0.0.1:" + stack.api().port();
             String key = stack.api().siteKey();
             int[] outcomes = new int[5]; // accepted, batch, rejected with 400, refused with 413, server error

@@ -85,7 +85,8 @@ public final class ServingBenchmark {
         // The key is checked on every request, as in production; the rate limit is lifted, since the bench is the
         // one caller and measures what the API can serve.
         NudgeConfig bench = BenchData.benchTopics(config).with(NudgeConfig.HTTP_PORT, 0)
-                .with(NudgeConfig.API_SITE_KEYS, "bench=" + SITE_KEY).with(NudgeConfig.API_RATE_LIMIT, Integer.MAX_VALUE);
+                .with(NudgeConfig.API_SITE_KEYS, "bench=" + SITE_KEY).with(NudgeConfig.API_RATE_LIMIT, Integer.MAX_VALUE)
+                .with(NudgeConfig.API_RATE_LIMIT_ADDRESS, Integer.MAX_VALUE).with(NudgeConfig.API_RATE_LIMIT_VISITOR, Integer.MAX_VALUE);
         TopicSetup.ensureTopics(bench);
         BenchData.writeOffers(bench, offers, seed);
         BenchData.writeProfiles(bench, profiles, seed, progress);
