@@ -1,6 +1,7 @@
 package io.nudge.dispatcher;
 
 import io.nudge.delivery.Outcome;
+import io.nudge.rate.TokenBucket;
 import io.nudge.schemas.OutreachAction;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,10 +18,7 @@ public final class ProviderGate implements AutoCloseable {
 
     private final Provider provider;
     private final ExecutorService workers;
-    private final double perNano;
-    private final double capacity;
-    private double tokens;
-    private long updated = System.nanoTime();
+    private final TokenBucket rate;
 
     ProviderGate(Provider provider, int concurrency, int perSecond) {
         this.provider = provider;
@@ -30,9 +28,7 @@ public final class ProviderGate implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        this.perNano = perSecond / 1e9;
-        this.capacity = perSecond;
-        this.tokens = perSecond;
+        this.rate = new TokenBucket(perSecond, System.nanoTime());
     }
 
     Provider provider() {
@@ -46,22 +42,10 @@ public final class ProviderGate implements AutoCloseable {
     /** One try, once the rate allows it. */
     Outcome tryOnce(OutreachAction action) throws InterruptedException {
         long wait;
-        while ((wait = take()) > 0) {
+        while ((wait = rate.take(System.nanoTime())) > 0) {
             TimeUnit.NANOSECONDS.sleep(wait);
         }
         return provider.deliver(action);
-    }
-
-    /** @return 0 when a token was taken, else how long until one is there */
-    private synchronized long take() {
-        long now = System.nanoTime();
-        tokens = Math.min(capacity, tokens + (now - updated) * perNano);
-        updated = now;
-        if (tokens >= 1) {
-            tokens -= 1;
-            return 0;
-        }
-        return (long) Math.ceil((1 - tokens) / perNano);
     }
 
     /** Stops at once: deliveries in flight are interrupted (their batch is not committed, so it comes again). */

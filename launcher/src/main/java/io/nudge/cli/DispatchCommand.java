@@ -3,7 +3,6 @@ package io.nudge.cli;
 import io.nudge.config.NudgeConfig;
 import io.nudge.dispatcher.DispatchService;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -25,22 +24,14 @@ final class DispatchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         NudgeConfig config = options.load();
         AlreadyInUse.requirePortFree(config.get(NudgeConfig.DISPATCH_HTTP_PORT), "--set dispatch.http.port=PORT");
-        CountDownLatch stopped = new CountDownLatch(1);
         DispatchService service = DispatchService.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                service.close();
-                System.out.printf("Dispatcher stopped: %,d actions delivered, %,d failed (see %s).%n", service.dispatcher().delivered(),
-                        service.dispatcher().failed(), config.get(NudgeConfig.TOPIC_OUTREACH_FAILED));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                stopped.countDown();
-            }
-        }, "dispatch-stop"));
         System.out.printf("Dispatching %s from %s; /health and /metrics on port %d.%n", config.get(NudgeConfig.TOPIC_OUTREACH),
                 config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS), service.port());
-        stopped.await();
+        Foreground.runUntilStopped("dispatch", () -> {
+            service.close();
+            System.out.printf("Dispatcher stopped: %,d actions delivered, %,d failed (see %s).%n", service.dispatcher().delivered(),
+                    service.dispatcher().failed(), config.get(NudgeConfig.TOPIC_OUTREACH_FAILED));
+        });
         return 0;
     }
 }

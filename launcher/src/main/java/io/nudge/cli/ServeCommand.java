@@ -3,7 +3,6 @@ package io.nudge.cli;
 import io.nudge.config.NudgeConfig;
 import io.nudge.serving.ServingApi;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -25,20 +24,10 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         NudgeConfig config = options.load();
         AlreadyInUse.requirePortFree(config.get(NudgeConfig.HTTP_PORT), "--set http.port=PORT");
-        CountDownLatch stopped = new CountDownLatch(1);
         ServingApi api = ServingApi.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                api.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                stopped.countDown();
-            }
-        }, "serve-stop"));
         System.out.printf("Serving on port %d from %s; ready once the changelogs are read (GET /health).%n", api.port(),
                 config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
-        stopped.await();
+        Foreground.runUntilStopped("serve", api::close);
         return 0;
     }
 }

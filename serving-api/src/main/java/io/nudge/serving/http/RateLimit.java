@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nudge.config.NudgeConfig;
+import io.nudge.rate.TokenBucket;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +36,8 @@ final class RateLimit {
     private final Limits limits;
     private final LongSupplier nanoTime;
     private final MeterRegistry metrics;
-    private final ConcurrentHashMap<String, Bucket> keys = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Bucket> clients = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TokenBucket> keys = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, TokenBucket> clients = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep;
 
     RateLimit(Limits limits, LongSupplier nanoTime, MeterRegistry metrics) {
@@ -78,8 +79,8 @@ final class RateLimit {
         return ctx.ip();
     }
 
-    private void refuseIfOver(ConcurrentHashMap<String, Bucket> buckets, String level, String id, int perSecond, long now, Context ctx, String why) {
-        long waitNanos = buckets.computeIfAbsent(id, any -> new Bucket(perSecond, now)).take(now);
+    private void refuseIfOver(ConcurrentHashMap<String, TokenBucket> buckets, String level, String id, int perSecond, long now, Context ctx, String why) {
+        long waitNanos = buckets.computeIfAbsent(id, any -> new TokenBucket(perSecond, now)).take(now);
         if (waitNanos > 0) {
             metrics.counter("nudge_http_rate_limited", "caller", KeyAuth.caller(ctx).id(), "level", level).increment();
             ctx.header("Retry-After", String.valueOf(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999))));
@@ -92,36 +93,6 @@ final class RateLimit {
         long last = lastSweep.get();
         if (now - last >= SWEEP_NANOS && lastSweep.compareAndSet(last, now)) {
             clients.values().removeIf(bucket -> bucket.idleFor(now) >= SWEEP_NANOS);
-        }
-    }
-
-    /** Tokens refill continuously at the rate; at most one second's worth wait. */
-    private static final class Bucket {
-        private final double perNano;
-        private final double capacity;
-        private double tokens;
-        private long updated;
-
-        Bucket(int perSecond, long now) {
-            this.perNano = perSecond / 1e9;
-            this.capacity = perSecond;
-            this.tokens = perSecond;
-            this.updated = now;
-        }
-
-        /** @return 0 if a token was taken, else how long until one is there */
-        synchronized long take(long now) {
-            tokens = Math.min(capacity, tokens + (now - updated) * perNano);
-            updated = now;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return 0;
-            }
-            return (long) Math.ceil((1 - tokens) / perNano);
-        }
-
-        synchronized long idleFor(long now) {
-            return now - updated;
         }
     }
 }
