@@ -86,6 +86,19 @@ final class EvaluateCommand implements Callable<Integer> {
         out.printf("| method | orders | hit-rate@%d | recall@%d | new items ever recommended |%n|---|---:|---:|---:|---:|%n", k, k);
         scores.forEach((method, score) -> out.printf("| %s | %,d | %.4f | %.4f | %,d of %,d (%.1f %%) |%n", method, score.orders(), score.hitRate(),
                 score.recall(), score.newItemsRecommended(), score.newItems(), 100.0 * score.newItemsRecommended() / Math.max(1, score.newItems())));
+        NextBasketEvaluation.TimingScore timing = evaluation.timing();
+        out.printf("%nNext purchase date, customers with a purchase before %s and one in the test period (the first counts)%n", trainEnd);
+        out.printf("| method | customers | median absolute error (days) | inside the 80 %% interval |%n|---|---:|---:|---:|%n");
+        out.printf("| nudge (own rhythm, shrunk toward the shop's) | %,d | %.1f | %.1f %% |%n", timing.customers(), timing.medianErrorDays(),
+                100 * timing.insideInterval());
+        out.printf("| shop-wide median gap (%.1f days) after the last purchase | %,d | %.1f | |%n", timing.shopMedianGapDays(), timing.customers(),
+                timing.baselineMedianErrorDays());
+        out.printf("| the same, not before the end of training | %,d | %.1f | |%n", timing.customers(), timing.knowingBaselineMedianErrorDays());
+        NextBasketEvaluation.ChurnScore churn = evaluation.churn();
+        out.printf("%nChurn: no purchase within the test period (%.0f days) after buying before it; %,d customers, %,d churned%n",
+                churn.horizonDays(), churn.customers(), churn.churned());
+        out.printf("| score | AUC |%n|---|---:|%n| nudge churn risk (recency against the customer's rhythm, frequency) | %.4f |%n| recency alone | %.4f |%n",
+                churn.auc(), churn.recencyAuc());
         out.flush();
         return 0;
     }

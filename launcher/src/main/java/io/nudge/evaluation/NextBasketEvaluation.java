@@ -9,6 +9,7 @@ import io.nudge.offers.ItemRecommender;
 import io.nudge.offers.RecommendationContext;
 import io.nudge.offers.RecommendedItem;
 import io.nudge.profile.ProfileUpdater;
+import io.nudge.profile.PurchaseRhythm;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.Item;
@@ -94,6 +95,11 @@ public final class NextBasketEvaluation {
     private final ItemStore catalogue = new ItemStore();
     private final Map<String, String> descriptions;
     private final Set<String> newItems = new HashSet<>();
+    /** Customers (not guests), their rhythm as it stood at the end of training, and their first purchase after it. */
+    private final Set<String> customers = new HashSet<>();
+    private Map<String, PurchaseRhythm.Estimate> rhythmsAtTrainEnd;
+    private double shopMedianGapDays;
+    private final Map<String, Instant> firstTestPurchase = new HashMap<>();
 
     private final Map<String, CustomerProfile> profiles = new HashMap<>();
     private final Map<String, ItemAssociations> associations = new HashMap<>();
@@ -148,6 +154,12 @@ public final class NextBasketEvaluation {
             if (!at.isBefore(settings.testEnd())) {
                 break;
             }
+            if (rhythmsAtTrainEnd == null && !at.isBefore(settings.trainEnd())) {
+                snapshotRhythms();
+            }
+            if (!at.isBefore(settings.trainEnd()) && first.getCustomerId() != null) {
+                firstTestPurchase.putIfAbsent(first.getCustomerId(), at);
+            }
             if (!at.isBefore(settings.trainEnd()) && first.getCustomerId() != null && profiles.containsKey(first.getCustomerId())) {
                 Set<String> bought = new HashSet<>();
                 order.forEach(line -> bought.add(line.getItemId()));
@@ -177,6 +189,116 @@ public final class NextBasketEvaluation {
     private List<String> recommended(CustomerProfile profile, List<ItemCount> trending, ItemRecommender.NewArrivals arrivals) {
         return recommender.recommend(profile, RecommendationContext.NONE, this::neighbours, trending, arrivals, item -> true, settings.k(), false)
                 .stream().map(RecommendedItem::itemId).toList();
+    }
+
+    /**
+     * Every customer's rhythm from their profile's orders as training ends, shrunk toward the shop's, which comes from
+     * every customer's gaps (and the share of customers who came back); the shop's median gap is the baseline.
+     */
+    private void snapshotRhythms() {
+        List<Double> pooled = new ArrayList<>();
+        Map<String, List<Instant>> orderTimes = new HashMap<>();
+        int returned = 0;
+        for (String customer : customers) {
+            List<Instant> times = profiles.get(customer).getRecentOrders().stream().map(io.nudge.schemas.Order::getPlacedAt).toList();
+            List<Double> gaps = PurchaseRhythm.gapsInDays(times);
+            pooled.addAll(gaps);
+            returned += gaps.isEmpty() ? 0 : 1;
+            orderTimes.put(customer, times);
+        }
+        PurchaseRhythm.Prior prior = PurchaseRhythm.Prior.of(pooled, customers.isEmpty() ? 0.5 : (double) returned / customers.size(), 2);
+        List<Double> sorted = new ArrayList<>(pooled);
+        sorted.sort(Double::compare);
+        shopMedianGapDays = sorted.isEmpty() ? 30 : sorted.get(sorted.size() / 2);
+        rhythmsAtTrainEnd = new HashMap<>();
+        orderTimes.forEach((customer, times) -> {
+            PurchaseRhythm.Estimate estimate = PurchaseRhythm.of(times, prior);
+            if (estimate != null) {
+                rhythmsAtTrainEnd.put(customer, estimate);
+            }
+        });
+    }
+
+    /** Predicted next-purchase dates against the first purchase of the test period, for customers who made one. */
+    public record TimingScore(int customers, double medianErrorDays, double baselineMedianErrorDays, double knowingBaselineMedianErrorDays,
+                              double shopMedianGapDays, double insideInterval) {}
+
+    /** Churn risk at the end of training against whether the customer bought in the test period. */
+    public record ChurnScore(int customers, int churned, double horizonDays, double auc, double recencyAuc) {}
+
+    public TimingScore timing() {
+        List<Double> errors = new ArrayList<>();
+        List<Double> baseline = new ArrayList<>();
+        List<Double> knowingBaseline = new ArrayList<>();
+        int inside = 0;
+        for (Map.Entry<String, Instant> bought : firstTestPurchase.entrySet()) {
+            PurchaseRhythm.Estimate estimate = rhythmsAtTrainEnd == null ? null : rhythmsAtTrainEnd.get(bought.getKey());
+            if (estimate == null) {
+                continue; // a customer new in the test period: nothing to predict from
+            }
+            Instant actual = bought.getValue();
+            errors.add(Math.abs(days(estimate.expectedAfter(settings.trainEnd()), actual)));
+            Instant shopRhythm = estimate.lastPurchase().plusMillis((long) (shopMedianGapDays * Duration.ofDays(1).toMillis()));
+            baseline.add(Math.abs(days(shopRhythm, actual)));
+            knowingBaseline.add(Math.abs(days(shopRhythm.isBefore(settings.trainEnd()) ? settings.trainEnd() : shopRhythm, actual)));
+            inside += !actual.isBefore(estimate.earliestAfter(settings.trainEnd())) && !actual.isAfter(estimate.latestAfter(settings.trainEnd())) ? 1 : 0;
+        }
+        return new TimingScore(errors.size(), median(errors), median(baseline), median(knowingBaseline), shopMedianGapDays,
+                errors.isEmpty() ? 0 : (double) inside / errors.size());
+    }
+
+    public ChurnScore churn() {
+        Duration horizon = Duration.between(settings.trainEnd(), settings.testEnd());
+        List<double[]> risk = new ArrayList<>();
+        List<double[]> recency = new ArrayList<>();
+        int churned = 0;
+        for (Map.Entry<String, PurchaseRhythm.Estimate> customer : rhythmsAtTrainEnd == null ? Map.<String, PurchaseRhythm.Estimate>of().entrySet()
+                : rhythmsAtTrainEnd.entrySet()) {
+            double gone = firstTestPurchase.containsKey(customer.getKey()) ? 0 : 1;
+            churned += (int) gone;
+            risk.add(new double[] {customer.getValue().churnRisk(settings.trainEnd(), horizon), gone});
+            recency.add(new double[] {days(customer.getValue().lastPurchase(), settings.trainEnd()), gone});
+        }
+        return new ChurnScore(risk.size(), churned, horizon.toHours() / 24.0, auc(risk), auc(recency));
+    }
+
+    /** The chance that a random churned customer scores above a random returning one (ties count half). */
+    static double auc(List<double[]> scored) {
+        List<double[]> sorted = new ArrayList<>(scored);
+        sorted.sort(Comparator.comparingDouble(s -> s[0]));
+        double rankSum = 0;
+        long positives = 0;
+        int i = 0;
+        while (i < sorted.size()) {
+            int j = i;
+            while (j < sorted.size() && sorted.get(j)[0] == sorted.get(i)[0]) {
+                j++;
+            }
+            double averageRank = (i + 1 + j) / 2.0;
+            for (int k = i; k < j; k++) {
+                if (sorted.get(k)[1] == 1) {
+                    rankSum += averageRank;
+                    positives++;
+                }
+            }
+            i = j;
+        }
+        long negatives = sorted.size() - positives;
+        return positives == 0 || negatives == 0 ? 0.5 : (rankSum - positives * (positives + 1) / 2.0) / (positives * (double) negatives);
+    }
+
+    private static double days(Instant from, Instant to) {
+        return (to.toEpochMilli() - from.toEpochMilli()) / (double) Duration.ofDays(1).toMillis();
+    }
+
+    private static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private Map<String, Double> neighbours(String item) {
@@ -212,6 +334,7 @@ public final class NextBasketEvaluation {
         }
         profiles.put(key, updater.apply(before, line));
         if (line.getCustomerId() != null) {
+            customers.add(key);
             Purchases p = purchasesByCustomer.computeIfAbsent(key, k -> new HashMap<>())
                     .computeIfAbsent(line.getItemId(), k -> new Purchases());
             p.orders++;

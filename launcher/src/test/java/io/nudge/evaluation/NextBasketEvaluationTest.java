@@ -2,6 +2,7 @@ package io.nudge.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nudge.config.NudgeConfig;
 import io.nudge.offers.ItemRecommender;
@@ -114,5 +115,41 @@ class NextBasketEvaluationTest {
         assertEquals("851", item.getCategory());
         assertEquals(Map.of("colour", "white", "kind", "holder"), item.getAttributes());
         assertEquals(sale.getEventTime(), item.getPublishedAt());
+    }
+
+    @Test
+    void aucIsTheChanceAChurnedCustomerScoresAboveAReturningOne() {
+        assertEquals(1.0, NextBasketEvaluation.auc(List.of(new double[] {0.9, 1}, new double[] {0.1, 0})), 1e-9);
+        assertEquals(0.0, NextBasketEvaluation.auc(List.of(new double[] {0.1, 1}, new double[] {0.9, 0})), 1e-9);
+        assertEquals(0.5, NextBasketEvaluation.auc(List.of(new double[] {0.5, 1}, new double[] {0.5, 0})), 1e-9, "ties count half");
+        assertEquals(0.75, NextBasketEvaluation.auc(List.of(new double[] {0.8, 1}, new double[] {0.3, 1}, new double[] {0.5, 0}, new double[] {0.1, 0})), 1e-9);
+    }
+
+    @Test
+    void theNextPurchaseOfARegularIsPredictedFromTheirRhythmAndTheQuietOnesAreAtRisk() throws Exception {
+        // Customer 1 buys every 7 days throughout; customer 2 bought weekly, then stopped a month before the test period.
+        StringBuilder csv = new StringBuilder(HEADER);
+        for (int week = 0; week < 12; week++) {
+            String day = java.time.LocalDate.of(2011, 5, 2).plusDays(7L * week) + " 10:00:00";
+            csv.append("R").append(week).append(",10001,TEA,1,").append(day).append(",1,1.0,UK\n");
+            if (week < 5) {
+                csv.append("Q").append(week).append(",10002,CUPS,1,").append(day).append(",1,2.0,UK\n");
+            }
+        }
+        Path file = dir.resolve("rhythm.csv");
+        Files.writeString(file, csv.toString());
+        NextBasketEvaluation evaluation = new NextBasketEvaluation(new NextBasketEvaluation.Settings(
+                Instant.parse("2011-07-01T00:00:00Z"), Instant.parse("2011-08-01T00:00:00Z"), 3, Duration.ofDays(30),
+                Duration.ofDays(90), 50, ItemRecommender.Weights.from(NudgeConfig.defaults()), Duration.ofDays(30)),
+                new ProfileUpdater(ProfileSettings.defaults()), Map.of());
+        evaluation.run(RetailTransactions.read(file, lines -> { }).events(), orders -> { });
+
+        NextBasketEvaluation.TimingScore timing = evaluation.timing();
+        assertEquals(1, timing.customers(), "only customer 1 bought in the test period");
+        assertTrue(timing.medianErrorDays() < 3, "a weekly buyer's next week: " + timing.medianErrorDays());
+        NextBasketEvaluation.ChurnScore churn = evaluation.churn();
+        assertEquals(2, churn.customers());
+        assertEquals(1, churn.churned());
+        assertEquals(1.0, churn.auc(), 1e-9, "the quiet one is the riskier");
     }
 }
