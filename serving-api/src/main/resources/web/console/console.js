@@ -403,7 +403,12 @@
       var profile = exported && exported.profile;
       var facts = [['Customer', id], ['Known', profile ? 'yes' : 'no profile yet (new or anonymous)'],
         ['Lifecycle', recommendations.lifecycleStage || '-'], ['Events applied', recommendations.profileSequence || 0],
-        ['Personalised', recommendations.personalized ? 'yes' : 'no (' + recommendations.group + ')']];
+        ['Personalised', recommendations.personalized ? 'yes' : 'no (' + recommendations.group + ')'],
+        ['Next purchase expected', recommendations.nextPurchase
+          ? recommendations.nextPurchase.expected.slice(0, 10) + ' (80 %: ' + recommendations.nextPurchase.earliest.slice(0, 10) + ' to '
+            + recommendations.nextPurchase.latest.slice(0, 10) + ')' : 'no purchase yet'],
+        ['Churn risk (90 days)', recommendations.churnRisk === null || recommendations.churnRisk === undefined ? '-'
+          : Math.round(recommendations.churnRisk * 100) + ' %']];
       if (profile) {
         facts = facts.concat(profileFacts(profile));
       }

@@ -129,6 +129,17 @@ public final class NudgeConfig {
     public static final Setting<Integer> LIFECYCLE_VIP_MIN_ORDERS = define("lifecycle.vip.min.orders", "5",
             "Orders from which an active customer with enough spend is a 'VIP'.", text -> positiveInt(text));
 
+    public static final Setting<Duration> LIFECYCLE_RHYTHM_GAP = define("lifecycle.rhythm.gap", "30d",
+            "The shop's median time between a customer's purchases, that a customer with few purchases is assumed to follow (./nudge evaluate prints a shop's own).",
+            NudgeConfig::positiveDuration);
+    public static final Setting<Double> LIFECYCLE_RHYTHM_SPREAD = define("lifecycle.rhythm.spread", "1.0",
+            "Spread of the shop's gaps between purchases (standard deviation of their logarithm).", NudgeConfig::positiveNumber);
+    public static final Setting<Double> LIFECYCLE_RHYTHM_RETURNING = define("lifecycle.rhythm.returning", "0.6",
+            "Share of the shop's customers who buy again after a first purchase: the churn risk's starting doubt about a one-time buyer.",
+            NudgeConfig::fraction);
+    public static final Setting<Duration> LIFECYCLE_CHURN_HORIZON = define("lifecycle.churn.horizon", "90d",
+            "The churn risk is the probability of no purchase within this long.", NudgeConfig::positiveDuration);
+
     public static final Setting<Duration> CROSSSELL_HALF_LIFE = define("crosssell.half.life", "90d",
             "Time after which two items seen together count half as much towards their association.", NudgeConfig::positiveDuration);
     public static final Setting<Integer> CROSSSELL_NEIGHBOURS_MAX = define("crosssell.neighbours.max", "50",
@@ -497,6 +508,14 @@ public final class NudgeConfig {
         double value = number(text);
         if (value < 0) {
             throw new IllegalArgumentException("must not be negative");
+        }
+        return value;
+    }
+
+    private static double positiveNumber(String text) {
+        double value = number(text);
+        if (value <= 0) {
+            throw new IllegalArgumentException("must be above zero");
         }
         return value;
     }

@@ -41,9 +41,15 @@ public final class PurchaseRhythm {
      * @param returning the share of the shop's customers who bought again after a first purchase
      * @param weight    how many gaps the shop's rhythm counts as, against the customer's own
      */
-    public record Prior(double meanLogDays, double sdLogDays, double returning, double weight) {
+    public record Prior(double meanLogDays, double sdLogDays, double returning, double weight) implements java.io.Serializable {
         /** Before anything is known of the shop: a month between purchases, give or take a factor of e; most come back. */
         public static final Prior DEFAULT = new Prior(Math.log(30), 1.0, 0.6, 2.0);
+
+        /** The shop's rhythm as configured ({@code lifecycle.rhythm.*}; {@code ./nudge evaluate} prints a shop's own). */
+        public static Prior from(io.nudge.config.NudgeConfig config) {
+            return new Prior(Math.log(config.get(io.nudge.config.NudgeConfig.LIFECYCLE_RHYTHM_GAP).toMillis() / (double) DAY_MILLIS),
+                    config.get(io.nudge.config.NudgeConfig.LIFECYCLE_RHYTHM_SPREAD), config.get(io.nudge.config.NudgeConfig.LIFECYCLE_RHYTHM_RETURNING), 2.0);
+        }
 
         /** The shop's rhythm from every customer's gaps (in days), or {@link #DEFAULT}'s without any. */
         public static Prior of(List<Double> gapsDays, double returning, double weight) {
@@ -130,6 +136,13 @@ public final class PurchaseRhythm {
         private double survival(double days) {
             return 0.5 * erfc((Math.log(days) - mu) / (sigma * Math.sqrt(2)));
         }
+    }
+
+    /** The rhythm of a customer from their profile's recent orders, or null when they never ordered. */
+    public static Estimate of(io.nudge.schemas.CustomerProfile profile, Prior prior) {
+        List<Instant> times = new ArrayList<>(profile.getRecentOrders().size());
+        profile.getRecentOrders().forEach(order -> times.add(order.getPlacedAt()));
+        return of(times, prior);
     }
 
     /** The rhythm of a customer who ordered at {@code orderTimes} (any order), or null without any order. */

@@ -11,6 +11,7 @@ import io.nudge.offers.NextBestOffers;
 import io.nudge.offers.RecommendationContext;
 import io.nudge.offers.RecommendedItem;
 import io.nudge.offers.ScoredOffer;
+import io.nudge.profile.PurchaseRhythm;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.Item;
 import io.nudge.schemas.Offer;
@@ -22,6 +23,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -52,8 +54,14 @@ final class RecommendationsHandler implements Handler {
     private final Clock clock;
     private final JsonFactory json;
 
+    private final PurchaseRhythm.Prior rhythm;
+    private final Duration churnHorizon;
+
     RecommendationsHandler(ProfileStore profiles, OfferStore offerStore, AssociationStore associations, TrendingStore trending,
-                           Catalogue catalogue, NextBestOffers nextBestOffers, Pseudonyms pseudonyms, ReplicaRouter router, JsonFactory json, Clock clock) {
+                           Catalogue catalogue, NextBestOffers nextBestOffers, Pseudonyms pseudonyms, ReplicaRouter router, JsonFactory json, Clock clock,
+                           PurchaseRhythm.Prior rhythm, Duration churnHorizon) {
+        this.rhythm = rhythm;
+        this.churnHorizon = churnHorizon;
         this.router = router;
         this.catalogue = catalogue;
         this.json = json;
@@ -94,6 +102,26 @@ final class RecommendationsHandler implements Handler {
         ctx.contentType(ContentType.APPLICATION_JSON).result(body(visitorId, profile, result, explain));
     }
 
+    /**
+     * With {@code explain}: when the customer will probably buy next (the 80 % interval) and the risk that they will
+     * not within {@code lifecycle.churn.horizon}, from their buying rhythm; null for a customer who never bought.
+     */
+    private void writeRhythm(JsonGenerator out, CustomerProfile profile) throws IOException {
+        PurchaseRhythm.Estimate estimate = profile == null ? null : PurchaseRhythm.of(profile, rhythm);
+        if (estimate == null) {
+            out.writeNullField("nextPurchase");
+            out.writeNullField("churnRisk");
+            return;
+        }
+        Instant now = clock.instant();
+        out.writeObjectFieldStart("nextPurchase");
+        out.writeStringField("expected", estimate.expectedAfter(now).toString());
+        out.writeStringField("earliest", estimate.earliestAfter(now).toString());
+        out.writeStringField("latest", estimate.latestAfter(now).toString());
+        out.writeEndObject();
+        out.writeNumberField("churnRisk", round(estimate.churnRisk(now, churnHorizon)));
+    }
+
     /** The answer, written field by field: the same document a map would serialize to, without building the maps. */
     private byte[] body(String visitorId, CustomerProfile profile, NextBestOffers.Result result, boolean explain) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
@@ -110,6 +138,9 @@ final class RecommendationsHandler implements Handler {
                 out.writeNullField("profileSequence");
             }
             out.writeStringField("lifecycleStage", result.metrics() != null ? result.metrics().stage().wireName() : null);
+            if (explain) {
+                writeRhythm(out, profile);
+            }
             out.writeArrayFieldStart("offers");
             for (ScoredOffer scored : result.offers()) {
                 Offer offer = scored.offer();

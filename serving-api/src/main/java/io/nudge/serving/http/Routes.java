@@ -17,6 +17,7 @@ import io.nudge.offers.NextBestOffers;
 import io.nudge.serving.audit.AuditTrail;
 import io.nudge.serving.events.EventCollector;
 import io.nudge.serving.items.ItemPublisher;
+import io.nudge.profile.PurchaseRhythm;
 import io.nudge.serving.items.ItemStore;
 import io.nudge.serving.outreach.FeedbackTally;
 import io.nudge.serving.kafka.AcknowledgedWriter;
@@ -71,7 +72,7 @@ public final class Routes {
                 () -> services.changelog().partitionCount(config.get(NudgeConfig.TOPIC_PROFILES)), pseudonyms);
         RecommendationsHandler recommendations = new RecommendationsHandler(services.store(), services.offerStore(),
                 services.associations(), services.trending(), services.itemStore(), services.nextBestOffers(), pseudonyms, router, services.json().getFactory(),
-                services.clock());
+                services.clock(), PurchaseRhythm.Prior.from(config), config.get(NudgeConfig.LIFECYCLE_CHURN_HORIZON));
         ItemsHandler items = new ItemsHandler(services.itemStore(), services.itemPublisher(), services.json());
         OffersHandler offers = new OffersHandler(services.offerStore(), services.offers(), services.json());
         RulesHandler rules = new RulesHandler(services.rules(), services.rulesWriter(), services.json(), services.clock());

@@ -61,13 +61,14 @@ class RoutesTest {
 
     static Javalin app;
     static ItemStore items;
+    static ProfileStore profiles;
     static AutoCloseable[] kafkaClients;
 
     @BeforeAll
     static void start() {
         // Nothing listens there: a request that needed Kafka would fail, and none of these does.
         NudgeConfig config = NudgeConfig.defaults().with(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:1").with(NudgeConfig.HTTP_PORT, 0);
-        ProfileStore profiles = new ProfileStore();
+        profiles = new ProfileStore();
         ProfileUpdater updater = new ProfileUpdater(ProfileSettings.defaults());
         CustomerProfile gardener = null;
         for (int view = 0; view < 3; view++) {
@@ -116,6 +117,26 @@ class RoutesTest {
         assertEquals("garden-10", answer.get("offers").get(0).get("offerId").asText(), "interest in garden outranks the toys' higher value");
         assertTrue(answer.get("offers").get(0).get("explain").has("categoryAffinity"));
         assertEquals("private, no-store", response.headers().firstValue("Cache-Control").orElse(""));
+    }
+
+    @Test
+    void explainedAnswersCarryTheBuyersRhythmAndNothingForOneWhoNeverBought() throws Exception {
+        ProfileUpdater updater = new ProfileUpdater(ProfileSettings.defaults());
+        CustomerProfile buyer = null;
+        for (int week = 0; week < 6; week++) {
+            buyer = updater.apply(buyer, InteractionEvent.newBuilder().setEventId("p" + week).setCustomerId("weekly-buyer").setType(EventType.PURCHASE)
+                    .setEventTime(NOW.minus(java.time.Duration.ofDays(7L * (6 - week)))).setItemId("tea").setPrice(4.0).setCurrency("EUR").setQuantity(1)
+                    .setAttributes(Map.of("orderId", "o" + week)).build());
+        }
+        profiles.upsert(buyer);
+        JsonNode answer = JSON.readTree(get("/v1/customers/weekly-buyer/recommendations?explain=true", SITE_KEY).body());
+        Instant expected = Instant.parse(answer.get("nextPurchase").get("expected").asText());
+        assertTrue(!expected.isBefore(NOW) && expected.isBefore(NOW.plus(java.time.Duration.ofDays(7))), "a weekly buyer's next week: " + answer);
+        double risk = answer.get("churnRisk").asDouble();
+        assertTrue(risk > 0 && risk < 0.2, "a regular who just bought: " + risk);
+        JsonNode browser = JSON.readTree(get("/v1/customers/gardener/recommendations?explain=true", SITE_KEY).body());
+        assertTrue(browser.get("churnRisk").isNull() && browser.get("nextPurchase").isNull(), browser.toString());
+        assertTrue(!JSON.readTree(get("/v1/customers/weekly-buyer/recommendations", SITE_KEY).body()).has("churnRisk"), "only when explained");
     }
 
     @Test
