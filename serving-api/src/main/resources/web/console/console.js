@@ -178,6 +178,8 @@
     if (kind === 'count') { when.event = match(f.firstType.value.trim(), f.category.value.trim()); when.atLeast = Number(f.atLeast.value); when.within = f.within.value.trim(); }
     if (kind === 'inactivity') { when.noVisitFor = f.noVisitFor.value.trim(); }
     if (kind === 'price_drop') { when.atLeastPercent = Number(f.atLeastPercent.value); }
+    if (kind === 'churn_risk') { when.atLeast = Number(f.riskAtLeast.value); }
+    if (kind === 'purchase_due' && f.dueAfter.value.trim() !== '') { when.after = f.dueAfter.value.trim(); }
     if (kind === 'price_drop' || kind === 'back_in_stock') { when.interest = f.interest.value; when.within = f.within.value.trim(); }
     var rule = {name: f.name.value.trim(), when: when, then: {channel: f.channel.value, templateId: f.templateId.value.trim(), attachOffer: f.attachOffer.checked}};
     var stages = Array.from($('#rule-form').querySelectorAll('input[name=stage]:checked')).map(function (box) { return box.value; });
@@ -222,6 +224,8 @@
     f.noVisitFor.value = when.noVisitFor || '';
     f.atLeastPercent.value = when.atLeastPercent || 10;
     f.interest.value = when.interest || 'viewed';
+    f.riskAtLeast.value = when.kind === 'churn_risk' ? when.atLeast : 0.7;
+    f.dueAfter.value = when.after || '';
     f.channel.value = (d.then || {}).channel || 'web';
     f.templateId.value = (d.then || {}).templateId || '';
     f.attachOffer.checked = !!(d.then || {}).attachOffer;

@@ -18,13 +18,14 @@ public record CustomerMetrics(Duration recency, long frequency, double monetary,
                               double cartValue, Duration sinceLastVisit, LifecycleStage stage) {
 
     /** The thresholds between lifecycle stages. */
+    /** The thresholds between lifecycle stages, and the shop's buying rhythm that customers with few purchases follow. */
     public record Thresholds(Duration newWithin, Duration atRiskAfter, Duration lapsedAfter,
-                             double vipMinSpend, int vipMinOrders) implements Serializable {
+                             double vipMinSpend, int vipMinOrders, PurchaseRhythm.Prior rhythm) implements Serializable {
 
         public static Thresholds from(NudgeConfig config) {
             return new Thresholds(config.get(NudgeConfig.LIFECYCLE_NEW_WITHIN), config.get(NudgeConfig.LIFECYCLE_AT_RISK_AFTER),
                     config.get(NudgeConfig.LIFECYCLE_LAPSED_AFTER), config.get(NudgeConfig.LIFECYCLE_VIP_MIN_SPEND),
-                    config.get(NudgeConfig.LIFECYCLE_VIP_MIN_ORDERS));
+                    config.get(NudgeConfig.LIFECYCLE_VIP_MIN_ORDERS), PurchaseRhythm.Prior.from(config));
         }
     }
 

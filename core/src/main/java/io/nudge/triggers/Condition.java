@@ -39,4 +39,16 @@ public sealed interface Condition extends Serializable {
      * sold out or withdrawn. Once per interest, like {@link PriceDrop}.
      */
     record BackInStock(boolean cartedOnly, Duration within) implements Condition {}
+
+    /**
+     * The customer's next purchase was due by their own rhythm ({@code PurchaseRhythm}: the median gap after their last
+     * purchase) {@code after} ago, and they have not bought since: once per last purchase.
+     */
+    record PurchaseDue(Duration after) implements Condition {}
+
+    /**
+     * The risk that the customer buys nothing within {@code horizon} reached {@code atLeast} ({@code PurchaseRhythm}):
+     * once per silence; a purchase starts the watch again.
+     */
+    record ChurnRisk(double atLeast, Duration horizon) implements Condition {}
 }

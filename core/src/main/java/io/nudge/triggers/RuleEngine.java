@@ -2,6 +2,8 @@ package io.nudge.triggers;
 
 import io.nudge.catalogue.WatchedItemChange;
 import io.nudge.config.NudgeConfig;
+import io.nudge.profile.PurchaseRhythm;
+import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.RuleProgress;
 import io.nudge.schemas.TriggerState;
@@ -42,6 +44,14 @@ public final class RuleEngine implements Serializable {
     static final int MAX_MATCHES = 1_000;
 
     public List<Firing> onEvent(TriggerState state, Collection<Rule> rules, InteractionEvent event) {
+        return onEvent(state, rules, event, null, null);
+    }
+
+    /**
+     * @param profile the customer's profile after the event, for the conditions on their buying rhythm (null: none)
+     * @param rhythm  the shop's rhythm those conditions shrink toward
+     */
+    public List<Firing> onEvent(TriggerState state, Collection<Rule> rules, InteractionEvent event, CustomerProfile profile, PurchaseRhythm.Prior rhythm) {
         long t = event.getEventTime().toEpochMilli();
         if (state.getLastEventAt() == null || t > state.getLastEventAt()) {
             state.setLastEventAt(t);
@@ -65,6 +75,8 @@ public final class RuleEngine implements Serializable {
             } else if (condition instanceof Condition.Inactivity c) {
                 p.setDeadline(state.getLastEventAt() + c.noVisitFor().toMillis());
                 p.setEpisodeStart(state.getLastEventAt());
+            } else if ((condition instanceof Condition.PurchaseDue || condition instanceof Condition.ChurnRisk) && profile != null && rhythm != null) {
+                watchRhythm(condition, p, PurchaseRhythm.of(profile, rhythm));
             }
             if (firing != null) {
                 firings.add(firing);
@@ -146,6 +158,15 @@ public final class RuleEngine implements Serializable {
             } else if (condition instanceof Condition.Inactivity c) {
                 firings.add(new Firing(rule, deadline, p.getEpisodeStart(), "no visit for " + NudgeConfig.durationText(c.noVisitFor())));
                 clear(p);
+            } else if (condition instanceof Condition.PurchaseDue c) {
+                firings.add(new Firing(rule, deadline, p.getEpisodeStart(), "next purchase due " + Instant.ofEpochMilli(deadline - c.after().toMillis())
+                        + " by the customer's rhythm, none since " + Instant.ofEpochMilli(p.getEpisodeStart()),
+                        Map.of("dueAt", Instant.ofEpochMilli(deadline - c.after().toMillis()).toString())));
+                p.setDeadline(null); // the episode (their last purchase) stays: once per purchase
+            } else if (condition instanceof Condition.ChurnRisk c) {
+                firings.add(new Firing(rule, deadline, p.getEpisodeStart(), String.format(Locale.ROOT, "churn risk over %.0f days reached %.2f",
+                        c.horizon().toHours() / 24.0, c.atLeast()), Map.of("churnRisk", String.format(Locale.ROOT, "%.2f", c.atLeast()))));
+                p.setDeadline(null);
             } else if (condition instanceof Condition.Count c) {
                 prune(p, deadline, c.within(), kept(c));
                 if (total(p) < c.atLeast()) {
@@ -180,6 +201,51 @@ public final class RuleEngine implements Serializable {
         Map<String, RuleProgress> kept = new HashMap<>(state.getProgress());
         kept.keySet().retainAll(new HashSet<>(ruleIds));
         state.setProgress(kept);
+    }
+
+    /**
+     * Watches a rhythm condition from the customer's last purchase: a new purchase starts a new episode with its own
+     * deadline (when the next purchase is due, or when the risk reaches the threshold); events without a purchase
+     * leave it as it is, so it fires once per purchase.
+     */
+    private static void watchRhythm(Condition condition, RuleProgress p, PurchaseRhythm.Estimate estimate) {
+        if (estimate == null) {
+            return;
+        }
+        long lastPurchase = estimate.lastPurchase().toEpochMilli();
+        if (p.getEpisodeStart() != null && p.getEpisodeStart() == lastPurchase) {
+            return;
+        }
+        p.setEpisodeStart(lastPurchase);
+        if (condition instanceof Condition.PurchaseDue c) {
+            p.setDeadline(estimate.expected().toEpochMilli() + c.after().toMillis());
+        } else if (condition instanceof Condition.ChurnRisk c) {
+            p.setDeadline(whenRiskReaches(estimate, c.atLeast(), c.horizon()));
+        }
+    }
+
+    /**
+     * When, after the last purchase, the risk first reaches {@code atLeast} (the risk grows with the silence): found by
+     * bisection to the minute within three years; null when it never does.
+     */
+    static Long whenRiskReaches(PurchaseRhythm.Estimate estimate, double atLeast, Duration horizon) {
+        long low = estimate.lastPurchase().toEpochMilli();
+        long high = low + Duration.ofDays(3 * 365).toMillis();
+        if (estimate.churnRisk(Instant.ofEpochMilli(high), horizon) < atLeast) {
+            return null;
+        }
+        if (estimate.churnRisk(Instant.ofEpochMilli(low), horizon) >= atLeast) {
+            return low;
+        }
+        while (high - low > 60_000) {
+            long middle = low + (high - low) / 2;
+            if (estimate.churnRisk(Instant.ofEpochMilli(middle), horizon) >= atLeast) {
+                high = middle;
+            } else {
+                low = middle;
+            }
+        }
+        return high;
     }
 
     private static Firing sequence(Rule rule, Condition.Sequence c, RuleProgress p, InteractionEvent event, long t) {

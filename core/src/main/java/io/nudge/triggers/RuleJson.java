@@ -29,7 +29,8 @@ import java.util.Set;
  * Condition kinds: {@code event} ({@code event}), {@code sequence} ({@code first}, {@code then}, {@code within}),
  * {@code absence} ({@code first}, {@code absent}, {@code within}), {@code count} ({@code event}, {@code atLeast},
  * {@code within}, optional {@code sumOf}: price or quantity), {@code inactivity} ({@code noVisitFor}), {@code price_drop} ({@code atLeastPercent}, {@code within}, optional
- * {@code interest}: viewed or carted) and {@code back_in_stock} ({@code within}, optional {@code interest}). An event
+ * {@code interest}: viewed or carted), {@code back_in_stock} ({@code within}, optional {@code interest}),
+ * {@code purchase_due} (optional {@code after}) and {@code churn_risk} ({@code atLeast}, optional {@code horizon}). An event
  * match is {@code {"type": "product_view", "where": {"category": "garden", "price": {"atLeast": 10}}}}.
  * Every problem is reported with the path of the field at fault.
  */
@@ -48,7 +49,9 @@ public final class RuleJson {
             "count", Set.of("kind", "event", "atLeast", "within", "sumOf"),
             "inactivity", Set.of("kind", "noVisitFor"),
             "price_drop", Set.of("kind", "atLeastPercent", "interest", "within"),
-            "back_in_stock", Set.of("kind", "interest", "within"));
+            "back_in_stock", Set.of("kind", "interest", "within"),
+            "purchase_due", Set.of("kind", "after"),
+            "churn_risk", Set.of("kind", "atLeast", "horizon"));
     private static final List<String> INTERESTS = List.of("viewed", "carted");
     static final Duration MAX_WINDOW = Duration.ofDays(366);
 
@@ -111,6 +114,8 @@ public final class RuleJson {
             case "count" -> count(when);
             case "price_drop" -> priceDrop(when);
             case "back_in_stock" -> new Condition.BackInStock(cartedOnly(when), window(when, "within"));
+            case "purchase_due" -> new Condition.PurchaseDue(when.has("after") ? window(when, "after") : Duration.ZERO);
+            case "churn_risk" -> churnRisk(when);
             default -> new Condition.Inactivity(window(when, "noVisitFor"));
         };
     }
@@ -134,6 +139,15 @@ public final class RuleJson {
             when.error("atLeastPercent", "is required and must be above 0 and below 100");
         }
         return new Condition.PriceDrop(percent == null ? 1 : percent, cartedOnly(when), window(when, "within"));
+    }
+
+    private static Condition churnRisk(JsonFields when) {
+        Double atLeast = when.number("atLeast");
+        if (atLeast == null || atLeast <= 0 || atLeast >= 1) {
+            when.error("atLeast", "is required and must be above 0 and below 1");
+        }
+        Duration horizon = when.has("horizon") ? window(when, "horizon") : Duration.ofDays(90);
+        return new Condition.ChurnRisk(atLeast == null ? 0.5 : atLeast, horizon);
     }
 
     /** Whether an item condition is about carted items only ({@code "interest": "carted"}) or any viewed item (the default). */

@@ -45,7 +45,7 @@ public final class Triggers implements Serializable {
 
     public List<OutreachAction> onEvent(TriggerState state, CustomerProfile profile, InteractionEvent event, Collection<Rule> rules,
                                         OfferChooser offers) {
-        return decide(state, profile, engine.onEvent(state, rules, event), offers);
+        return decide(state, profile, engine.onEvent(state, rules, event, profile, thresholds.rhythm()), offers);
     }
 
     /** A change of an item the customer viewed or carted (price drop, back in stock). */

@@ -181,4 +181,30 @@ class RuleEngineTest {
         assertEquals(List.of(), change(rule, T0.plusSeconds(240), 100.0, 100.0, true, T0, null), "sold out and back again: once per view");
         assertEquals(List.of(), change(rule, T0.plusSeconds(60), 100.0, 50.0, false, T0, null), "a price drop is no restock");
     }
+
+    @Test
+    void aPurchaseDueFiresOncePerPurchaseAndANewPurchaseStartsAgain() {
+        Rule rule = rule("due", "{\"kind\": \"purchase_due\"}");
+        io.nudge.profile.ProfileUpdater updater = new io.nudge.profile.ProfileUpdater(io.nudge.profile.ProfileSettings.defaults());
+        io.nudge.schemas.CustomerProfile profile = null;
+        io.nudge.profile.PurchaseRhythm.Prior shop = io.nudge.profile.PurchaseRhythm.Prior.DEFAULT;
+        for (int week = 0; week < 6; week++) {
+            InteractionEvent purchase = InteractionEvent.newBuilder().setEventId("p" + week).setCustomerId("c").setType(EventType.PURCHASE)
+                    .setEventTime(T0.plus(Duration.ofDays(7L * week))).setItemId("coffee").setPrice(9.0).setQuantity(1)
+                    .setAttributes(java.util.Map.of("orderId", "o" + week)).build();
+            profile = updater.apply(profile, purchase);
+            engine.onEvent(state, List.of(rule), purchase, profile, shop);
+        }
+        Instant last = T0.plus(Duration.ofDays(35));
+        assertEquals(List.of(), tick(rule, last.plus(Duration.ofDays(3))));
+        assertEquals(List.of("due"), tick(rule, last.plus(Duration.ofDays(20))));
+        assertEquals(List.of(), tick(rule, last.plus(Duration.ofDays(40))), "once per purchase");
+
+        InteractionEvent again = InteractionEvent.newBuilder().setEventId("p9").setCustomerId("c").setType(EventType.PURCHASE)
+                .setEventTime(last.plus(Duration.ofDays(41))).setItemId("coffee").setPrice(9.0).setQuantity(1)
+                .setAttributes(java.util.Map.of("orderId", "o9")).build();
+        profile = updater.apply(profile, again);
+        engine.onEvent(state, List.of(rule), again, profile, shop);
+        assertEquals(List.of("due"), tick(rule, last.plus(Duration.ofDays(41 + 60))), "a new purchase, a new due date");
+    }
 }

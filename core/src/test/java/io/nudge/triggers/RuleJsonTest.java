@@ -94,4 +94,15 @@ class RuleJsonTest {
                 "x", 1, true).errors().stream().map(FieldError::field).toList();
         assertEquals(List.of("when.atLeastPercent", "when.interest", "when.within"), fields);
     }
+
+    @Test
+    void readsRhythmConditions() {
+        String rule = "{\"name\": \"x\", \"when\": %s, \"then\": {\"channel\": \"email\", \"templateId\": \"t\"}}";
+        assertEquals(new Condition.PurchaseDue(Duration.ofDays(2)),
+                RuleJson.parse(String.format(rule, "{\"kind\": \"purchase_due\", \"after\": \"2d\"}"), "x", 1, true).rule().condition());
+        assertEquals(new Condition.ChurnRisk(0.7, Duration.ofDays(90)),
+                RuleJson.parse(String.format(rule, "{\"kind\": \"churn_risk\", \"atLeast\": 0.7}"), "x", 1, true).rule().condition());
+        assertEquals(List.of("when.atLeast"), RuleJson.parse(String.format(rule, "{\"kind\": \"churn_risk\", \"atLeast\": 1.5}"), "x", 1, true)
+                .errors().stream().map(FieldError::field).toList());
+    }
 }

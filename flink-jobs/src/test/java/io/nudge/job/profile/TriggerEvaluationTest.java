@@ -1,6 +1,7 @@
 package io.nudge.job.profile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nudge.catalogue.WatchedItemChange;
 import io.nudge.job.triggers.RulesAndOffersChange;
@@ -228,6 +229,38 @@ class TriggerEvaluationTest {
             h.processWatermark(T0.plus(Duration.ofMinutes(90)).toEpochMilli());
             List<OutreachAction> actions = outreach(h);
             assertEquals(OutreachStatus.SEND, actions.get(actions.size() - 1).getStatus(), "the failed email did not use up today's: " + actions);
+        }
+    }
+
+    @Test
+    void aRegularWhoStopsBuyingIsDueFirstThenAtRiskOncePerSilenceInEventTime() throws Exception {
+        try (var h = UpdateCustomerTest.harness()) {
+            UpdateCustomerTest.open(h);
+            h.processBroadcastElement(rule("due", 1, """
+                    {"name": "Due again", "when": {"kind": "purchase_due"}, "then": {"channel": "web", "templateId": "replenish"}}
+                    """), 0);
+            h.processBroadcastElement(rule("lapsing", 1, """
+                    {"name": "Lapsing", "when": {"kind": "churn_risk", "atLeast": 0.1, "horizon": "30d"}, "then": {"channel": "web", "templateId": "miss-you"}}
+                    """), 0);
+            Instant last = T0.plus(Duration.ofDays(7 * 9));
+            for (int week = 0; week < 10; week++) {
+                Instant at = T0.plus(Duration.ofDays(7L * week));
+                h.processElement(new StreamRecord<>(ProfileInput.event(InteractionEvent.newBuilder().setEventId("buy" + week).setCustomerId("ann")
+                        .setType(EventType.PURCHASE).setEventTime(at).setItemId("coffee").setPrice(9.0).setQuantity(1)
+                        .setAttributes(Map.of("orderId", "o" + week)).build()), at.toEpochMilli()));
+            }
+            h.processWatermark(last.plus(Duration.ofDays(5)).toEpochMilli());
+            assertEquals(List.of(), outreach(h).stream().map(OutreachAction::getRuleId).toList(), "not due yet, five days after a weekly purchase");
+            // Nine weekly gaps, shrunk a little toward the shop's month: due about nine days after the last purchase.
+            h.processWatermark(last.plus(Duration.ofDays(12)).toEpochMilli());
+            assertEquals(List.of("due"), outreach(h).stream().map(OutreachAction::getRuleId).toList(), "due by the customer's own rhythm");
+            // A weekly buyer three weeks quiet: the risk of no purchase in the next 30 days passes 0.1 (before this
+            // harness's 30-day idle expiry).
+            h.processWatermark(last.plus(Duration.ofDays(25)).toEpochMilli());
+            List<String> fired = outreach(h).stream().map(OutreachAction::getRuleId).toList();
+            assertEquals(List.of("due", "lapsing"), fired, "then at risk, once: " + fired);
+            OutreachAction lapsing = outreach(h).get(1);
+            assertTrue(lapsing.getDecidedAt().isAfter(outreach(h).get(0).getDecidedAt()), "at risk later than due");
         }
     }
 }
