@@ -35,18 +35,27 @@ public final class RecentEventIds {
             newestSeconds = Math.max(newestSeconds, Integer.toUnsignedLong(entries.getInt(i * ENTRY_BYTES + 8)));
         }
         long oldestKept = newestSeconds - windowMillis / 1000;
-        // Entries are in arrival order: the ones to drop are those out of the window, and the oldest beyond max.
         int kept = 0;
-        int[] keep = new int[count];
+        for (int i = 0; i < count; i++) {
+            kept += Integer.toUnsignedLong(entries.getInt(i * ENTRY_BYTES + 8)) >= oldestKept ? 1 : 0;
+        }
+        if (kept == count && count < max) {
+            // The usual case, every entry still in the window: one copy with the new id at the end.
+            byte[] next = java.util.Arrays.copyOf(recent == null ? new byte[0] : recent, (count + 1) * ENTRY_BYTES);
+            ByteBuffer.wrap(next, count * ENTRY_BYTES, ENTRY_BYTES).putLong(hash).putInt((int) (eventTimeMillis / 1000));
+            return next;
+        }
+        // Entries are in arrival order: drop those out of the window, and the oldest beyond max.
+        int skip = Math.max(0, kept + 1 - max);
+        ByteBuffer next = ByteBuffer.allocate((Math.min(kept, max - 1) + 1) * ENTRY_BYTES);
         for (int i = 0; i < count; i++) {
             if (Integer.toUnsignedLong(entries.getInt(i * ENTRY_BYTES + 8)) >= oldestKept) {
-                keep[kept++] = i;
+                if (skip > 0) {
+                    skip--;
+                } else {
+                    next.put(recent, i * ENTRY_BYTES, ENTRY_BYTES);
+                }
             }
-        }
-        int from = Math.max(0, kept + 1 - max);
-        ByteBuffer next = ByteBuffer.allocate((kept - from + 1) * ENTRY_BYTES);
-        for (int k = from; k < kept; k++) {
-            next.put(recent, keep[k] * ENTRY_BYTES, ENTRY_BYTES);
         }
         next.putLong(hash).putInt((int) (eventTimeMillis / 1000));
         return next.array();

@@ -76,7 +76,7 @@ public final class RuleEngine implements Serializable {
                 p.setDeadline(state.getLastEventAt() + c.noVisitFor().toMillis());
                 p.setEpisodeStart(state.getLastEventAt());
             } else if ((condition instanceof Condition.PurchaseDue || condition instanceof Condition.ChurnRisk) && profile != null && rhythm != null) {
-                watchRhythm(condition, p, PurchaseRhythm.of(profile, rhythm));
+                watchRhythm(condition, p, profile, rhythm);
             }
             if (firing != null) {
                 firings.add(firing);
@@ -208,14 +208,15 @@ public final class RuleEngine implements Serializable {
      * deadline (when the next purchase is due, or when the risk reaches the threshold); events without a purchase
      * leave it as it is, so it fires once per purchase.
      */
-    private static void watchRhythm(Condition condition, RuleProgress p, PurchaseRhythm.Estimate estimate) {
-        if (estimate == null) {
-            return;
+    private static void watchRhythm(Condition condition, RuleProgress p, CustomerProfile profile, PurchaseRhythm.Prior rhythm) {
+        long lastPurchase = Long.MIN_VALUE;
+        for (io.nudge.schemas.Order order : profile.getRecentOrders()) {
+            lastPurchase = Math.max(lastPurchase, order.getPlacedAt().toEpochMilli());
         }
-        long lastPurchase = estimate.lastPurchase().toEpochMilli();
-        if (p.getEpisodeStart() != null && p.getEpisodeStart() == lastPurchase) {
-            return;
+        if (lastPurchase == Long.MIN_VALUE || (p.getEpisodeStart() != null && p.getEpisodeStart() == lastPurchase)) {
+            return; // never bought, or no purchase since the episode began: the rhythm is the one already watched
         }
+        PurchaseRhythm.Estimate estimate = PurchaseRhythm.of(profile, rhythm);
         p.setEpisodeStart(lastPurchase);
         if (condition instanceof Condition.PurchaseDue c) {
             p.setDeadline(estimate.expected().toEpochMilli() + c.after().toMillis());
