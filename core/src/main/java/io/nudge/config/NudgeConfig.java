@@ -121,9 +121,11 @@ public final class NudgeConfig {
     public static final Setting<Duration> LIFECYCLE_NEW_WITHIN = define("lifecycle.new.within", "30d",
             "A customer first seen this recently, without repeat orders, is 'new'.", NudgeConfig::positiveDuration);
     public static final Setting<Duration> LIFECYCLE_AT_RISK_AFTER = define("lifecycle.at.risk.after", "45d",
-            "No visit for this long: 'at risk'.", NudgeConfig::positiveDuration);
+            "No visit for this long: 'at risk', for a customer who never bought (one who did is judged by lifecycle.at.risk.churn).",
+            NudgeConfig::positiveDuration);
     public static final Setting<Duration> LIFECYCLE_LAPSED_AFTER = define("lifecycle.lapsed.after", "120d",
-            "No visit for this long: 'lapsed'.", NudgeConfig::positiveDuration);
+            "No visit for this long: 'lapsed' (for a customer who bought, only once they are also at risk by their churn risk).",
+            NudgeConfig::positiveDuration);
     public static final Setting<Double> LIFECYCLE_VIP_MIN_SPEND = define("lifecycle.vip.min.spend", "1000",
             "Lifetime spend from which an active customer is a 'VIP'.", NudgeConfig::nonNegativeNumber);
     public static final Setting<Integer> LIFECYCLE_VIP_MIN_ORDERS = define("lifecycle.vip.min.orders", "5",
@@ -139,9 +141,15 @@ public final class NudgeConfig {
             NudgeConfig::fraction);
     public static final Setting<Duration> LIFECYCLE_CHURN_HORIZON = define("lifecycle.churn.horizon", "90d",
             "The churn risk is the probability of no purchase within this long.", NudgeConfig::positiveDuration);
+    public static final Setting<Double> LIFECYCLE_AT_RISK_CHURN = define("lifecycle.at.risk.churn", "0.6",
+            "Churn risk (within lifecycle.churn.horizon) from which a customer who bought is 'at risk': judged against their own rhythm rather than a fixed absence.",
+            NudgeConfig::fraction);
 
     public static final Setting<Duration> CROSSSELL_HALF_LIFE = define("crosssell.half.life", "90d",
             "Time after which two items seen together count half as much towards their association.", NudgeConfig::positiveDuration);
+    public static final Setting<Duration> CROSSSELL_DEMAND_HALF_LIFE = define("crosssell.demand.half.life", "7d",
+            "Time after which an order counts half as much towards an item's demand (how much it sells now), which weighs the customer's own items in recommendations: of two items they bought alike, the one the shop sells more of now comes first.",
+            NudgeConfig::positiveDuration);
     public static final Setting<Integer> CROSSSELL_NEIGHBOURS_MAX = define("crosssell.neighbours.max", "50",
             "Associated items kept per item; the weakest make room for newcomers.", text -> positiveInt(text));
     public static final Setting<Duration> CROSSSELL_PUBLISH_INTERVAL = define("crosssell.publish.interval", "10s",
@@ -156,6 +164,9 @@ public final class NudgeConfig {
 
     public static final Setting<Double> RECOMMEND_WEIGHT_OWN = define("recommend.weight.own", "1.0",
             "Weight of the customer's own decayed item affinity (repeat buying) in item scores.", NudgeConfig::nonNegativeNumber);
+    public static final Setting<Double> RECOMMEND_WEIGHT_DEMAND = define("recommend.weight.demand", "2.0",
+            "How much demand (what the shop sells of an item now, crosssell.demand.half.life) reorders the customer's own items: affinity x (1 + this x the item's demand relative to their most demanded item); 0 turns it off.",
+            NudgeConfig::nonNegativeNumber);
     public static final Setting<Double> RECOMMEND_WEIGHT_CROSSSELL = define("recommend.weight.crosssell", "0.2",
             "Weight of items that go with the customer's items, cart, session and page.", NudgeConfig::nonNegativeNumber);
     public static final Setting<Double> RECOMMEND_WEIGHT_TRENDING = define("recommend.weight.trending", "0.2",

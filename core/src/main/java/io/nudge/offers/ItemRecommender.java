@@ -16,13 +16,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
  * Ranks items for one customer from up to five signals, each scaled to 0..1 before weighting:
  * <ul>
  *   <li>{@code own}: the customer's decayed affinity to the item itself (repeat buying, items they keep
- *       looking at);</li>
+ *       looking at), weighed by the item's demand (how much the shop sells of it now, relative to the customer's
+ *       other items): of two items a customer bought alike, the one in season, still sold, comes first;</li>
  *   <li>{@code crossSell}: how strongly the item goes with the customer's seeds — their strongest items, their
  *       cart, what they viewed this session and the item on screen;</li>
  *   <li>{@code trending}: the item's popularity in the current window, so new visitors get a sensible answer;</li>
@@ -34,11 +36,12 @@ import java.util.function.Predicate;
 public final class ItemRecommender implements Serializable {
 
     /** How much each signal counts; the defaults were chosen on the offline evaluation (see the README). */
-    public record Weights(double own, double crossSell, double trending, double newArrival, double similar) implements Serializable {
+    /** @param demand how much demand reorders the customer's own items: affinity x (1 + demand x share of the most demanded) */
+    public record Weights(double own, double demand, double crossSell, double trending, double newArrival, double similar) implements Serializable {
         public static Weights from(NudgeConfig config) {
-            return new Weights(config.get(NudgeConfig.RECOMMEND_WEIGHT_OWN), config.get(NudgeConfig.RECOMMEND_WEIGHT_CROSSSELL),
-                    config.get(NudgeConfig.RECOMMEND_WEIGHT_TRENDING), config.get(NudgeConfig.RECOMMEND_WEIGHT_NEW),
-                    config.get(NudgeConfig.RECOMMEND_WEIGHT_SIMILAR));
+            return new Weights(config.get(NudgeConfig.RECOMMEND_WEIGHT_OWN), config.get(NudgeConfig.RECOMMEND_WEIGHT_DEMAND),
+                    config.get(NudgeConfig.RECOMMEND_WEIGHT_CROSSSELL), config.get(NudgeConfig.RECOMMEND_WEIGHT_TRENDING),
+                    config.get(NudgeConfig.RECOMMEND_WEIGHT_NEW), config.get(NudgeConfig.RECOMMEND_WEIGHT_SIMILAR));
         }
     }
 
@@ -65,19 +68,19 @@ public final class ItemRecommender implements Serializable {
      * @param mayRecommend whether the shop has the item to sell (the catalogue's say); items it has not are left out
      * @param explain      whether each item carries its factors; without, it carries none
      */
-    public List<RecommendedItem> recommend(CustomerProfile profile, RecommendationContext context, CrossSell crossSell,
+    public List<RecommendedItem> recommend(CustomerProfile profile, Instant now, RecommendationContext context, CrossSell crossSell,
                                            List<ItemCount> trending, NewArrivals arrivals, Predicate<String> mayRecommend, int limit,
                                            boolean explain) {
         Map<String, Parts> candidates = new HashMap<>();
         Map<String, Double> affinity = profile == null ? Map.of() : profile.getItemAffinity();
         double strongestOwn = max(affinity.values());
-        if (strongestOwn > 0) {
-            affinity.forEach((item, value) -> candidates.computeIfAbsent(item, Parts::new).own(weights.own() * (value / strongestOwn)));
+        if (strongestOwn > 0 && weights.own() > 0) {
+            addOwn(affinity, crossSell, now, candidates);
         }
         Map<String, Double> seeds = seeds(profile, affinity, strongestOwn, context);
         addCrossSell(seeds, crossSell, candidates);
         addPopularity(trending, candidates);
-        addNewArrivals(profile, context, arrivals, candidates);
+        addNewArrivals(profile, now, context, arrivals, candidates);
         addSimilar(seeds, arrivals.catalogue(), candidates);
         if (context.item() != null) {
             // The item on screen seeds cross-sell but is not recommended to the page showing it.
@@ -232,6 +235,29 @@ public final class ItemRecommender implements Serializable {
         return byValue != 0 ? byValue < 0 : entry.getKey().compareTo(than.getKey()) < 0;
     }
 
+    /**
+     * Affinity times (1 + weight x demand relative to the most demanded of the customer's items), scaled to 0..1:
+     * demand reorders a customer's items without erasing those the shop sells little of now.
+     */
+    private void addOwn(Map<String, Double> affinity, CrossSell crossSell, Instant now, Map<String, Parts> candidates) {
+        Map<String, Double> demand = new HashMap<>(affinity.size() * 2);
+        double mostDemanded = 0;
+        for (String item : weights.demand() > 0 ? affinity.keySet() : Set.<String>of()) {
+            double value = crossSell.demandOf(item, now);
+            demand.put(item, value);
+            mostDemanded = Math.max(mostDemanded, value);
+        }
+        Map<String, Double> own = new HashMap<>(affinity.size() * 2);
+        double strongest = 0;
+        for (Map.Entry<String, Double> item : affinity.entrySet()) {
+            double value = mostDemanded > 0 ? item.getValue() * (1 + weights.demand() * demand.get(item.getKey()) / mostDemanded) : item.getValue();
+            own.put(item.getKey(), value);
+            strongest = Math.max(strongest, value);
+        }
+        double scale = weights.own() / strongest;
+        own.forEach((item, value) -> candidates.computeIfAbsent(item, Parts::new).own(value * scale));
+    }
+
     /** Sum over seeds of seed weight x the candidate's share of the seed's strongest neighbour, scaled to 0..1. */
     private void addCrossSell(Map<String, Double> seeds, CrossSell crossSell, Map<String, Parts> candidates) {
         Map<String, Double> related = new HashMap<>();
@@ -256,7 +282,8 @@ public final class ItemRecommender implements Serializable {
      * each weighted by how much the category counts (0..1) and how new the item is (1 when just published, falling to
      * 0 at the end of the window).
      */
-    private void addNewArrivals(CustomerProfile profile, RecommendationContext context, NewArrivals arrivals, Map<String, Parts> candidates) {
+    private void addNewArrivals(CustomerProfile profile, Instant now, RecommendationContext context, NewArrivals arrivals,
+                                Map<String, Parts> candidates) {
         if (weights.newArrival() <= 0 || arrivals.catalogue().isEmpty()) {
             return;
         }
@@ -274,10 +301,10 @@ public final class ItemRecommender implements Serializable {
             categories.put(context.category(), 1.0);
         }
         long window = arrivals.within().toMillis();
-        Instant since = arrivals.now().minus(arrivals.within());
+        Instant since = now.minus(arrivals.within());
         categories.forEach((category, weight) -> {
             for (Item item : arrivals.catalogue().newArrivals(category, since, NEW_ARRIVALS_PER_CATEGORY)) {
-                double freshness = 1 - (double) (arrivals.now().toEpochMilli() - item.getPublishedAt().toEpochMilli()) / window;
+                double freshness = 1 - (double) (now.toEpochMilli() - item.getPublishedAt().toEpochMilli()) / window;
                 // An item has one category, so it is found under at most one of them.
                 if (freshness > 0) {
                     candidates.computeIfAbsent(item.getItemId(), Parts::new).newArrival(weights.newArrival() * weight * Math.min(1, freshness));
@@ -309,10 +336,10 @@ public final class ItemRecommender implements Serializable {
         }
     }
 
-    /** Where new arrivals come from, and the moment and window that make an item new. */
-    public record NewArrivals(Catalogue catalogue, Instant now, Duration within) {
+    /** Where new arrivals come from, and the window that makes an item new. */
+    public record NewArrivals(Catalogue catalogue, Duration within) {
         /** No new arrivals (no catalogue). */
-        public static final NewArrivals NONE = new NewArrivals(Catalogue.NONE, Instant.EPOCH, Duration.ofDays(1));
+        public static final NewArrivals NONE = new NewArrivals(Catalogue.NONE, Duration.ofDays(1));
     }
 
     private void addPopularity(List<ItemCount> trending, Map<String, Parts> candidates) {

@@ -60,9 +60,9 @@ public final class NextBestOffers implements Serializable {
         CustomerMetrics metrics = profile == null ? null : CustomerMetrics.of(profile, now, thresholds);
         List<ScoredOffer> offers = offerScorer.rank(new OfferScorer.Request(profile, metrics, context, channel, now, limit, personalised, explain),
                 market.offers(), itemIds -> market.catalogue().anyAvailable(itemIds, knownItemsOnly), market.crossSell(), market.trendingCategories());
-        List<RecommendedItem> items = itemRecommender.recommend(personalised ? profile : null,
+        List<RecommendedItem> items = itemRecommender.recommend(personalised ? profile : null, now,
                 personalised ? context : RecommendationContext.NONE, market.crossSell(), market.trendingItems(),
-                new ItemRecommender.NewArrivals(market.catalogue(), now, newWithin), itemId -> market.catalogue().mayRecommend(itemId, knownItemsOnly),
+                new ItemRecommender.NewArrivals(market.catalogue(), newWithin), itemId -> market.catalogue().mayRecommend(itemId, knownItemsOnly),
                 limit, explain);
         return new Result(group, metrics, offers, items);
     }

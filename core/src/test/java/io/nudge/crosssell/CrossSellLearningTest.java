@@ -21,7 +21,7 @@ class CrossSellLearningTest {
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
     private final ProfileUpdater updater = new ProfileUpdater(ProfileSettings.defaults());
     private final CoOccurrences coOccurrences = new CoOccurrences(Duration.ofMinutes(30));
-    private final AssociationLearner learner = new AssociationLearner(Duration.ofDays(30), 3);
+    private final AssociationLearner learner = new AssociationLearner(Duration.ofDays(30), Duration.ofDays(7), 3);
     private final Map<String, ItemAssociations> learned = new HashMap<>();
     private final Map<String, CustomerProfile> profiles = new HashMap<>();
 
@@ -55,7 +55,28 @@ class CrossSellLearningTest {
         assertEquals(Map.of("cups", 2.0).keySet(), learned.get("tea").getNeighbours().keySet());
         assertEquals(2.0, learned.get("tea").getNeighbours().get("cups"), 1e-4, "two orders, a minute of decay");
         assertEquals(2.0, learned.get("cups").getNeighbours().get("tea"), 1e-4);
-        assertTrue(!learned.containsKey("spoon"));
+        assertTrue(learned.get("spoon").getNeighbours().isEmpty(), "bought alone: sold, with nothing");
+    }
+
+    @Test
+    void demandCountsTheOrdersHoldingAnItemWhoeverBoughtItAndFadesWeekByWeek() {
+        feed(line("a", "o1", "tea", T0)); // a first order: no profile before it, still a sale
+        feed(line("a", "o1", "tea", T0)); // the same item twice in an order is one order holding it
+        feed(line("b", "o2", "tea", T0));
+        feed(line("c", "o3", "cups", T0));
+        InteractionEvent guest = InteractionEvent.newBuilder(line(null, "o4", "tea", T0)).setAnonymousId("guest").build();
+        for (ItemPair pair : coOccurrences.of(null, guest)) {
+            learned.put(pair.item(), learner.apply(learned.get(pair.item()), pair));
+        }
+
+        assertEquals(3.0, learner.demandAt(learned.get("tea"), T0), 1e-9, "orders o1, o2 and the guest's");
+        assertEquals(1.5, learner.demandAt(learned.get("tea"), T0.plus(Duration.ofDays(7))), 1e-9, "half a week's half-life later");
+        assertEquals(1.0, learner.demandAt(learned.get("cups"), T0), 1e-9);
+        assertEquals(0.0, learner.demandAt(learned.get("kettle"), T0), "never sold");
+        assertTrue(learned.get("tea").getNeighbours().isEmpty(), "an item is not its own neighbour");
+
+        feed(line("d", "o5", "tea", T0.plus(Duration.ofDays(7))));
+        assertEquals(2.5, learner.demandAt(learned.get("tea"), T0.plus(Duration.ofDays(7))), 1e-9, "the old orders decayed, the new one whole");
     }
 
     @Test

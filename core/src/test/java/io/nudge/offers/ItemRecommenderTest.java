@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class ItemRecommenderTest {
 
     private static final Instant T0 = Instant.parse("2026-05-01T09:00:00Z");
-    private final ItemRecommender recommender = new ItemRecommender(new ItemRecommender.Weights(1.0, 0.5, 0.05, 0.5, 0.4));
+    private static final Instant NOW = T0.plus(Duration.ofDays(1));
+    private final ItemRecommender recommender = new ItemRecommender(new ItemRecommender.Weights(1.0, 2.0, 0.5, 0.05, 0.5, 0.4));
     private final ProfileUpdater updater = new ProfileUpdater(ProfileSettings.defaults());
     private static final CrossSell CROSS_SELL = item -> switch (item) {
         case "tea" -> Map.of("cups", 4.0, "kettle", 2.0);
@@ -46,12 +47,12 @@ class ItemRecommenderTest {
 
     @Test
     void aStrangerGetsWhatIsTrending() {
-        assertEquals(List.of("umbrella", "scarf"), ids(recommender.recommend(null, RecommendationContext.NONE, CROSS_SELL, TRENDING, ItemRecommender.NewArrivals.NONE, item -> true, 5, true)));
+        assertEquals(List.of("umbrella", "scarf"), ids(recommender.recommend(null, NOW, RecommendationContext.NONE, CROSS_SELL, TRENDING, ItemRecommender.NewArrivals.NONE, item -> true, 5, true)));
     }
 
     @Test
     void repeatPurchasesComeFirstThenWhatGoesWithThem() {
-        List<RecommendedItem> items = recommender.recommend(bought("tea", "tea", "biscuits"), RecommendationContext.NONE, CROSS_SELL, TRENDING, ItemRecommender.NewArrivals.NONE, item -> true, 5, true);
+        List<RecommendedItem> items = recommender.recommend(bought("tea", "tea", "biscuits"), NOW, RecommendationContext.NONE, CROSS_SELL, TRENDING, ItemRecommender.NewArrivals.NONE, item -> true, 5, true);
 
         assertEquals(List.of("tea", "biscuits", "cups", "kettle", "umbrella"), ids(items));
         assertEquals(Map.of("own", 1.0), items.get(0).factors());
@@ -60,11 +61,37 @@ class ItemRecommenderTest {
     }
 
     @Test
+    void ofTwoItemsBoughtAlikeTheOneTheShopSellsMoreOfNowComesFirst() {
+        CustomerProfile customer = bought("candles", "baubles", "tinsel");
+        CrossSell christmasIsComing = new CrossSell() {
+            @Override
+            public Map<String, Double> neighboursOf(String itemId) {
+                return Map.of();
+            }
+
+            @Override
+            public double demandOf(String itemId, Instant now) {
+                return itemId.equals("baubles") ? 40 : itemId.equals("tinsel") ? 10 : 0;
+            }
+        };
+
+        List<RecommendedItem> items = recommender.recommend(customer, NOW, RecommendationContext.NONE, christmasIsComing, List.of(),
+                ItemRecommender.NewArrivals.NONE, item -> true, 3, true);
+        assertEquals(List.of("baubles", "tinsel", "candles"), ids(items), "by demand, all bought once alike");
+        assertEquals(1.0, items.get(0).factors().get("own"), 1e-9);
+        assertEquals(1.0 / 3, items.get(2).factors().get("own"), 1e-9, "no demand keeps 1 of the most demanded one's 1 + 2");
+
+        ItemRecommender withoutDemand = new ItemRecommender(new ItemRecommender.Weights(1.0, 0.0, 0.5, 0.05, 0.5, 0.4));
+        assertEquals(List.of("baubles", "candles", "tinsel"), ids(withoutDemand.recommend(customer, NOW, RecommendationContext.NONE,
+                christmasIsComing, List.of(), ItemRecommender.NewArrivals.NONE, item -> true, 3, true)), "by id when demand is off");
+    }
+
+    @Test
     void theItemOnScreenIsNotRecommendedToItsOwnPageEvenWhenTheCustomerKeepsBuyingIt() {
         CustomerProfile teaDrinker = bought("tea", "tea", "biscuits");
-        assertEquals("tea", recommender.recommend(teaDrinker, RecommendationContext.NONE, CROSS_SELL, TRENDING, ItemRecommender.NewArrivals.NONE, item -> true, 5, true).get(0).itemId());
+        assertEquals("tea", recommender.recommend(teaDrinker, NOW, RecommendationContext.NONE, CROSS_SELL, TRENDING, ItemRecommender.NewArrivals.NONE, item -> true, 5, true).get(0).itemId());
 
-        List<String> onTeaPage = ids(recommender.recommend(teaDrinker, new RecommendationContext("product", null, "tea", List.of()),
+        List<String> onTeaPage = ids(recommender.recommend(teaDrinker, NOW, new RecommendationContext("product", null, "tea", List.of()),
                 CROSS_SELL, TRENDING, ItemRecommender.NewArrivals.NONE, item -> true, 5, true));
         assertTrue(!onTeaPage.contains("tea") && onTeaPage.contains("biscuits"), onTeaPage.toString());
     }
@@ -72,7 +99,7 @@ class ItemRecommenderTest {
     @Test
     void theItemOnScreenBringsItsCompanions() {
         RecommendationContext onLampPage = new RecommendationContext("product", null, "lamp", List.of());
-        assertEquals("bulb", recommender.recommend(null, onLampPage, CROSS_SELL, TRENDING, ItemRecommender.NewArrivals.NONE, item -> true, 1, true).get(0).itemId());
+        assertEquals("bulb", recommender.recommend(null, NOW, onLampPage, CROSS_SELL, TRENDING, ItemRecommender.NewArrivals.NONE, item -> true, 1, true).get(0).itemId());
     }
 
     @Test
@@ -83,10 +110,10 @@ class ItemRecommenderTest {
                 "old-rake", newItem("old-rake", "garden", now.minus(Duration.ofDays(200)), Availability.IN_STOCK),
                 "sold-out-pot", newItem("sold-out-pot", "garden", now.minus(Duration.ofDays(1)), Availability.OUT_OF_STOCK));
         Catalogue shop = shopOf(catalogue);
-        ItemRecommender.NewArrivals arrivals = new ItemRecommender.NewArrivals(shop, now, Duration.ofDays(30));
+        ItemRecommender.NewArrivals arrivals = new ItemRecommender.NewArrivals(shop, Duration.ofDays(30));
         RecommendationContext onGardenPage = new RecommendationContext("category", "garden", null, List.of());
 
-        List<RecommendedItem> items = recommender.recommend(null, onGardenPage, CROSS_SELL, List.of(), arrivals,
+        List<RecommendedItem> items = recommender.recommend(null, now, onGardenPage, CROSS_SELL, List.of(), arrivals,
                 item -> shop.mayRecommend(item, true), 5, true);
 
         assertEquals(List.of("fern"), ids(items), "new, in stock, in the category on screen; not the old one, not the sold-out one");
@@ -104,8 +131,8 @@ class ItemRecommenderTest {
                 .setAvailability(Availability.OUT_OF_STOCK).build());
         Catalogue shop = shopOf(catalogue);
         RecommendationContext onTeapotPage = new RecommendationContext("product", "tea", "new-teapot", List.of());
-        List<RecommendedItem> items = recommender.recommend(null, onTeapotPage, CrossSell.NONE, List.of(),
-                new ItemRecommender.NewArrivals(shop, now, Duration.ofDays(30)), item -> shop.mayRecommend(item, true), 5, true);
+        List<RecommendedItem> items = recommender.recommend(null, now, onTeapotPage, CrossSell.NONE, List.of(),
+                new ItemRecommender.NewArrivals(shop, Duration.ofDays(30)), item -> shop.mayRecommend(item, true), 5, true);
 
         assertEquals(List.of("glass-teapot", "iron-teapot"), ids(items), "not the page's own item, not a sold-out one");
         assertTrue(items.get(0).factors().get("similar") > items.get(1).factors().get("similar"), items.toString());

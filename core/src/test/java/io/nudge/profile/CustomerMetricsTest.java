@@ -59,6 +59,32 @@ class CustomerMetricsTest {
     }
 
     @Test
+    void aBuyerIsAtRiskWhenTheirOwnRhythmSaysSoNotAtAFixedAge() {
+        CustomerProfile weekly = null;
+        CustomerProfile quarterly = null;
+        for (int i = 0; i < 6; i++) {
+            weekly = buy(weekly, i, 5, T0.plus(Duration.ofDays(7L * i)));
+        }
+        for (int i = 0; i < 4; i++) {
+            quarterly = buy(quarterly, 10 + i, 5, T0.plus(Duration.ofDays(90L * i)));
+        }
+        Instant weeklyLast = T0.plus(Duration.ofDays(35));
+        Instant quarterlyLast = T0.plus(Duration.ofDays(270));
+
+        assertEquals(LifecycleStage.ACTIVE, CustomerMetrics.of(weekly, weeklyLast.plus(Duration.ofDays(15)), thresholds).stage());
+        CustomerProfile browsingWithoutBuying = updater.apply(weekly, InteractionEvent.newBuilder().setEventId("v").setCustomerId("c")
+                .setType(EventType.PAGE_VIEW).setEventTime(weeklyLast.plus(Duration.ofDays(24))).build());
+        assertEquals(LifecycleStage.AT_RISK, CustomerMetrics.of(browsingWithoutBuying, weeklyLast.plus(Duration.ofDays(25)), thresholds).stage(),
+                "three weeks without the weekly order, though still visiting");
+
+        assertEquals(LifecycleStage.ACTIVE, CustomerMetrics.of(quarterly, quarterlyLast.plus(Duration.ofDays(60)), thresholds).stage(),
+                "two months is nothing for a customer who buys every quarter");
+        assertEquals(LifecycleStage.ACTIVE, CustomerMetrics.of(quarterly, quarterlyLast.plus(Duration.ofDays(130)), thresholds).stage(),
+                "gone longer than the lapsed threshold, but not yet overdue");
+        assertEquals(LifecycleStage.LAPSED, CustomerMetrics.of(quarterly, quarterlyLast.plus(Duration.ofDays(200)), thresholds).stage());
+    }
+
+    @Test
     void cartValueSumsItsLines() {
         CustomerProfile profile = updater.apply(null, InteractionEvent.newBuilder().setEventId("a").setCustomerId("c").setType(EventType.ADD_TO_CART)
                 .setEventTime(T0).setItemId("lamp").setPrice(12.5).setQuantity(2).build());

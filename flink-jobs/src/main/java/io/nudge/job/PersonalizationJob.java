@@ -1,6 +1,7 @@
 package io.nudge.job;
 
 import io.nudge.config.NudgeConfig;
+import io.nudge.crosssell.AssociationLearner;
 import io.nudge.crosssell.ItemPair;
 import io.nudge.job.archive.Archive;
 import io.nudge.job.catalogue.WatchItems;
@@ -267,8 +268,7 @@ public final class PersonalizationJob {
 
     private void associations(DataStream<PairCounts> itemPairs) {
         itemPairs.keyBy(PairCounts::item)
-                .process(new LearnAssociations(config.get(NudgeConfig.CROSSSELL_HALF_LIFE), config.get(NudgeConfig.CROSSSELL_NEIGHBOURS_MAX),
-                        config.get(NudgeConfig.CROSSSELL_PUBLISH_INTERVAL)))
+                .process(new LearnAssociations(AssociationLearner.from(config), config.get(NudgeConfig.CROSSSELL_PUBLISH_INTERVAL)))
                 .uid("learn-associations")
                 .name("learn item associations")
                 .sinkTo(sinks.associations())

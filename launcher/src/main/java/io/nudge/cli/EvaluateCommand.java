@@ -1,9 +1,11 @@
 package io.nudge.cli;
 
 import io.nudge.config.NudgeConfig;
+import io.nudge.crosssell.AssociationLearner;
 import io.nudge.evaluation.NextBasketEvaluation;
 import io.nudge.evaluation.RetailTransactions;
 import io.nudge.offers.ItemRecommender;
+import io.nudge.profile.CustomerMetrics;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
 import java.io.PrintWriter;
@@ -75,8 +77,8 @@ final class EvaluateCommand implements Callable<Integer> {
 
         NextBasketEvaluation.Settings settings = new NextBasketEvaluation.Settings(
                 shopMidnight(trainEnd), shopMidnight(testEnd), k, NudgeConfig.duration(popularityWindow),
-                config.get(NudgeConfig.CROSSSELL_HALF_LIFE), config.get(NudgeConfig.CROSSSELL_NEIGHBOURS_MAX),
-                ItemRecommender.Weights.from(config), config.get(NudgeConfig.RECOMMEND_NEW_WITHIN));
+                AssociationLearner.from(config), ItemRecommender.Weights.from(config), config.get(NudgeConfig.RECOMMEND_NEW_WITHIN),
+                CustomerMetrics.Thresholds.from(config));
         NextBasketEvaluation evaluation = new NextBasketEvaluation(settings, new ProfileUpdater(ProfileSettings.from(config)), read.descriptions());
         Map<String, NextBasketEvaluation.Score> scores = evaluation.run(read.events(),
                 orders -> progress.printf("\rreplayed %,d orders", orders).flush());
@@ -99,8 +101,17 @@ final class EvaluateCommand implements Callable<Integer> {
                 churn.horizonDays(), churn.customers(), churn.churned());
         out.printf("| score | AUC |%n|---|---:|%n| nudge churn risk (recency against the customer's rhythm, frequency) | %.4f |%n| recency alone | %.4f |%n",
                 churn.auc(), churn.recencyAuc());
+        out.printf("%nLifecycle stage at %s: customers flagged at risk or lapsed, and how many of them churned%n", trainEnd);
+        out.printf("| rule | flagged | churned among them | share of all churned flagged |%n|---|---:|---:|---:|%n");
+        flaggedRow(out, "nudge (by their own rhythm: overdue, or churn risk from lifecycle.at.risk.churn)", churn.byRhythm(), churn.churned());
+        flaggedRow(out, "fixed absence (lifecycle.at.risk.after)", churn.byFixedAbsence(), churn.churned());
         out.flush();
         return 0;
+    }
+
+    private static void flaggedRow(PrintWriter out, String rule, NextBasketEvaluation.Flagged flagged, int churned) {
+        out.printf("| %s | %,d | %.1f %% | %.1f %% |%n", rule, flagged.customers(), 100.0 * flagged.churned() / Math.max(1, flagged.customers()),
+                100.0 * flagged.churned() / Math.max(1, churned));
     }
 
     private static Instant shopMidnight(LocalDate day) {

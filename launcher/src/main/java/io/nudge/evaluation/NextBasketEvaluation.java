@@ -5,9 +5,12 @@ import io.nudge.crosssell.CoOccurrences;
 import io.nudge.crosssell.ItemPair;
 import io.nudge.events.EventTypes;
 import io.nudge.events.ProfileKeys;
+import io.nudge.offers.CrossSell;
 import io.nudge.offers.ItemRecommender;
 import io.nudge.offers.RecommendationContext;
 import io.nudge.offers.RecommendedItem;
+import io.nudge.profile.CustomerMetrics;
+import io.nudge.profile.LifecycleStage;
 import io.nudge.profile.ProfileUpdater;
 import io.nudge.profile.PurchaseRhythm;
 import io.nudge.schemas.CustomerProfile;
@@ -79,9 +82,13 @@ public final class NextBasketEvaluation {
         }
     }
 
-    /** @param newWithin how long after its publication an item counts as new ({@code recommend.new.within}) */
+    /**
+     * @param newWithin how long after its publication an item counts as new ({@code recommend.new.within})
+     * @param lifecycle the lifecycle thresholds; their shop rhythm is replaced by the one the data shows
+     */
     public record Settings(Instant trainEnd, Instant testEnd, int k, Duration popularityWindow,
-                           Duration associationHalfLife, int neighboursMax, ItemRecommender.Weights weights, Duration newWithin) {}
+                           AssociationLearner associations, ItemRecommender.Weights weights, Duration newWithin,
+                           CustomerMetrics.Thresholds lifecycle) {}
 
     /** Trending candidates the recommender sees, as the job would publish them. */
     static final int TRENDING_ITEMS = 100;
@@ -98,6 +105,8 @@ public final class NextBasketEvaluation {
     /** Customers (not guests), their rhythm as it stood at the end of training, and their first purchase after it. */
     private final Set<String> customers = new HashSet<>();
     private Map<String, PurchaseRhythm.Estimate> rhythmsAtTrainEnd;
+    /** Each customer's lifecycle stage as training ends. */
+    private final Map<String, LifecycleStage> stagesAtTrainEnd = new HashMap<>();
     private double shopMedianGapDays;
     private final Map<String, Instant> firstTestPurchase = new HashMap<>();
 
@@ -123,7 +132,7 @@ public final class NextBasketEvaluation {
         this.descriptions = descriptions;
         this.updater = updater;
         this.coOccurrences = new CoOccurrences(updater.settings().sessionGap());
-        this.learner = new AssociationLearner(settings.associationHalfLife(), settings.neighboursMax());
+        this.learner = settings.associations();
         this.recommender = new ItemRecommender(settings.weights());
     }
 
@@ -179,15 +188,15 @@ public final class NextBasketEvaluation {
     private void predict(String customer, Instant at, Set<String> bought, Map<String, Score> scores) {
         List<ItemCount> trending = trendingBefore(at);
         CustomerProfile profile = profiles.get(customer);
-        ItemRecommender.NewArrivals arrivals = new ItemRecommender.NewArrivals(catalogue, at, settings.newWithin());
-        scores.get("nudge").add(recommended(profile, trending, arrivals), bought);
-        scores.get("nudge-without-catalogue").add(recommended(profile, trending, ItemRecommender.NewArrivals.NONE), bought);
+        ItemRecommender.NewArrivals arrivals = new ItemRecommender.NewArrivals(catalogue, settings.newWithin());
+        scores.get("nudge").add(recommended(profile, at, trending, arrivals), bought);
+        scores.get("nudge-without-catalogue").add(recommended(profile, at, trending, ItemRecommender.NewArrivals.NONE), bought);
         scores.get("popular-30d").add(trending.stream().limit(settings.k()).map(ItemCount::getItemId).toList(), bought);
         scores.get("own-most-frequent").add(mostFrequent(customer), bought);
     }
 
-    private List<String> recommended(CustomerProfile profile, List<ItemCount> trending, ItemRecommender.NewArrivals arrivals) {
-        return recommender.recommend(profile, RecommendationContext.NONE, this::neighbours, trending, arrivals, item -> true, settings.k(), false)
+    private List<String> recommended(CustomerProfile profile, Instant at, List<ItemCount> trending, ItemRecommender.NewArrivals arrivals) {
+        return recommender.recommend(profile, at, RecommendationContext.NONE, crossSell, trending, arrivals, item -> true, settings.k(), false)
                 .stream().map(RecommendedItem::itemId).toList();
     }
 
@@ -217,14 +226,26 @@ public final class NextBasketEvaluation {
                 rhythmsAtTrainEnd.put(customer, estimate);
             }
         });
+        CustomerMetrics.Thresholds lifecycle = settings.lifecycle().withRhythm(prior);
+        for (String customer : customers) {
+            stagesAtTrainEnd.put(customer, CustomerMetrics.of(profiles.get(customer), settings.trainEnd(), lifecycle).stage());
+        }
     }
 
     /** Predicted next-purchase dates against the first purchase of the test period, for customers who made one. */
     public record TimingScore(int customers, double medianErrorDays, double baselineMedianErrorDays, double knowingBaselineMedianErrorDays,
                               double shopMedianGapDays, double insideInterval) {}
 
-    /** Churn risk at the end of training against whether the customer bought in the test period. */
-    public record ChurnScore(int customers, int churned, double horizonDays, double auc, double recencyAuc) {}
+    /**
+     * Churn risk at the end of training against whether the customer bought in the test period; and the customers
+     * the lifecycle stages flag (at risk or lapsed) by the customer's own rhythm and by the fixed absence threshold
+     * alone ({@code lifecycle.at.risk.after}).
+     */
+    public record ChurnScore(int customers, int churned, double horizonDays, double auc, double recencyAuc,
+                             Flagged byRhythm, Flagged byFixedAbsence) {}
+
+    /** How many customers a rule flagged, and how many of them churned. */
+    public record Flagged(int customers, int churned) {}
 
     public TimingScore timing() {
         List<Double> errors = new ArrayList<>();
@@ -252,14 +273,27 @@ public final class NextBasketEvaluation {
         List<double[]> risk = new ArrayList<>();
         List<double[]> recency = new ArrayList<>();
         int churned = 0;
+        int[] byRhythm = new int[2];
+        int[] byFixedAbsence = new int[2];
         for (Map.Entry<String, PurchaseRhythm.Estimate> customer : rhythmsAtTrainEnd == null ? Map.<String, PurchaseRhythm.Estimate>of().entrySet()
                 : rhythmsAtTrainEnd.entrySet()) {
             double gone = firstTestPurchase.containsKey(customer.getKey()) ? 0 : 1;
             churned += (int) gone;
             risk.add(new double[] {customer.getValue().churnRisk(settings.trainEnd(), horizon), gone});
             recency.add(new double[] {days(customer.getValue().lastPurchase(), settings.trainEnd()), gone});
+            LifecycleStage stage = stagesAtTrainEnd.get(customer.getKey());
+            if (stage == LifecycleStage.AT_RISK || stage == LifecycleStage.LAPSED) {
+                byRhythm[0]++;
+                byRhythm[1] += (int) gone;
+            }
+            // The data's only visits are its purchases, so absence is the time since the last one.
+            if (!customer.getValue().lastPurchase().plus(settings.lifecycle().atRiskAfter()).isAfter(settings.trainEnd())) {
+                byFixedAbsence[0]++;
+                byFixedAbsence[1] += (int) gone;
+            }
         }
-        return new ChurnScore(risk.size(), churned, horizon.toHours() / 24.0, auc(risk), auc(recency));
+        return new ChurnScore(risk.size(), churned, horizon.toHours() / 24.0, auc(risk), auc(recency),
+                new Flagged(byRhythm[0], byRhythm[1]), new Flagged(byFixedAbsence[0], byFixedAbsence[1]));
     }
 
     /** The chance that a random churned customer scores above a random returning one (ties count half). */
@@ -301,10 +335,19 @@ public final class NextBasketEvaluation {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    private Map<String, Double> neighbours(String item) {
-        ItemAssociations found = associations.get(item);
-        return found == null ? Map.of() : found.getNeighbours();
-    }
+    /** The associations learned so far, as the serving store would hold them. */
+    private final CrossSell crossSell = new CrossSell() {
+        @Override
+        public Map<String, Double> neighboursOf(String item) {
+            ItemAssociations found = associations.get(item);
+            return found == null ? Map.of() : found.getNeighbours();
+        }
+
+        @Override
+        public double demandOf(String item, Instant now) {
+            return learner.demandAt(associations.get(item), now);
+        }
+    };
 
     private List<String> mostFrequent(String customer) {
         return purchasesByCustomer.getOrDefault(customer, Map.of()).entrySet().stream()

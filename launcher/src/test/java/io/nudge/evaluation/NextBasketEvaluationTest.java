@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nudge.config.NudgeConfig;
+import io.nudge.crosssell.AssociationLearner;
 import io.nudge.offers.ItemRecommender;
+import io.nudge.profile.CustomerMetrics;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
 import io.nudge.schemas.InteractionEvent;
@@ -72,7 +74,8 @@ class NextBasketEvaluationTest {
         Files.writeString(file, csv.toString());
         NextBasketEvaluation evaluation = new NextBasketEvaluation(new NextBasketEvaluation.Settings(
                 Instant.parse("2011-01-15T00:00:00Z"), Instant.parse("2011-02-01T00:00:00Z"), 1, Duration.ofDays(30),
-                Duration.ofDays(90), 50, ItemRecommender.Weights.from(NudgeConfig.defaults()), Duration.ofDays(30)),
+                AssociationLearner.from(NudgeConfig.defaults()), ItemRecommender.Weights.from(NudgeConfig.defaults()), Duration.ofDays(30),
+                CustomerMetrics.Thresholds.from(NudgeConfig.defaults())),
                 new ProfileUpdater(ProfileSettings.defaults()), Map.of());
 
         Map<String, NextBasketEvaluation.Score> scores = evaluation.run(RetailTransactions.read(file, lines -> { }).events(), orders -> { });
@@ -95,7 +98,8 @@ class NextBasketEvaluationTest {
         RetailTransactions.Read read = RetailTransactions.read(file, lines -> { });
         NextBasketEvaluation evaluation = new NextBasketEvaluation(new NextBasketEvaluation.Settings(
                 Instant.parse("2010-12-25T00:00:00Z"), Instant.parse("2011-02-01T00:00:00Z"), 3, Duration.ofDays(30),
-                Duration.ofDays(90), 50, ItemRecommender.Weights.from(NudgeConfig.defaults()), Duration.ofDays(30)),
+                AssociationLearner.from(NudgeConfig.defaults()), ItemRecommender.Weights.from(NudgeConfig.defaults()), Duration.ofDays(30),
+                CustomerMetrics.Thresholds.from(NudgeConfig.defaults())),
                 new ProfileUpdater(ProfileSettings.defaults()), read.descriptions());
 
         Map<String, NextBasketEvaluation.Score> scores = evaluation.run(read.events(), orders -> { });
@@ -140,7 +144,8 @@ class NextBasketEvaluationTest {
         Files.writeString(file, csv.toString());
         NextBasketEvaluation evaluation = new NextBasketEvaluation(new NextBasketEvaluation.Settings(
                 Instant.parse("2011-07-01T00:00:00Z"), Instant.parse("2011-08-01T00:00:00Z"), 3, Duration.ofDays(30),
-                Duration.ofDays(90), 50, ItemRecommender.Weights.from(NudgeConfig.defaults()), Duration.ofDays(30)),
+                AssociationLearner.from(NudgeConfig.defaults()), ItemRecommender.Weights.from(NudgeConfig.defaults()), Duration.ofDays(30),
+                CustomerMetrics.Thresholds.from(NudgeConfig.defaults())),
                 new ProfileUpdater(ProfileSettings.defaults()), Map.of());
         evaluation.run(RetailTransactions.read(file, lines -> { }).events(), orders -> { });
 

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nudge.config.NudgeConfig;
+import io.nudge.crosssell.AssociationLearner;
 import io.nudge.config.ServingReplica;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.serving.audit.AuditTrail;
@@ -43,7 +44,7 @@ public final class ServingApi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ServingApi.class);
 
     private final ProfileStore store = new ProfileStore();
-    private final AssociationStore associations = new AssociationStore();
+    private final AssociationStore associations;
     private final TrendingStore trending = new TrendingStore();
     private final OfferStore offerStore = new OfferStore();
     private final ItemStore itemStore = new ItemStore();
@@ -70,6 +71,7 @@ public final class ServingApi implements AutoCloseable {
     private ServingApi(NudgeConfig config) {
         ObjectMapper json = JsonMapper.builder().findAndAddModules().build();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.associations = new AssociationStore(AssociationLearner.from(config));
         this.offers = new OfferPublisher(config, offerStore);
         this.itemPublisher = new ItemPublisher(config, itemStore, Clock.systemUTC());
         this.rulesWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_RULES), "nudge-serving-rules");

@@ -78,8 +78,8 @@ public final class LearnAssociations extends KeyedProcessFunction<String, PairCo
     private transient ListState<PendingPair> earlierPending;
     private transient boolean earlierLayout;
 
-    public LearnAssociations(Duration halfLife, int neighboursMax, Duration publishInterval) {
-        this.learner = new AssociationLearner(halfLife, neighboursMax);
+    public LearnAssociations(AssociationLearner learner, Duration publishInterval) {
+        this.learner = learner;
         this.publishIntervalMillis = publishInterval.toMillis();
     }
 

@@ -2,6 +2,7 @@ package io.nudge.job.crosssell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.nudge.crosssell.AssociationLearner;
 import io.nudge.crosssell.ItemPair;
 import io.nudge.schemas.ItemAssociations;
 import java.time.Duration;
@@ -28,7 +29,7 @@ class AssociationsStateUpgradeTest {
     @Test
     void pairsWaitingInTheEarlierLayoutAreLearnedWithTheirInterval() throws Exception {
         try (var h = new KeyedOneInputStreamOperatorTestHarness<String, PairCounts, ItemAssociations>(
-                new KeyedProcessOperator<>(new LearnAssociations(Duration.ofDays(90), 50, Duration.ofSeconds(10))), PairCounts::item, Types.STRING)) {
+                new KeyedProcessOperator<>(new LearnAssociations(new AssociationLearner(Duration.ofDays(90), Duration.ofDays(7), 50), Duration.ofSeconds(10))), PairCounts::item, Types.STRING)) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
             h.initializeState(OperatorSnapshotUtil.readStateHandle(
                     Objects.requireNonNull(getClass().getResource("/state/associations-state-v1.snapshot"), "fixture missing").getPath()));

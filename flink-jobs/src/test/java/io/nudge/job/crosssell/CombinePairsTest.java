@@ -3,6 +3,7 @@ package io.nudge.job.crosssell;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.nudge.crosssell.AssociationLearner;
 import io.nudge.crosssell.ItemPair;
 import io.nudge.schemas.ItemAssociations;
 import java.time.Duration;
@@ -92,7 +93,7 @@ class CombinePairsTest {
 
     private static ItemAssociations learned(List<PairCounts> counts) throws Exception {
         try (var h = new KeyedOneInputStreamOperatorTestHarness<String, PairCounts, ItemAssociations>(
-                new KeyedProcessOperator<>(new LearnAssociations(Duration.ofDays(90), 50, INTERVAL)), PairCounts::item, Types.STRING)) {
+                new KeyedProcessOperator<>(new LearnAssociations(new AssociationLearner(Duration.ofDays(90), Duration.ofDays(7), 50), INTERVAL)), PairCounts::item, Types.STRING)) {
             h.setStateBackend(new EmbeddedRocksDBStateBackend());
             h.open();
             for (PairCounts count : counts) {

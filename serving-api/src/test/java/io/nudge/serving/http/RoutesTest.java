@@ -11,6 +11,7 @@ import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nudge.config.NudgeConfig;
+import io.nudge.crosssell.AssociationLearner;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
@@ -91,7 +92,7 @@ class RoutesTest {
         EventCollector collector = new EventCollector(config);
         ChangelogReader changelog = new ChangelogReader(config, Map.of(), () -> { });
         kafkaClients = new AutoCloseable[] {offers, itemPublisher, rulesWriter, forgottenWriter, auditWriter, feedbackWriter, collector};
-        app = Routes.create(new Routes.Services(profiles, new AssociationStore(), new TrendingStore(), offerStore, items, itemPublisher, offers, new RuleBook(),
+        app = Routes.create(new Routes.Services(profiles, new AssociationStore(AssociationLearner.from(NudgeConfig.defaults())), new TrendingStore(), offerStore, items, itemPublisher, offers, new RuleBook(),
                 rulesWriter, forgottenWriter, new AuditTrail(auditWriter, Clock.fixed(NOW, ZoneOffset.UTC)), new Outbox(), changelog,
                 collector, NextBestOffers.from(config.with(NudgeConfig.OFFERS_CONTROL_FRACTION, 0)), feedbackWriter, new FeedbackTally(), ADMIN_KEY, Map.of("web", SITE_KEY),
                 JSON, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.fixed(NOW, ZoneOffset.UTC)), config);
