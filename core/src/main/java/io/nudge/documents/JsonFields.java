@@ -199,6 +199,24 @@ public final class JsonFields {
         return null;
     }
 
+    /** The objects of an array, each reported as {@code field[i].name}; absent reads as empty. */
+    public List<JsonFields> objects(String field, String what, Set<String> known) {
+        JsonNode value = value(field);
+        List<JsonFields> objects = new ArrayList<>();
+        if (value == null) {
+            return objects;
+        }
+        if (!value.isArray()) {
+            error(field, "must be an array of " + what);
+            return objects;
+        }
+        for (int i = 0; i < value.size(); i++) {
+            String at = field + "[" + i + "]";
+            objects.add(check(new JsonFields(value.get(i), prefix + at + ".", errors), prefix + at, what, known));
+        }
+        return objects;
+    }
+
     /** An array of strings; absent reads as empty. */
     public List<String> strings(String field) {
         JsonNode value = value(field);

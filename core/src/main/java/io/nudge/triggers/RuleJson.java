@@ -159,7 +159,8 @@ public final class RuleJson {
         return "carted".equals(interest);
     }
 
-    private static Duration window(JsonFields fields, String field) {
+    /** A required duration of event time, at most {@link #MAX_WINDOW}. */
+    public static Duration window(JsonFields fields, String field) {
         if (!fields.has(field)) {
             fields.error(field, "is required, e.g. \"30m\", \"1h\" or \"14d\"");
             return null;
@@ -171,7 +172,8 @@ public final class RuleJson {
         return duration;
     }
 
-    private static EventMatch match(JsonFields parent, String field) {
+    /** A required event match: {@code {"type": "product_view", "where": {...}}}. */
+    public static EventMatch match(JsonFields parent, String field) {
         if (!parent.has(field)) {
             parent.error(field, "is required: an event match such as {\"type\": \"add_to_cart\"}");
             return null;
@@ -208,19 +210,25 @@ public final class RuleJson {
         return new EventMatch(type == null ? EventType.UNKNOWN : type, equals, ranges);
     }
 
+    /** Lifecycle stages by their wire names, each unknown one reported. */
+    public static Set<LifecycleStage> stages(JsonFields fields, String field) {
+        Set<LifecycleStage> stages = new HashSet<>();
+        for (String stage : fields.strings(field)) {
+            try {
+                stages.add(LifecycleStage.valueOf(stage.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                fields.error(field, "unknown stage '" + stage + "'; one of new, active, at_risk, lapsed, vip");
+            }
+        }
+        return stages;
+    }
+
     private static ProfileFilter audience(JsonFields top) {
         if (!top.has("who")) {
             return ProfileFilter.ANYONE;
         }
         JsonFields who = top.object("who", "an audience", WHO);
-        Set<LifecycleStage> stages = new HashSet<>();
-        for (String stage : who.strings("lifecycleStages")) {
-            try {
-                stages.add(LifecycleStage.valueOf(stage.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                who.error("lifecycleStages", "unknown stage '" + stage + "'; one of new, active, at_risk, lapsed, vip");
-            }
-        }
+        Set<LifecycleStage> stages = stages(who, "lifecycleStages");
         Double min = who.number("minLifetimeValue");
         Double max = who.number("maxLifetimeValue");
         if (min != null && min < 0) {
