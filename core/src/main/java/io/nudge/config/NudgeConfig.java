@@ -45,6 +45,10 @@ public final class NudgeConfig {
             "Replication factor of topics Nudge creates itself.", text -> positiveInt(text));
     public static final Setting<String> TOPIC_RULES = define("topic.rules", "rules",
             "Compacted topic of trigger rules, keyed by rule id; written by the API's admin endpoints.", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_SEGMENTS = define("topic.segments", "segments",
+            "Compacted topic of segments (SegmentDefinition), keyed by segment id; the job follows it.", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_SEGMENT_CHANGES = define("topic.segment.changes", "segment-changes",
+            "Customers entering and leaving segments, written exactly once by the job (key customer id); read it read_committed.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_FORGOTTEN = define("topic.forgotten", "forgotten",
             "Compacted topic of customer and visitor ids that asked to be forgotten; replays skip their events.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_AUDIT = define("topic.audit", "audit",
@@ -188,6 +192,9 @@ public final class NudgeConfig {
     public static final Setting<String> OFFERS_SEED_FILE = define("offers.seed.file", "",
             "JSON file of offers written to an empty offers topic when the API first starts; empty means the bundled demo offers.", text -> text);
 
+    public static final Setting<Duration> SEGMENTS_RECHECK_INTERVAL = define("segments.recheck.interval", "1h",
+            "How often (in event time) a customer is judged again, without an event, for segments whose conditions follow the clock (lifecycle stage, churn risk, next purchase); behaviour windows are exact.",
+            NudgeConfig::positiveDuration);
     public static final Setting<Integer> OUTREACH_CONTACTS_MAX = define("outreach.contacts.max", "50",
             "Messages kept in a customer's contact history (newest first, with what became of each); the caps count those that went out, so it must hold a cap period's worth.",
             text -> positiveInt(text));

@@ -33,6 +33,10 @@ public final class SegmentEngine implements Serializable {
         this.recheckMillis = recheck.toMillis();
     }
 
+    public static SegmentEngine from(NudgeConfig config) {
+        return new SegmentEngine(CustomerMetrics.Thresholds.from(config), config.get(NudgeConfig.SEGMENTS_RECHECK_INTERVAL));
+    }
+
     /** After {@code event} was applied to {@code profile}. */
     public List<SegmentChange> onEvent(TriggerState state, Collection<Segment> segments, CustomerProfile profile, InteractionEvent event) {
         long t = event.getEventTime().toEpochMilli();
@@ -72,6 +76,16 @@ public final class SegmentEngine implements Serializable {
     public static boolean isMember(TriggerState state, String segmentId) {
         RuleProgress membership = state.getProgress().get(membershipKey(segmentId));
         return membership != null && membership.getFired();
+    }
+
+    /** Whether the state holds any segment's progress (so that deleted segments still have members to let go). */
+    public static boolean isInAny(TriggerState state) {
+        for (String key : state.getProgress().keySet()) {
+            if (key.startsWith(PREFIX)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Leaves the segments that are no longer defined, and drops their progress. */

@@ -15,6 +15,7 @@ import io.nudge.schemas.DeadLetter;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.ItemAssociations;
 import io.nudge.schemas.OutreachAction;
+import io.nudge.schemas.SegmentMembership;
 import io.nudge.schemas.Trending;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -56,10 +57,10 @@ public final class KafkaEndpoints {
     public static KafkaSource<RulesAndOffersChange> rulesAndOffersSource(NudgeConfig config, boolean bounded) {
         var builder = KafkaSource.<RulesAndOffersChange>builder()
                 .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
-                .setTopics(config.get(NudgeConfig.TOPIC_RULES), config.get(NudgeConfig.TOPIC_OFFERS))
+                .setTopics(config.get(NudgeConfig.TOPIC_RULES), config.get(NudgeConfig.TOPIC_OFFERS), config.get(NudgeConfig.TOPIC_SEGMENTS))
                 .setGroupId(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-catalogue")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new RulesAndOffersDeserializer(config.get(NudgeConfig.TOPIC_RULES)));
+                .setDeserializer(new RulesAndOffersDeserializer(config.get(NudgeConfig.TOPIC_RULES), config.get(NudgeConfig.TOPIC_SEGMENTS)));
         return bounded ? builder.setBounded(OffsetsInitializer.latest()).build()
                 : builder.setProperty("partition.discovery.interval.ms", "30000").build();
     }
@@ -96,7 +97,7 @@ public final class KafkaEndpoints {
     /** All the job's Kafka outputs, on the topics named in {@code config}. */
     public static PersonalizationJob.Sinks sinks(NudgeConfig config) {
         return new PersonalizationJob.Sinks(profileSink(config), associationsSink(config), trendingSink(config), outreachSink(config),
-                deadLetterSink(config));
+                segmentChangesSink(config), deadLetterSink(config));
     }
 
     /**
@@ -111,6 +112,21 @@ public final class KafkaEndpoints {
                         OutreachAction::getCustomerId, action -> action.getDecidedAt().toEpochMilli()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-outreach")
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(Duration.ofMinutes(10).toMillis()))
+                .build();
+    }
+
+    /**
+     * Exactly once, like outreach: a segment's live count adds up its members' enter and exit records, so a
+     * repeated or lost one would skew it for good.
+     */
+    public static KafkaSink<SegmentMembership> segmentChangesSink(NudgeConfig config) {
+        return KafkaSink.<SegmentMembership>builder()
+                .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
+                .setRecordSerializer(AvroRecordSerializer.records(config.get(NudgeConfig.TOPIC_SEGMENT_CHANGES), SegmentMembership.class,
+                        SegmentMembership::getCustomerId, change -> change.getAt().toEpochMilli()))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-segment-changes")
                 .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(Duration.ofMinutes(10).toMillis()))
                 .build();
     }

@@ -25,6 +25,8 @@ import io.nudge.job.triggers.ReferenceData;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.profile.CustomerMetrics;
 import io.nudge.schemas.OutreachAction;
+import io.nudge.schemas.SegmentMembership;
+import io.nudge.segments.SegmentEngine;
 import io.nudge.triggers.DeliveryPolicy;
 import io.nudge.triggers.Triggers;
 import io.nudge.job.trending.RankTrending;
@@ -54,7 +56,7 @@ import org.apache.flink.util.Collector;
  * The personalization job: events in; profiles, item associations, trending items and dead letters out.
  *
  * <pre>
- * rules, offers ─ broadcast ────────────────────────────────────────────────────────┐ (UpdateCustomer evaluates triggers ─▶ outreach)
+ * rules, offers, segments ─ broadcast ──────────────────────────────────────────────┐ (UpdateCustomer evaluates triggers ─▶ outreach, segments ─▶ segment-changes)
  * items + customers' views and carts ─ keyBy(item) ─ WatchItems (forgotten customers broadcast) ─┤ (price drops and restocks, to the customers who looked)
  * outreach-failed, outreach-feedback ─ as customer inputs ──────────────────────────┤ (what became of their messages: contact history)
  * events ─ decode + validate ─ watermarks ─ route ─┬─ bad or late ─────────────────────────────────────────▶ events-dlq
@@ -74,7 +76,7 @@ public final class PersonalizationJob {
 
     /** Where the job's results go. */
     public record Sinks(Sink<ProfileChange> profiles, Sink<ItemAssociations> associations, Sink<Trending> trending,
-                        Sink<OutreachAction> outreach, Sink<DeadLetter> deadLetters) {}
+                        Sink<OutreachAction> outreach, Sink<SegmentMembership> segmentChanges, Sink<DeadLetter> deadLetters) {}
 
     private final Source<SourceRecord, ?, ?> events;
     private final Source<RulesAndOffersChange, ?, ?> rulesAndOffers;
@@ -180,7 +182,7 @@ public final class PersonalizationJob {
                 .broadcast();
 
         UpdateCustomer updateCustomer = new UpdateCustomer(settings, idleTtl, config.get(NudgeConfig.JOB_EVENT_TIME_ORDER),
-                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)),
+                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)), SegmentEngine.from(config),
                 new RulesAndOffers(NextBestOffers.from(config), initialRulesAndOffers));
         // Flink's keyed-broadcast operator, extended to fold consecutive inputs of one customer into one write.
         SingleOutputStreamOperator<ProfileChange> customers = withContactOutcomes(withItemChanges(customerEvents.union(visitors), valid), valid)
@@ -193,6 +195,10 @@ public final class PersonalizationJob {
                 .sinkTo(sinks.outreach())
                 .uid("outreach-sink")
                 .name("outreach");
+        customers.getSideOutput(UpdateCustomer.SEGMENT_CHANGES)
+                .sinkTo(sinks.segmentChanges())
+                .uid("segment-changes-sink")
+                .name("segment-changes");
 
         // One sink behind each operator rather than one behind their union: chained, a profile's bytes go from
         // the operator to the Kafka producer without crossing to another task.

@@ -16,6 +16,8 @@ import io.nudge.schemas.ItemAssociations;
 import io.nudge.schemas.OutreachAction;
 import io.nudge.schemas.OutreachStatus;
 import io.nudge.schemas.RuleStatus;
+import io.nudge.schemas.SegmentDefinition;
+import io.nudge.schemas.SegmentMembership;
 import io.nudge.schemas.Trending;
 import io.nudge.schemas.TriggerRule;
 import java.nio.file.Path;
@@ -65,14 +67,18 @@ class PersonalizationJobIT {
         CollectingSink<Trending, Trending> trending = new CollectingSink<>("trending", (Trending record) -> copy(record));
         CollectingSink<OutreachAction, OutreachAction> outreach = new CollectingSink<>("outreach", (OutreachAction record) -> copy(record));
         CollectingSink<DeadLetter, DeadLetter> deadLetters = new CollectingSink<>("dead letters", (DeadLetter record) -> copy(record));
+        CollectingSink<SegmentMembership, SegmentMembership> segmentChanges = new CollectingSink<>("segment changes",
+                (SegmentMembership record) -> copy(record));
         NudgeConfig config = NudgeConfig.defaults()
                 .with(NudgeConfig.JOB_PARALLELISM, 2)
                 .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "500ms")
                 .with(NudgeConfig.JOB_CHECKPOINT_DIR, checkpoints.toUri().toString());
-        RulesAndOffers.Snapshot rules = new RulesAndOffers.Snapshot(Map.of("cart-tip", cartTip()), Map.of(), Set.of());
+        RulesAndOffers.Snapshot rules = new RulesAndOffers.Snapshot(Map.of("cart-tip", cartTip()), Map.of(), Map.of("garden-buyers", gardenBuyers()),
+                Set.of());
         PersonalizationJob job = new PersonalizationJob(generated(RECORDS, PersonalizationJobIT::recordAt, SourceRecord.class),
                 generated(1, index -> RulesAndOffersChange.rule("cart-tip", cartTip()), RulesAndOffersChange.class),
-                rules, null, null, new PersonalizationJob.Sinks(profiles, associations, trending, outreach, deadLetters), config);
+                rules, null, null, new PersonalizationJob.Sinks(profiles, associations, trending, outreach, segmentChanges, deadLetters),
+                config);
 
         StreamExecutionEnvironment env = FlinkEnvironment.create(config);
         job.build(env);
@@ -92,6 +98,14 @@ class PersonalizationJobIT {
         assertEquals(CUSTOMERS, sent.size(), "the cart rule fired once per cart: " + outreach.collected());
         assertEquals(CUSTOMERS, sent.stream().map(OutreachAction::getCustomerId).distinct().count());
         assertTrue(sent.stream().allMatch(a -> a.getRuleId().equals("cart-tip")));
+
+        List<SegmentMembership> entered = segmentChanges.collected();
+        assertEquals(CUSTOMERS, entered.size(), "each customer entered the segment once and never left: " + entered);
+        for (SegmentMembership change : entered) {
+            assertTrue(change.getEntered() && change.getSegmentId().equals("garden-buyers"), change.toString());
+            CustomerProfile profile = latest.get(change.getCustomerId());
+            assertEquals(profile.getLastPurchase().getPurchasedAt(), change.getAt(), "at the purchase that made them one");
+        }
 
         ItemAssociations garden = associations.collected().stream().filter(a -> a.getItemId().equals("garden-001"))
                 .max(Comparator.comparingLong(ItemAssociations::getSequence)).orElseThrow();
@@ -153,6 +167,14 @@ class PersonalizationJobIT {
                 .setDefinition("""
                         {"name": "Tip on every cart", "when": {"kind": "event", "event": {"type": "add_to_cart"}},
                          "then": {"channel": "web", "templateId": "tip"}}
+                        """).build();
+    }
+
+    private static SegmentDefinition gardenBuyers() {
+        return SegmentDefinition.newBuilder().setSegmentId("garden-buyers").setVersion(1).setActive(true).setUpdatedAt(START)
+                .setDefinition("""
+                        {"name": "Bought something for the garden this week", "profile": {"orders": {"atLeast": 1}},
+                         "behaviour": [{"event": {"type": "purchase", "where": {"itemId": "garden-001"}}, "atLeast": 1, "within": "7d"}]}
                         """).build();
     }
 

@@ -10,12 +10,17 @@ import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.Offer;
 import io.nudge.schemas.OutreachAction;
+import io.nudge.schemas.SegmentMembership;
 import io.nudge.schemas.TriggerState;
+import io.nudge.segments.Segment;
+import io.nudge.segments.SegmentChange;
+import io.nudge.segments.SegmentEngine;
 import io.nudge.triggers.ContactHistory;
 import io.nudge.triggers.RuleEngine;
 import io.nudge.triggers.Rule;
 import io.nudge.triggers.Triggers;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -55,6 +60,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
 
     public static final OutputTag<ItemPair> ITEM_PAIRS = ProfileKeeper.ITEM_PAIRS;
     public static final OutputTag<OutreachAction> OUTREACH = new OutputTag<>("outreach") {};
+    public static final OutputTag<SegmentMembership> SEGMENT_CHANGES = new OutputTag<>("segment-changes") {};
     /** Everything kept per customer, in one value. */
     static final ValueStateDescriptor<CustomerState> CUSTOMER = new ValueStateDescriptor<>("customer", CustomerState.Serializer.INSTANCE);
     /**
@@ -76,6 +82,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
 
     private final ProfileKeeper keeper;
     private final Triggers triggers;
+    private final SegmentEngine segmentEngine;
     private final RulesAndOffers rulesAndOffers;
     private final boolean eventTimeOrder;
     private transient ListState<Tuple2<Long, ProfileInput>> waiting;
@@ -86,10 +93,12 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     private transient Counter duplicates;
 
     /** @param eventTimeOrder apply inputs in event-time order once the watermark passes them, instead of on arrival */
-    public UpdateCustomer(ProfileSettings settings, Duration idleTtl, boolean eventTimeOrder, Triggers triggers, RulesAndOffers rulesAndOffers) {
+    public UpdateCustomer(ProfileSettings settings, Duration idleTtl, boolean eventTimeOrder, Triggers triggers, SegmentEngine segmentEngine,
+                          RulesAndOffers rulesAndOffers) {
         this.keeper = new ProfileKeeper(settings, idleTtl);
         this.eventTimeOrder = eventTimeOrder;
         this.triggers = triggers;
+        this.segmentEngine = segmentEngine;
         this.rulesAndOffers = rulesAndOffers;
     }
 
@@ -194,7 +203,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             TriggerState state = customer.triggers() != null ? customer.triggers() : RuleEngine.newState();
             List<Rule> rules = rulesAndOffers.rules(ctx.getBroadcastState(RulesAndOffers.RULES));
             List<OutreachAction> actions = triggers.onItemChange(state, before, input.itemChange, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS)));
-            emit(actions, state, customer, ctx);
+            emit(actions, List.of(), state, customer, ctx);
             if (!actions.isEmpty()) {
                 nextVersion(customer, before); // the decisions are in its contact history
             }
@@ -219,7 +228,12 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             TriggerState state = customer.triggers() != null ? customer.triggers() : RuleEngine.newState();
             ReadOnlyBroadcastState<String, Offer> offers = ctx.getBroadcastState(RulesAndOffers.OFFERS);
             List<Rule> rules = rulesAndOffers.rules(ctx.getBroadcastState(RulesAndOffers.RULES));
-            emit(triggers.onEvent(state, updated, input.event, rules, chooser(offers)), state, customer, ctx);
+            List<OutreachAction> actions = triggers.onEvent(state, updated, input.event, rules, chooser(offers));
+            List<Segment> segments = rulesAndOffers.segments(ctx.getBroadcastState(RulesAndOffers.SEGMENTS));
+            List<SegmentChange> changes = segments.isEmpty() && !SegmentEngine.isInAny(state) ? List.of()
+                    : segmentChanges(SegmentEngine.retain(state, segments, input.event.getEventTime().toEpochMilli()),
+                            segmentEngine.onEvent(state, segments, updated, input.event));
+            emit(actions, changes, state, customer, ctx);
         }
         return true;
     }
@@ -243,7 +257,8 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void processBroadcastElement(RulesAndOffersChange change, Context ctx, Collector<ProfileChange> out) throws Exception {
-        RulesAndOffers.apply(change, ctx.getBroadcastState(RulesAndOffers.RULES), ctx.getBroadcastState(RulesAndOffers.OFFERS));
+        RulesAndOffers.apply(change, ctx.getBroadcastState(RulesAndOffers.RULES), ctx.getBroadcastState(RulesAndOffers.OFFERS),
+                ctx.getBroadcastState(RulesAndOffers.SEGMENTS));
     }
 
     @Override
@@ -277,7 +292,8 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             if (current != null && state != null && !endOfInput && Triggers.isDue(state, timestamp)) {
                 List<Rule> rules = rulesAndOffers.rules(ctx.getBroadcastState(RulesAndOffers.RULES));
                 List<OutreachAction> actions = triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS)));
-                emit(actions, state, customer, ctx);
+                List<Segment> segments = rulesAndOffers.segments(ctx.getBroadcastState(RulesAndOffers.SEGMENTS));
+                emit(actions, segments.isEmpty() ? List.of() : segmentEngine.onTime(state, segments, current, timestamp), state, customer, ctx);
                 if (!actions.isEmpty()) {
                     nextVersion(customer, current); // the decisions are in its contact history
                 }
@@ -313,10 +329,18 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         return changed;
     }
 
-    /** Sends the actions on and keeps the trigger progress; a wake-up timer is registered only when its time is new. */
-    private void emit(List<OutreachAction> actions, TriggerState state, HeldCustomers.Held customer, ReadOnlyContext ctx) {
+    /**
+     * Sends the actions and segment changes on and keeps the trigger progress; a wake-up timer is registered only when
+     * its time is new.
+     */
+    private void emit(List<OutreachAction> actions, List<SegmentChange> changes, TriggerState state, HeldCustomers.Held customer,
+                      ReadOnlyContext ctx) {
         for (OutreachAction action : actions) {
             ctx.output(OUTREACH, action);
+        }
+        for (SegmentChange change : changes) {
+            ctx.output(SEGMENT_CHANGES, new SegmentMembership(ctx.getCurrentKey(), change.segmentId(), change.segmentVersion(), change.entered(),
+                    Instant.ofEpochMilli(change.at()), change.reason()));
         }
         customer.changeTriggers(state);
         Long wakeUp = Triggers.nextWakeUp(state);
@@ -325,6 +349,15 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             ctx.timerService().registerEventTimeTimer(at);
         }
         customer.changeStored(customer.stored().withWakeUpTimer(at));
+    }
+
+    private static List<SegmentChange> segmentChanges(List<SegmentChange> left, List<SegmentChange> changed) {
+        if (left.isEmpty()) {
+            return changed;
+        }
+        List<SegmentChange> all = new ArrayList<>(left);
+        all.addAll(changed);
+        return all;
     }
 
     private Triggers.OfferChooser chooser(ReadOnlyBroadcastState<String, Offer> offers) {

@@ -8,6 +8,7 @@ import io.nudge.job.events.SourceRecord;
 import io.nudge.job.triggers.RulesAndOffers;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.Offer;
+import io.nudge.schemas.SegmentDefinition;
 import io.nudge.schemas.TriggerRule;
 import io.nudge.schemas.UndecodableMessageException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ public final class Replay {
         NudgeConfig replay = config.with(NudgeConfig.ARCHIVE_DIR, "").with(NudgeConfig.JOB_EVENT_TIME_ORDER, "true")
                 .with(NudgeConfig.JOB_CONSUMER_GROUP, prefix + config.get(NudgeConfig.JOB_CONSUMER_GROUP));
         for (var topic : List.of(NudgeConfig.TOPIC_PROFILES, NudgeConfig.TOPIC_ASSOCIATIONS, NudgeConfig.TOPIC_TRENDING,
-                NudgeConfig.TOPIC_OUTREACH, NudgeConfig.TOPIC_EVENTS_DLQ)) {
+                NudgeConfig.TOPIC_OUTREACH, NudgeConfig.TOPIC_SEGMENT_CHANGES, NudgeConfig.TOPIC_EVENTS_DLQ)) {
             replay = replay.with(topic, prefix + config.get(topic));
         }
         return replay;
@@ -93,15 +94,17 @@ public final class Replay {
     static RulesAndOffers.Snapshot rulesAndOffersNow(NudgeConfig config) {
         Map<String, TriggerRule> rules = new HashMap<>();
         Map<String, Offer> offers = new HashMap<>();
+        Map<String, SegmentDefinition> segments = new HashMap<>();
         Set<String> forgotten = new HashSet<>();
         String forgottenTopic = config.get(NudgeConfig.TOPIC_FORGOTTEN);
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         String rulesTopic = config.get(NudgeConfig.TOPIC_RULES);
+        String segmentsTopic = config.get(NudgeConfig.TOPIC_SEGMENTS);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(rulesTopic, config.get(NudgeConfig.TOPIC_OFFERS), forgottenTopic)) {
+            for (String topic : List.of(rulesTopic, config.get(NudgeConfig.TOPIC_OFFERS), segmentsTopic, forgottenTopic)) {
                 consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
             }
             consumer.assign(partitions);
@@ -113,6 +116,12 @@ public final class Replay {
                     boolean isRule = record.topic().equals(rulesTopic);
                     if (record.topic().equals(forgottenTopic)) {
                         forgotten.add(key);
+                    } else if (record.topic().equals(segmentsTopic)) {
+                        if (record.value() == null) {
+                            segments.remove(key);
+                        } else {
+                            segments.put(key, Codecs.SEGMENTS.decode(record.value()));
+                        }
                     } else if (record.value() == null) {
                         (isRule ? rules : offers).remove(key);
                     } else if (isRule) {
@@ -123,8 +132,8 @@ public final class Replay {
                 }
             }
         } catch (UndecodableMessageException e) {
-            throw new IllegalStateException("cannot read the rules and offers for the replay: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the rules, offers and segments for the replay: " + e.getMessage(), e);
         }
-        return new RulesAndOffers.Snapshot(rules, offers, forgotten);
+        return new RulesAndOffers.Snapshot(rules, offers, segments, forgotten);
     }
 }

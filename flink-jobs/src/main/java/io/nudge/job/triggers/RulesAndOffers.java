@@ -9,7 +9,10 @@ import io.nudge.offers.ScoredOffer;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.Offer;
 import io.nudge.schemas.RuleStatus;
+import io.nudge.schemas.SegmentDefinition;
 import io.nudge.schemas.TriggerRule;
+import io.nudge.segments.Segment;
+import io.nudge.segments.SegmentJson;
 import io.nudge.triggers.Rule;
 import io.nudge.triggers.RuleJson;
 import java.io.Serializable;
@@ -29,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rules and offers every customer operator sees, kept as broadcast state (so they survive restarts with the
- * checkpoint) plus a cache of parsed rules, rebuilt when a rule's version changes.
+ * The rules, offers and segments every customer operator sees, kept as broadcast state (so they survive restarts
+ * with the checkpoint) plus caches of parsed rules and segments, rebuilt when one's version changes.
  */
 public final class RulesAndOffers implements Serializable {
 
@@ -40,6 +43,8 @@ public final class RulesAndOffers implements Serializable {
             new MapStateDescriptor<>("trigger-rules", Types.STRING, new AvroTypeInfo<>(TriggerRule.class));
     public static final MapStateDescriptor<String, Offer> OFFERS =
             new MapStateDescriptor<>("offers", Types.STRING, new AvroTypeInfo<>(Offer.class));
+    public static final MapStateDescriptor<String, SegmentDefinition> SEGMENTS =
+            new MapStateDescriptor<>("segments", Types.STRING, new AvroTypeInfo<>(SegmentDefinition.class));
 
     /**
      * What a job knows before its first event: rules, offers and the ids of forgotten customers. A replay starts
@@ -47,12 +52,14 @@ public final class RulesAndOffers implements Serializable {
      * the events interleave, and no event of a forgotten customer is replayed; the live job starts empty and
      * learns rules and offers from the broadcast (and forget requests from the events).
      */
-    public record Snapshot(Map<String, TriggerRule> rules, Map<String, Offer> offers, Set<String> forgotten) implements Serializable {
-        public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Set.of());
+    public record Snapshot(Map<String, TriggerRule> rules, Map<String, Offer> offers, Map<String, SegmentDefinition> segments,
+                           Set<String> forgotten) implements Serializable {
+        public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Map.of(), Set.of());
 
         public Snapshot {
             rules = Map.copyOf(rules);
             offers = Map.copyOf(offers);
+            segments = Map.copyOf(segments);
             forgotten = Set.copyOf(forgotten);
         }
     }
@@ -60,15 +67,22 @@ public final class RulesAndOffers implements Serializable {
     private final NextBestOffers nextBestOffers;
     private final Snapshot initial;
     private transient Map<String, Rule> parsed;
+    private transient Map<String, Segment> parsedSegments;
 
     public RulesAndOffers(NextBestOffers nextBestOffers, Snapshot initial) {
         this.nextBestOffers = nextBestOffers;
         this.initial = initial;
     }
 
-    public static void apply(RulesAndOffersChange change, BroadcastState<String, TriggerRule> rules, BroadcastState<String, Offer> offers)
-            throws Exception {
-        if (change.ruleId != null) {
+    public static void apply(RulesAndOffersChange change, BroadcastState<String, TriggerRule> rules, BroadcastState<String, Offer> offers,
+                             BroadcastState<String, SegmentDefinition> segments) throws Exception {
+        if (change.segmentId != null) {
+            if (change.deleted) {
+                segments.remove(change.segmentId);
+            } else {
+                segments.put(change.segmentId, change.segment);
+            }
+        } else if (change.ruleId != null) {
             if (change.deleted) {
                 rules.remove(change.ruleId);
             } else {
@@ -107,6 +121,37 @@ public final class RulesAndOffers implements Serializable {
         }
         rules.sort(java.util.Comparator.comparing(Rule::ruleId));
         return rules;
+    }
+
+    /**
+     * The segments in force (switched-off ones included: their members leave), parsed; one whose document does not
+     * parse (it was validated on submit) is skipped.
+     */
+    public List<Segment> segments(ReadOnlyBroadcastState<String, SegmentDefinition> stored) throws Exception {
+        if (parsedSegments == null) {
+            parsedSegments = new HashMap<>();
+        }
+        Map<String, SegmentDefinition> known = new HashMap<>(initial.segments());
+        for (Map.Entry<String, SegmentDefinition> entry : stored.immutableEntries()) {
+            known.put(entry.getKey(), entry.getValue());
+        }
+        List<Segment> segments = new ArrayList<>();
+        for (SegmentDefinition definition : known.values()) {
+            Segment cached = parsedSegments.get(definition.getSegmentId());
+            if (cached == null || cached.version() != definition.getVersion() || cached.active() != definition.getActive()) {
+                SegmentJson.Parsed result = SegmentJson.parse(definition.getDefinition(), definition.getSegmentId(), definition.getVersion(),
+                        definition.getActive());
+                if (result.segment() == null) {
+                    LOG.warn("Skipping segment {} v{}: {}", definition.getSegmentId(), definition.getVersion(), result.errors());
+                    continue;
+                }
+                cached = result.segment();
+                parsedSegments.put(definition.getSegmentId(), cached);
+            }
+            segments.add(cached);
+        }
+        segments.sort(java.util.Comparator.comparing(Segment::segmentId));
+        return segments;
     }
 
     /** The next-best offer for a message to {@code profile} on {@code channel}, judged at event time {@code at}. */

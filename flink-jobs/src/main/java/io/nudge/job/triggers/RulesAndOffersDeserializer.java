@@ -10,15 +10,17 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads the rules and offers topics into {@link RulesAndOffersChange}s; a record it cannot read is logged and skipped. */
+/** Reads the rules, offers and segments topics into {@link RulesAndOffersChange}s; a record it cannot read is logged and skipped. */
 public final class RulesAndOffersDeserializer implements KafkaRecordDeserializationSchema<RulesAndOffersChange> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RulesAndOffersDeserializer.class);
 
     private final String rulesTopic;
+    private final String segmentsTopic;
 
-    public RulesAndOffersDeserializer(String rulesTopic) {
+    public RulesAndOffersDeserializer(String rulesTopic, String segmentsTopic) {
         this.rulesTopic = rulesTopic;
+        this.segmentsTopic = segmentsTopic;
     }
 
     @Override
@@ -31,6 +33,8 @@ public final class RulesAndOffersDeserializer implements KafkaRecordDeserializat
         try {
             if (record.topic().equals(rulesTopic)) {
                 out.collect(RulesAndOffersChange.rule(key, record.value() == null ? null : Codecs.RULES.decode(record.value())));
+            } else if (record.topic().equals(segmentsTopic)) {
+                out.collect(RulesAndOffersChange.segment(key, record.value() == null ? null : Codecs.SEGMENTS.decode(record.value())));
             } else {
                 out.collect(RulesAndOffersChange.offer(key, record.value() == null ? null : Codecs.OFFERS.decode(record.value())));
             }

@@ -15,6 +15,7 @@ import io.nudge.profile.CustomerMetrics;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
+import io.nudge.segments.SegmentEngine;
 import io.nudge.triggers.DeliveryPolicy;
 import io.nudge.triggers.Triggers;
 import java.time.Duration;
@@ -37,7 +38,7 @@ class CustomerOperatorTest {
     static KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange> folding() throws Exception {
         NudgeConfig config = NudgeConfig.defaults();
         UpdateCustomer function = new UpdateCustomer(ProfileSettings.defaults(), Duration.ofDays(30), false,
-                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)), new RulesAndOffers(NextBestOffers.from(config), RulesAndOffers.Snapshot.EMPTY));
+                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)), SegmentEngine.from(config), new RulesAndOffers(NextBestOffers.from(config), RulesAndOffers.Snapshot.EMPTY));
         var harness = new KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange>(
                 new CustomerOperator(function), input -> input.customerId, Types.STRING, 1, 1, 0);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());

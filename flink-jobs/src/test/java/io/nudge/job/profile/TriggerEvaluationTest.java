@@ -12,6 +12,7 @@ import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.OutreachAction;
 import io.nudge.schemas.OutreachStatus;
 import io.nudge.schemas.RuleStatus;
+import io.nudge.schemas.SegmentDefinition;
 import io.nudge.schemas.TriggerRule;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +74,35 @@ class TriggerEvaluationTest {
             assertEquals(OutreachStatus.SEND, actions.get(0).getStatus());
             assertEquals(T0.plus(Duration.ofMinutes(30)), actions.get(0).getDecidedAt());
         }
+    }
+
+    @Test
+    void aSegmentsMembersEnterOnTheirEventAndLeaveWhenEventTimeEmptiesTheWindow() throws Exception {
+        try (var h = UpdateCustomerTest.harness()) {
+            UpdateCustomerTest.open(h);
+            h.processBroadcastElement(RulesAndOffersChange.segment("carters", new SegmentDefinition("carters", 1, true, """
+                    {"name": "Carted twice in an hour", "behaviour": [{"event": {"type": "add_to_cart"}, "atLeast": 2, "within": "1h"}]}
+                    """, T0)), 0);
+            h.processElement(event("ann", EventType.ADD_TO_CART, T0));
+            h.processElement(event("ann", EventType.ADD_TO_CART, T0.plus(Duration.ofMinutes(20))));
+            h.processElement(event("bob", EventType.ADD_TO_CART, T0));
+
+            h.processWatermark(T0.plus(Duration.ofMinutes(59)).toEpochMilli());
+            assertEquals(List.of("ann entered at " + T0.plus(Duration.ofMinutes(20))), segmentChanges(h));
+            h.processWatermark(T0.plus(Duration.ofHours(2)).toEpochMilli());
+            assertEquals(List.of("ann entered at " + T0.plus(Duration.ofMinutes(20)), "ann left at " + T0.plus(Duration.ofHours(1))), segmentChanges(h),
+                    "the first cart left the window an hour after it, by an event-time timer");
+
+            h.processBroadcastElement(RulesAndOffersChange.segment("carters", null), 0);
+            h.processElement(event("ann", EventType.ADD_TO_CART, T0.plus(Duration.ofHours(3))));
+            assertEquals(2, segmentChanges(h).size(), "a deleted segment has no members to gain");
+        }
+    }
+
+    static List<String> segmentChanges(KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange> h) {
+        var output = h.getSideOutput(UpdateCustomer.SEGMENT_CHANGES);
+        return output == null ? List.of() : output.stream().map(StreamRecord::getValue)
+                .map(change -> change.getCustomerId() + (change.getEntered() ? " entered at " : " left at ") + change.getAt()).toList();
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.nudge.job.triggers.RulesAndOffers;
 import io.nudge.job.triggers.RulesAndOffersChange;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.profile.CustomerMetrics;
+import io.nudge.segments.SegmentEngine;
 import io.nudge.triggers.DeliveryPolicy;
 import io.nudge.triggers.Triggers;
 import io.nudge.profile.ProfileSettings;
@@ -39,9 +40,9 @@ class UpdateCustomerTest {
     static KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange> harness(boolean eventTimeOrder) throws Exception {
         NudgeConfig config = NudgeConfig.defaults();
         UpdateCustomer function = new UpdateCustomer(ProfileSettings.defaults(), IDLE_TTL, eventTimeOrder,
-                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)), new RulesAndOffers(NextBestOffers.from(config), RulesAndOffers.Snapshot.EMPTY));
+                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)), SegmentEngine.from(config), new RulesAndOffers(NextBestOffers.from(config), RulesAndOffers.Snapshot.EMPTY));
         var harness = new KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange>(
-                new CoBroadcastWithKeyedOperator<>(function, List.of(RulesAndOffers.RULES, RulesAndOffers.OFFERS)),
+                new CoBroadcastWithKeyedOperator<>(function, List.of(RulesAndOffers.RULES, RulesAndOffers.OFFERS, RulesAndOffers.SEGMENTS)),
                 input -> input.customerId, Types.STRING, 1, 1, 0);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         return harness;
