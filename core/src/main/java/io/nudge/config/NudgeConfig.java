@@ -46,7 +46,7 @@ public final class NudgeConfig {
     public static final Setting<String> TOPIC_RULES = define("topic.rules", "rules",
             "Compacted topic of trigger rules, keyed by rule id; written by the API's admin endpoints.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_SEGMENTS = define("topic.segments", "segments",
-            "Compacted topic of segments (SegmentDefinition), keyed by segment id; the job follows it.", NudgeConfig::nonBlank);
+            "Compacted topic of segments, keyed by segment id; written by the API's admin endpoints, followed by the job.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_SEGMENT_CHANGES = define("topic.segment.changes", "segment-changes",
             "Customers entering and leaving segments, written exactly once by the job (key customer id); read it read_committed.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_FORGOTTEN = define("topic.forgotten", "forgotten",

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -233,6 +234,56 @@ class EndToEndIT {
         System.out.printf("[measured] condition met (event posted) -> action committed: %d ms%n", Duration.between(at, Instant.now()).toMillis());
         assertEquals(1, both.size(), "the garden cart no longer fires: " + both);
         assertEquals(2, both.get(0).get("ruleVersion").asInt());
+    }
+
+    @Test
+    void aSegmentCreatedThroughTheApiCountsItsMembersLiveWithTheirReach() throws Exception {
+        long created = System.nanoTime();
+        assertEquals(201, admin("POST", "/v1/admin/segments", """
+                {"segmentId": "e2e-garden-carts", "name": "Two garden carts in an hour",
+                 "behaviour": [{"event": {"type": "add_to_cart", "where": {"category": "garden"}}, "atLeast": 2, "within": "1h"}]}
+                """).statusCode());
+        int[] attempt = {0};
+        awaitValue("the new segment's first member", () -> {
+            String customer = "e2e-segment-first-" + attempt[0]++;
+            postEvent(cart(customer, "garden"));
+            postEvent(cart(customer, "garden"));
+            return segment("e2e-garden-carts").get("segment").get("members").asInt();
+        }, members -> members > 0);
+        System.out.printf("[measured] segment created -> first member counted: %d ms%n", (System.nanoTime() - created) / 1_000_000);
+
+        // Ids that sort before the first members': the sample (the first 20 members by id) shows whether they are in.
+        List<String> customers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String customer = "e2e-segment-" + i;
+            customers.add(customer);
+            if (i % 2 == 0) {
+                postEvent("{\"type\":\"consent_change\",\"customerId\":\"" + customer + "\",\"channel\":\"email\",\"attributes\":{\"granted\":\"true\"}}");
+            }
+            postEvent(cart(customer, "garden"));
+            postEvent(cart(customer, "kitchen")); // not a garden cart: one so far, not enough
+        }
+        long lastEvent = System.nanoTime();
+        for (String customer : customers) {
+            postEvent(cart(customer, "garden"));
+        }
+        JsonNode all = awaitValue("the ten customers in the segment", () -> segment("e2e-garden-carts"),
+                s -> customers.stream().allMatch(c -> s.get("sample").toString().contains("\"" + c + "\"")));
+        System.out.printf("[measured] second garden cart posted -> all ten counted in the segment (1 s checkpoints, read committed): %d ms%n",
+                (System.nanoTime() - lastEvent) / 1_000_000);
+        int members = all.get("segment").get("members").asInt();
+        assertTrue(members >= 10 && members <= 10 + attempt[0], all.toString());
+        assertEquals(5, all.get("reachable").get("email").asInt(), "the five who agreed to email, of " + members);
+        assertEquals(members, all.get("reachable").get("web").asInt(), "on-site messages need no consent");
+
+        assertEquals(204, admin("DELETE", "/v1/admin/segments/e2e-garden-carts", null).statusCode());
+        assertEquals(404, admin("GET", "/v1/admin/segments/e2e-garden-carts", null).statusCode());
+    }
+
+    private static JsonNode segment(String segmentId) throws Exception {
+        HttpResponse<String> response = admin("GET", "/v1/admin/segments/" + segmentId, null);
+        assertEquals(200, response.statusCode(), response.body());
+        return json.readTree(response.body());
     }
 
     @Test

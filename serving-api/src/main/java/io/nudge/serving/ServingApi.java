@@ -22,6 +22,8 @@ import io.nudge.serving.outreach.FeedbackTally;
 import io.nudge.serving.outreach.Outbox;
 import io.nudge.serving.outreach.OutreachDispatcher;
 import io.nudge.serving.rules.RuleBook;
+import io.nudge.serving.segments.SegmentBook;
+import io.nudge.serving.segments.SegmentMembers;
 import io.nudge.serving.store.AssociationStore;
 import io.nudge.serving.store.ChangelogReader;
 import io.nudge.serving.store.ProfileStore;
@@ -52,6 +54,9 @@ public final class ServingApi implements AutoCloseable {
     private final OfferPublisher offers;
     private final RuleBook rules = new RuleBook();
     private final AcknowledgedWriter rulesWriter;
+    private final SegmentBook segments = new SegmentBook();
+    private final SegmentMembers segmentMembers = new SegmentMembers();
+    private final AcknowledgedWriter segmentsWriter;
     private final AcknowledgedWriter forgottenWriter;
     private final AcknowledgedWriter auditWriter;
     private final Outbox outbox = new Outbox();
@@ -75,6 +80,7 @@ public final class ServingApi implements AutoCloseable {
         this.offers = new OfferPublisher(config, offerStore);
         this.itemPublisher = new ItemPublisher(config, itemStore, Clock.systemUTC());
         this.rulesWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_RULES), "nudge-serving-rules");
+        this.segmentsWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_SEGMENTS), "nudge-serving-segments");
         this.forgottenWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_FORGOTTEN), "nudge-serving-forgotten");
         this.auditWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_AUDIT), "nudge-serving-audit");
         this.feedbackWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_OUTREACH_FEEDBACK), "nudge-serving-feedback");
@@ -87,7 +93,9 @@ public final class ServingApi implements AutoCloseable {
                 config.get(NudgeConfig.TOPIC_TRENDING), trending::apply,
                 config.get(NudgeConfig.TOPIC_OFFERS), offerStore::apply,
                 config.get(NudgeConfig.TOPIC_ITEMS), itemStore,
-                config.get(NudgeConfig.TOPIC_RULES), rules::apply,
+                config.get(NudgeConfig.TOPIC_RULES), rules,
+                config.get(NudgeConfig.TOPIC_SEGMENTS), segments,
+                config.get(NudgeConfig.TOPIC_SEGMENT_CHANGES), segmentMembers,
                 config.get(NudgeConfig.TOPIC_FORGOTTEN), outbox::applyForgotten,
                 config.get(NudgeConfig.TOPIC_OUTREACH_FEEDBACK), feedback),
                 () -> seed(seedFile, config.get(NudgeConfig.API_DEMO_SHOP), json));
@@ -106,7 +114,8 @@ public final class ServingApi implements AutoCloseable {
         Gauge.builder("nudge_offers_stored", offerStore, OfferStore::size).register(metrics);
         Gauge.builder("nudge_items_stored", itemStore, ItemStore::size).register(metrics);
         Gauge.builder("nudge_changelog_undecodable", changelog, ChangelogReader::undecodableRecords).register(metrics);
-        this.http = Routes.create(new Routes.Services(store, associations, trending, offerStore, itemStore, itemPublisher, offers, rules, rulesWriter, forgottenWriter,
+        this.http = Routes.create(new Routes.Services(store, associations, trending, offerStore, itemStore, itemPublisher, offers, rules, rulesWriter, segments, segmentMembers,
+                segmentsWriter, forgottenWriter,
                 new AuditTrail(auditWriter, Clock.systemUTC()), outbox, changelog, collector,
                 NextBestOffers.from(config), feedbackWriter, feedback, adminKey, siteKeys, json, metrics, Clock.systemUTC()), config);
     }
@@ -203,6 +212,7 @@ public final class ServingApi implements AutoCloseable {
         offers.close();
         itemPublisher.close();
         rulesWriter.close();
+        segmentsWriter.close();
         forgottenWriter.close();
         feedbackWriter.close();
         auditWriter.close();

@@ -17,6 +17,7 @@ import io.nudge.offers.NextBestOffers;
 import io.nudge.serving.audit.AuditTrail;
 import io.nudge.serving.events.EventCollector;
 import io.nudge.serving.items.ItemPublisher;
+import io.nudge.profile.CustomerMetrics;
 import io.nudge.profile.PurchaseRhythm;
 import io.nudge.serving.items.ItemStore;
 import io.nudge.serving.outreach.FeedbackTally;
@@ -25,6 +26,8 @@ import io.nudge.serving.offers.OfferPublisher;
 import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.outreach.Outbox;
 import io.nudge.serving.rules.RuleBook;
+import io.nudge.serving.segments.SegmentBook;
+import io.nudge.serving.segments.SegmentMembers;
 import io.nudge.serving.store.AssociationStore;
 import io.nudge.serving.store.ChangelogReader;
 import io.nudge.serving.store.ProfileStore;
@@ -55,7 +58,8 @@ public final class Routes {
     /** What the handlers need. */
     public record Services(ProfileStore store, AssociationStore associations, TrendingStore trending, OfferStore offerStore,
                            ItemStore itemStore, ItemPublisher itemPublisher,
-                           OfferPublisher offers, RuleBook rules, AcknowledgedWriter rulesWriter, AcknowledgedWriter forgottenWriter, AuditTrail audit, Outbox outbox, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
+                           OfferPublisher offers, RuleBook rules, AcknowledgedWriter rulesWriter, SegmentBook segments, SegmentMembers segmentMembers,
+                           AcknowledgedWriter segmentsWriter, AcknowledgedWriter forgottenWriter, AuditTrail audit, Outbox outbox, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
                            AcknowledgedWriter feedbackWriter, FeedbackTally feedback,
                            String adminKey, Map<String, String> siteKeys, ObjectMapper json, PrometheusMeterRegistry metrics, Clock clock) {}
 
@@ -76,6 +80,8 @@ public final class Routes {
         ItemsHandler items = new ItemsHandler(services.itemStore(), services.itemPublisher(), services.json());
         OffersHandler offers = new OffersHandler(services.offerStore(), services.offers(), services.json());
         RulesHandler rules = new RulesHandler(services.rules(), services.rulesWriter(), services.json(), services.clock());
+        SegmentsHandler segments = new SegmentsHandler(services.segments(), services.segmentMembers(), services.store(), services.segmentsWriter(),
+                CustomerMetrics.Thresholds.from(config), services.json(), services.clock());
         OutreachHandler outreach = new OutreachHandler(services.outbox(), pseudonyms, services.clock());
         BacktestHandler backtest = new BacktestHandler(config, services.json(), services.clock());
         ReportsHandler reports = new ReportsHandler(services.store(), services.nextBestOffers(), router, services.json(), services.clock());
@@ -150,6 +156,15 @@ public final class Routes {
                 routing.get("/v1/admin/rules/{ruleId}/versions", rules::versions, Access.ADMIN);
                 routing.post("/v1/admin/rules/{ruleId}/pause", rules::pause, Access.ADMIN);
                 routing.post("/v1/admin/rules/{ruleId}/resume", rules::resume, Access.ADMIN);
+                routing.get("/v1/admin/segments", segments::list, Access.ADMIN);
+                routing.post("/v1/admin/segments", segments::create, Access.ADMIN);
+                routing.post("/v1/admin/segments/preview", segments::preview, Access.ADMIN);
+                routing.get("/v1/admin/segments/{segmentId}", segments::get, Access.ADMIN);
+                routing.put("/v1/admin/segments/{segmentId}", segments::update, Access.ADMIN);
+                routing.delete("/v1/admin/segments/{segmentId}", segments::delete, Access.ADMIN);
+                routing.get("/v1/admin/segments/{segmentId}/versions", segments::versions, Access.ADMIN);
+                routing.post("/v1/admin/segments/{segmentId}/pause", segments::pause, Access.ADMIN);
+                routing.post("/v1/admin/segments/{segmentId}/resume", segments::resume, Access.ADMIN);
                 routing.post("/v1/admin/backtest", backtest, Access.ADMIN);
                 routing.get("/v1/admin/items", items::list, Access.ADMIN);
                 routing.post("/v1/admin/items", items::putMany, Access.ADMIN);

@@ -60,6 +60,8 @@ public final class ChangelogReader implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "nudge-serving-changelogs");
+        // The job writes segment changes in transactions: an aborted one must not count.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "changelog-reader");
         this.thread.setDaemon(true);
