@@ -5,7 +5,6 @@ import io.nudge.crosssell.CoOccurrences;
 import io.nudge.crosssell.ItemPair;
 import io.nudge.events.EventTypes;
 import io.nudge.events.ProfileKeys;
-import io.nudge.offers.CrossSell;
 import io.nudge.offers.ItemRecommender;
 import io.nudge.offers.RecommendationContext;
 import io.nudge.offers.RecommendedItem;
@@ -16,9 +15,9 @@ import io.nudge.profile.PurchaseRhythm;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.Item;
-import io.nudge.schemas.ItemAssociations;
 import io.nudge.schemas.ItemCount;
 import io.nudge.serving.items.ItemStore;
+import io.nudge.serving.store.AssociationStore;
 import io.nudge.trending.PopularItems;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,7 +110,8 @@ public final class NextBasketEvaluation {
     private final Map<String, Instant> firstTestPurchase = new HashMap<>();
 
     private final Map<String, CustomerProfile> profiles = new HashMap<>();
-    private final Map<String, ItemAssociations> associations = new HashMap<>();
+    /** The associations learned so far, held as the serving store holds them. */
+    private final AssociationStore associations;
     private final Map<String, Map<String, Purchases>> purchasesByCustomer = new HashMap<>();
     private final Deque<Pane> panes = new ArrayDeque<>();
     private long trendingDay = Long.MIN_VALUE;
@@ -133,6 +133,7 @@ public final class NextBasketEvaluation {
         this.updater = updater;
         this.coOccurrences = new CoOccurrences(updater.settings().sessionGap());
         this.learner = settings.associations();
+        this.associations = new AssociationStore(learner);
         this.recommender = new ItemRecommender(settings.weights());
     }
 
@@ -196,7 +197,7 @@ public final class NextBasketEvaluation {
     }
 
     private List<String> recommended(CustomerProfile profile, Instant at, List<ItemCount> trending, ItemRecommender.NewArrivals arrivals) {
-        return recommender.recommend(profile, at, RecommendationContext.NONE, crossSell, trending, arrivals, item -> true, settings.k(), false)
+        return recommender.recommend(profile, at, RecommendationContext.NONE, associations, trending, arrivals, item -> true, settings.k(), false)
                 .stream().map(RecommendedItem::itemId).toList();
     }
 
@@ -335,19 +336,6 @@ public final class NextBasketEvaluation {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    /** The associations learned so far, as the serving store would hold them. */
-    private final CrossSell crossSell = new CrossSell() {
-        @Override
-        public Map<String, Double> neighboursOf(String item) {
-            ItemAssociations found = associations.get(item);
-            return found == null ? Map.of() : found.getNeighbours();
-        }
-
-        @Override
-        public double demandOf(String item, Instant now) {
-            return learner.demandAt(associations.get(item), now);
-        }
-    };
 
     private List<String> mostFrequent(String customer) {
         return purchasesByCustomer.getOrDefault(customer, Map.of()).entrySet().stream()
@@ -373,7 +361,7 @@ public final class NextBasketEvaluation {
         String key = ProfileKeys.of(line);
         CustomerProfile before = profiles.get(key);
         for (ItemPair pair : coOccurrences.of(before, line)) {
-            associations.put(pair.item(), learner.apply(associations.get(pair.item()), pair));
+            associations.put(learner.apply(associations.get(pair.item()), pair));
         }
         profiles.put(key, updater.apply(before, line));
         if (line.getCustomerId() != null) {

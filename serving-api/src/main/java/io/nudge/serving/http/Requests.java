@@ -37,6 +37,16 @@ final class Requests {
         }
     }
 
+    /** The document without its id field: the id lives in the path or beside the document, not in it. */
+    static JsonNode withoutField(JsonNode body, String field) {
+        if (body instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+            com.fasterxml.jackson.databind.node.ObjectNode copy = object.deepCopy();
+            copy.remove(field);
+            return copy;
+        }
+        return body;
+    }
+
     static boolean boolParam(Context ctx, String name) {
         String text = ctx.queryParam(name);
         if (text == null || text.equals("false")) {

@@ -2,7 +2,6 @@ package io.nudge.serving.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.RuleStatus;
@@ -57,7 +56,7 @@ final class RulesHandler {
         if (rules.get(ruleId).isPresent()) {
             throw new ApiException(409, "rule '" + ruleId + "' exists; change it with PUT /v1/admin/rules/" + ruleId, List.of());
         }
-        String definition = validated(withoutRuleId(body), ruleId);
+        String definition = validated(Requests.withoutField(body, "ruleId"), ruleId);
         ctx.status(201).json(render(publish(new TriggerRule(ruleId, 1, RuleStatus.ACTIVE, definition, clock.instant()))));
     }
 
@@ -67,7 +66,7 @@ final class RulesHandler {
         if (body.isObject() && body.hasNonNull("ruleId") && !body.get("ruleId").asText().equals(current.getRuleId())) {
             throw ApiException.badRequest("ruleId", "does not match the id in the path '" + current.getRuleId() + "'");
         }
-        String definition = validated(withoutRuleId(body), current.getRuleId());
+        String definition = validated(Requests.withoutField(body, "ruleId"), current.getRuleId());
         ctx.json(render(publish(new TriggerRule(current.getRuleId(), current.getVersion() + 1, current.getStatus(), definition, clock.instant()))));
     }
 
@@ -103,14 +102,6 @@ final class RulesHandler {
         return rules.get(ruleId).orElseThrow(() -> new ApiException(404, "no rule '" + ruleId + "'", List.of()));
     }
 
-    private static JsonNode withoutRuleId(JsonNode body) {
-        if (body instanceof ObjectNode object) {
-            ObjectNode copy = object.deepCopy();
-            copy.remove("ruleId");
-            return copy;
-        }
-        return body;
-    }
 
     /** The definition as stored: the document, validated, written compactly. */
     private String validated(JsonNode definition, String ruleId) {

@@ -2,7 +2,6 @@ package io.nudge.serving.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.nudge.profile.CustomerMetrics;
 import io.nudge.schemas.Codecs;
@@ -91,7 +90,7 @@ final class SegmentsHandler {
         if (segments.get(segmentId).isPresent()) {
             throw new ApiException(409, "segment '" + segmentId + "' exists; change it with PUT /v1/admin/segments/" + segmentId, List.of());
         }
-        String definition = validated(withoutId(body), segmentId).definition;
+        String definition = validated(Requests.withoutField(body, "segmentId"), segmentId).definition;
         ctx.status(201).json(render(publish(new SegmentDefinition(segmentId, 1, true, definition, clock.instant())), 0));
     }
 
@@ -101,7 +100,7 @@ final class SegmentsHandler {
         if (body.isObject() && body.hasNonNull("segmentId") && !body.get("segmentId").asText().equals(current.getSegmentId())) {
             throw ApiException.badRequest("segmentId", "does not match the id in the path '" + current.getSegmentId() + "'");
         }
-        String definition = validated(withoutId(body), current.getSegmentId()).definition;
+        String definition = validated(Requests.withoutField(body, "segmentId"), current.getSegmentId()).definition;
         SegmentDefinition next = new SegmentDefinition(current.getSegmentId(), current.getVersion() + 1, current.getActive(), definition, clock.instant());
         ctx.json(render(publish(next), members.count(current.getSegmentId())));
     }
@@ -127,7 +126,7 @@ final class SegmentsHandler {
      */
     void preview(Context ctx) {
         JsonNode body = Requests.jsonBody(ctx, json);
-        Segment draft = validated(withoutId(body), "draft").segment;
+        Segment draft = validated(Requests.withoutField(body, "segmentId"), "draft").segment;
         Instant now = clock.instant();
         AtomicLong matching = new AtomicLong();
         AtomicLong all = new AtomicLong();
@@ -167,14 +166,6 @@ final class SegmentsHandler {
         return segments.get(segmentId).orElseThrow(() -> new ApiException(404, "no segment '" + segmentId + "'", List.of()));
     }
 
-    private static JsonNode withoutId(JsonNode body) {
-        if (body instanceof ObjectNode object) {
-            ObjectNode copy = object.deepCopy();
-            copy.remove("segmentId");
-            return copy;
-        }
-        return body;
-    }
 
     /** The segment and its definition as stored: the document, validated, written compactly. */
     private static Validated validated(JsonNode definition, String segmentId) {

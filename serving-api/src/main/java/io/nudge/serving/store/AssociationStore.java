@@ -29,6 +29,15 @@ public final class AssociationStore implements CrossSell {
         associations.merge(itemId, update, (current, candidate) -> candidate.getSequence() > current.getSequence() ? candidate : current);
     }
 
+    /** Keeps {@code learned} as the item's associations (an offline evaluation learns them itself). */
+    public void put(ItemAssociations learned) {
+        associations.put(learned.getItemId(), learned);
+    }
+
+    public ItemAssociations get(String itemId) {
+        return associations.get(itemId);
+    }
+
     @Override
     public Map<String, Double> neighboursOf(String itemId) {
         ItemAssociations found = associations.get(itemId);
