@@ -23,7 +23,7 @@ import java.util.Set;
  * <pre>
  * {"name": "Cart abandoned", "priority": 10,
  *  "when": {"kind": "absence", "first": {"type": "add_to_cart"}, "absent": {"type": "purchase"}, "within": "30m"},
- *  "who":  {"lifecycleStages": ["active", "vip"], "minLifetimeValue": 0},
+ *  "who":  {"lifecycleStages": ["active", "vip"], "minLifetimeValue": 0, "segments": ["garden-lovers"]},
  *  "then": {"channel": "email", "templateId": "cart-reminder", "payload": {"subject": "Still thinking?"}, "attachOffer": true}}
  * </pre>
  * Condition kinds: {@code event} ({@code event}), {@code sequence} ({@code first}, {@code then}, {@code within}),
@@ -39,7 +39,7 @@ public final class RuleJson {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TOP = Set.of("name", "priority", "when", "who", "then");
     private static final Set<String> MATCH = Set.of("type", "where");
-    private static final Set<String> WHO = Set.of("lifecycleStages", "minLifetimeValue", "maxLifetimeValue");
+    private static final Set<String> WHO = Set.of("lifecycleStages", "minLifetimeValue", "maxLifetimeValue", "segments");
     private static final Set<String> THEN = Set.of("channel", "templateId", "payload", "attachOffer");
     private static final Set<String> RANGE = Set.of("atLeast", "atMost");
     private static final Map<String, Set<String>> KINDS = Map.of(
@@ -240,7 +240,11 @@ public final class RuleJson {
         if (min != null && max != null && min > max) {
             who.error("maxLifetimeValue", "must not be below minLifetimeValue");
         }
-        return new ProfileFilter(stages, min, max);
+        List<String> segments = who.strings("segments");
+        for (int i = 0; i < segments.size(); i++) {
+            who.checkId("segments[" + i + "]", segments.get(i), true);
+        }
+        return new ProfileFilter(stages, min, max, new HashSet<>(segments));
     }
 
     private static RuleAction action(JsonFields top) {

@@ -34,13 +34,28 @@ public final class Triggers implements Serializable {
     /** Chooses the offer to attach to a message on a channel, if any. */
     public interface OfferChooser extends BiFunction<CustomerProfile, String, Optional<ScoredOffer>>, Serializable {}
 
+    /** Whether the customer whose trigger state this is belongs to a segment (kept in that state by the segments). */
+    @FunctionalInterface
+    public interface Membership extends Serializable {
+        /** No segments: a rule for a segment's members fires for nobody. */
+        Membership NONE = (state, segmentId) -> false;
+
+        boolean isMember(TriggerState state, String segmentId);
+    }
+
     private final RuleEngine engine = new RuleEngine();
     private final DeliveryPolicy policy;
     private final CustomerMetrics.Thresholds thresholds;
+    private final Membership membership;
 
     public Triggers(DeliveryPolicy policy, CustomerMetrics.Thresholds thresholds) {
+        this(policy, thresholds, Membership.NONE);
+    }
+
+    public Triggers(DeliveryPolicy policy, CustomerMetrics.Thresholds thresholds, Membership membership) {
         this.policy = policy;
         this.thresholds = thresholds;
+        this.membership = membership;
     }
 
     public List<OutreachAction> onEvent(TriggerState state, CustomerProfile profile, InteractionEvent event, Collection<Rule> rules,
@@ -79,7 +94,8 @@ public final class Triggers implements Serializable {
 
     private List<OutreachAction> decide(TriggerState state, CustomerProfile profile, List<RuleEngine.Firing> firings, OfferChooser offers) {
         List<RuleEngine.Firing> forThisCustomer = firings.stream()
-                .filter(f -> f.rule().audience().accepts(CustomerMetrics.of(profile, Instant.ofEpochMilli(f.at()), thresholds)))
+                .filter(f -> f.rule().audience().accepts(CustomerMetrics.of(profile, Instant.ofEpochMilli(f.at()), thresholds),
+                        segmentId -> membership.isMember(state, segmentId)))
                 .sorted(Comparator.comparing((RuleEngine.Firing f) -> -f.rule().priority()).thenComparing(f -> f.rule().ruleId()))
                 .toList();
         List<OutreachAction> actions = new ArrayList<>();

@@ -18,7 +18,7 @@ class RuleJsonTest {
     static final String CART_ABANDONED = """
             {"name": "Cart abandoned", "priority": 10,
              "when": {"kind": "absence", "first": {"type": "add_to_cart"}, "absent": {"type": "purchase"}, "within": "30m"},
-             "who": {"lifecycleStages": ["active", "vip"]},
+             "who": {"lifecycleStages": ["active", "vip"], "segments": ["garden-lovers"]},
              "then": {"channel": "email", "templateId": "cart-reminder", "payload": {"subject": "Still thinking?"}, "attachOffer": true}}
             """;
 
@@ -32,6 +32,7 @@ class RuleJsonTest {
         assertEquals(EventType.ADD_TO_CART, absence.first().type());
         assertEquals(Duration.ofMinutes(30), absence.within());
         assertEquals(Set.of(LifecycleStage.ACTIVE, LifecycleStage.VIP), rule.audience().stages());
+        assertEquals(Set.of("garden-lovers"), rule.audience().segments());
         assertEquals(Channel.EMAIL, rule.action().channel());
         assertTrue(rule.action().attachOffer());
     }
@@ -54,13 +55,13 @@ class RuleJsonTest {
         RuleJson.Parsed parsed = RuleJson.parse("""
                 {"priority": 5000, "colour": "red",
                  "when": {"kind": "absence", "first": {"type": "teleport"}, "within": "soon", "extra": 1},
-                 "who": {"lifecycleStages": ["royalty"]},
+                 "who": {"lifecycleStages": ["royalty"], "segments": [""]},
                  "then": {"channel": "fax"}}
                 """, "bad", 1, true);
         assertNull(parsed.rule());
         List<String> fields = parsed.errors().stream().map(FieldError::field).toList();
         assertEquals(List.of("colour", "name", "priority", "when.extra", "when.first.type", "when.absent", "when.within",
-                "who.lifecycleStages", "then.channel", "then.templateId"), fields);
+                "who.lifecycleStages", "who.segments[0]", "then.channel", "then.templateId"), fields);
     }
 
     @Test

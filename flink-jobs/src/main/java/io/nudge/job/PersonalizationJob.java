@@ -182,7 +182,7 @@ public final class PersonalizationJob {
                 .broadcast();
 
         UpdateCustomer updateCustomer = new UpdateCustomer(settings, idleTtl, config.get(NudgeConfig.JOB_EVENT_TIME_ORDER),
-                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)), SegmentEngine.from(config),
+                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config), SegmentEngine::isMember), SegmentEngine.from(config),
                 new RulesAndOffers(NextBestOffers.from(config), initialRulesAndOffers));
         // Flink's keyed-broadcast operator, extended to fold consecutive inputs of one customer into one write.
         SingleOutputStreamOperator<ProfileChange> customers = withContactOutcomes(withItemChanges(customerEvents.union(visitors), valid), valid)

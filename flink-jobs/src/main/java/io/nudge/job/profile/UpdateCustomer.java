@@ -228,11 +228,12 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             TriggerState state = customer.triggers() != null ? customer.triggers() : RuleEngine.newState();
             ReadOnlyBroadcastState<String, Offer> offers = ctx.getBroadcastState(RulesAndOffers.OFFERS);
             List<Rule> rules = rulesAndOffers.rules(ctx.getBroadcastState(RulesAndOffers.RULES));
-            List<OutreachAction> actions = triggers.onEvent(state, updated, input.event, rules, chooser(offers));
+            // Segments first, so that a rule for a segment's members sees the membership this event made.
             List<Segment> segments = rulesAndOffers.segments(ctx.getBroadcastState(RulesAndOffers.SEGMENTS));
             List<SegmentChange> changes = segments.isEmpty() && !SegmentEngine.isInAny(state) ? List.of()
                     : segmentChanges(SegmentEngine.retain(state, segments, input.event.getEventTime().toEpochMilli()),
                             segmentEngine.onEvent(state, segments, updated, input.event));
+            List<OutreachAction> actions = triggers.onEvent(state, updated, input.event, rules, chooser(offers));
             emit(actions, changes, state, customer, ctx);
         }
         return true;
@@ -291,9 +292,10 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             TriggerState state = customer.triggers();
             if (current != null && state != null && !endOfInput && Triggers.isDue(state, timestamp)) {
                 List<Rule> rules = rulesAndOffers.rules(ctx.getBroadcastState(RulesAndOffers.RULES));
-                List<OutreachAction> actions = triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS)));
                 List<Segment> segments = rulesAndOffers.segments(ctx.getBroadcastState(RulesAndOffers.SEGMENTS));
-                emit(actions, segments.isEmpty() ? List.of() : segmentEngine.onTime(state, segments, current, timestamp), state, customer, ctx);
+                List<SegmentChange> changes = segments.isEmpty() ? List.of() : segmentEngine.onTime(state, segments, current, timestamp);
+                List<OutreachAction> actions = triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS)));
+                emit(actions, changes, state, customer, ctx);
                 if (!actions.isEmpty()) {
                     nextVersion(customer, current); // the decisions are in its contact history
                 }

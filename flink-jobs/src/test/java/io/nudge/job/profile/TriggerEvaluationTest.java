@@ -99,6 +99,28 @@ class TriggerEvaluationTest {
         }
     }
 
+    @Test
+    void aRuleForASegmentsMembersFiresOnlyForThemFromTheEventThatMadeThemMembers() throws Exception {
+        try (var h = UpdateCustomerTest.harness()) {
+            UpdateCustomerTest.open(h);
+            h.processBroadcastElement(RulesAndOffersChange.segment("big-carts", new SegmentDefinition("big-carts", 1, true, """
+                    {"name": "Carts worth 100", "profile": {"cartValue": {"atLeast": 100}}}
+                    """, T0)), 0);
+            h.processBroadcastElement(rule("cart-help", 1, """
+                    {"name": "Help with a big cart", "when": {"kind": "event", "event": {"type": "add_to_cart"}},
+                     "who": {"segments": ["big-carts"]}, "then": {"channel": "web", "templateId": "cart-help"}}
+                    """), 0);
+            for (String customer : List.of("ann", "bob")) {
+                double price = customer.equals("ann") ? 150 : 15;
+                h.processElement(new StreamRecord<>(ProfileInput.event(InteractionEvent.newBuilder().setEventId(customer + "-cart").setCustomerId(customer)
+                        .setType(EventType.ADD_TO_CART).setEventTime(T0).setItemId("lamp").setPrice(price).setQuantity(1).build()), T0.toEpochMilli()));
+            }
+            assertEquals(List.of("ann entered at " + T0), segmentChanges(h));
+            assertEquals(List.of("ann"), outreach(h).stream().map(OutreachAction::getCustomerId).toList(),
+                    "the cart that made her a member also fired the rule; bob's small cart did neither");
+        }
+    }
+
     static List<String> segmentChanges(KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange> h) {
         var output = h.getSideOutput(UpdateCustomer.SEGMENT_CHANGES);
         return output == null ? List.of() : output.stream().map(StreamRecord::getValue)

@@ -40,7 +40,7 @@ class UpdateCustomerTest {
     static KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange> harness(boolean eventTimeOrder) throws Exception {
         NudgeConfig config = NudgeConfig.defaults();
         UpdateCustomer function = new UpdateCustomer(ProfileSettings.defaults(), IDLE_TTL, eventTimeOrder,
-                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config)), SegmentEngine.from(config), new RulesAndOffers(NextBestOffers.from(config), RulesAndOffers.Snapshot.EMPTY));
+                new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config), SegmentEngine::isMember), SegmentEngine.from(config), new RulesAndOffers(NextBestOffers.from(config), RulesAndOffers.Snapshot.EMPTY));
         var harness = new KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange>(
                 new CoBroadcastWithKeyedOperator<>(function, List.of(RulesAndOffers.RULES, RulesAndOffers.OFFERS, RulesAndOffers.SEGMENTS)),
                 input -> input.customerId, Types.STRING, 1, 1, 0);
