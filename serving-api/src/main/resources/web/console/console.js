@@ -521,6 +521,112 @@
       .catch(function (e) { notice('Forget failed: ' + (e.error || e), true); });
   }
 
+  // ---- Segments ----------------------------------------------------------------------------------------------
+
+  function loadSegments() {
+    return call('GET', '/v1/admin/segments').then(function (result) {
+      var body = $('#segments-table tbody');
+      body.textContent = '';
+      result.segments.forEach(function (segment) {
+        var row = document.createElement('tr');
+        row.dataset.segmentId = segment.segmentId;
+        cell(row, segment.definition.name + ' (' + segment.segmentId + ')');
+        cell(row, segment.status);
+        cell(row, segment.version);
+        cell(row, segment.members).className = 'members';
+        var actions = cell(row, '');
+        actions.appendChild(button('Details', function () { showSegment(segment.segmentId); }));
+        actions.appendChild(document.createTextNode(' '));
+        actions.appendChild(button('Delete', function () {
+          if (confirm('Delete segment ' + segment.segmentId + '? Its members leave it.')) {
+            call('DELETE', '/v1/admin/segments/' + encodeURIComponent(segment.segmentId))
+              .then(function () { notice('Segment ' + segment.segmentId + ' deleted.'); return loadSegments(); })
+              .catch(function (e) { notice(e.error || 'failed', true); });
+          }
+        }, 'danger'));
+        body.appendChild(row);
+      });
+    }).catch(function (e) { notice('Could not load the segments: ' + (e.error || e), true); });
+  }
+
+  /** The segment document the builder describes. */
+  function segmentFromForm() {
+    var f = $('#segment-form').elements;
+    var profile = {};
+    var stages = Array.from($('#segment-form').querySelectorAll('input[name=segmentStage]:checked')).map(function (box) { return box.value; });
+    if (stages.length > 0) { profile.lifecycleStages = stages; }
+    if (f.minLifetimeValue.value !== '') { profile.lifetimeValue = {atLeast: Number(f.minLifetimeValue.value)}; }
+    if (f.affinityCategory.value !== '') {
+      profile.categoryAffinity = {};
+      profile.categoryAffinity[f.affinityCategory.value] = f.affinityShare.value === '' ? 0.1 : Number(f.affinityShare.value);
+    }
+    if (f.emailConsent.checked) { profile.consent = ['email']; }
+    var segment = {name: f.name.value, profile: profile};
+    if (f.behaviourType.value !== '') {
+      var behaviour = {event: f.behaviourCategory.value === '' ? {type: f.behaviourType.value}
+          : {type: f.behaviourType.value, where: {category: f.behaviourCategory.value}}, within: f.behaviourWithin.value};
+      if (f.behaviourAtLeast.value !== '') { behaviour.atLeast = Number(f.behaviourAtLeast.value); }
+      if (f.behaviourAtMost.value !== '') { behaviour.atMost = Number(f.behaviourAtMost.value); }
+      segment.behaviour = [behaviour];
+    }
+    return segment;
+  }
+
+  var previewTimer;
+
+  /** The draft's count as the marketer edits it, at most a few times a second. */
+  function previewSegment() {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(function () {
+      var draft = segmentFromForm();
+      if (!draft.name) { draft.name = 'draft'; }
+      call('POST', '/v1/admin/segments/preview', draft).then(function (preview) {
+        $('#segment-preview').textContent = preview.profileConditionsMet + ' of ' + preview.profiles + ' profiles meet the profile conditions now'
+            + (preview.behaviourConditionsNotCounted > 0 ? '; the behaviour condition is counted once the segment is saved.' : '.');
+        $('#segment-preview').dataset.count = preview.profileConditionsMet;
+      }).catch(function () { $('#segment-preview').textContent = 'Not counted yet: the draft is incomplete.'; });
+    }, 250);
+  }
+
+  function newSegment() {
+    var form = $('#segment-form');
+    form.reset();
+    clearErrors(form);
+    form.hidden = false;
+    $('#segment-detail').hidden = true;
+    previewSegment();
+    form.elements.segmentId.focus();
+  }
+
+  function saveSegment(event) {
+    event.preventDefault();
+    var form = $('#segment-form');
+    clearErrors(form);
+    var segment = segmentFromForm();
+    segment.segmentId = form.elements.segmentId.value;
+    call('POST', '/v1/admin/segments', segment).then(function (saved) {
+      notice('Segment ' + saved.segmentId + ' saved; the job counts its members from now on.');
+      form.hidden = true;
+      return loadSegments();
+    }).catch(function (error) { showErrors(form, error); });
+  }
+
+  function showSegment(segmentId) {
+    call('GET', '/v1/admin/segments/' + encodeURIComponent(segmentId)).then(function (detail) {
+      $('#segment-detail-title').textContent = detail.segment.definition.name;
+      var summary = $('#segment-summary');
+      summary.textContent = '';
+      var reach = Object.keys(detail.reachable).map(function (channel) { return channel + ' ' + detail.reachable[channel]; }).join(', ');
+      [['Members', detail.segment.members], ['Reachable', reach], ['Latest change', detail.lastChangeAt || '-'],
+        ['Some members', detail.sample.join(', ') || '-']].forEach(function (pair) {
+        var term = document.createElement('dt'); term.textContent = pair[0];
+        var value = document.createElement('dd'); value.textContent = pair[1];
+        summary.appendChild(term); summary.appendChild(value);
+      });
+      $('#segment-detail').hidden = false;
+    }).catch(function (e) { notice(e.error || 'failed', true); });
+  }
+
   // ---- Items -------------------------------------------------------------------------------------------------
 
   function loadItems() {
@@ -558,6 +664,7 @@
     document.querySelectorAll('.view').forEach(function (section) { section.hidden = section.id !== view; });
     clearInterval(refreshTimer);
     if (view === 'rules') { loadRules(); refreshTimer = setInterval(loadRules, 5000); }
+    if (view === 'segments') { loadSegments(); refreshTimer = setInterval(loadSegments, 5000); }
     if (view === 'offers') { loadOffers(); }
     if (view === 'items') { loadItems(); }
   }
@@ -584,6 +691,10 @@
   $('#cancel-rule').addEventListener('click', function () { $('#rule-form').hidden = true; });
   $('#backtest').addEventListener('click', backtest);
   $('#offer-form').addEventListener('submit', saveOffer);
+  $('#new-segment').addEventListener('click', newSegment);
+  $('#segment-form').addEventListener('submit', saveSegment);
+  $('#segment-form').addEventListener('input', previewSegment);
+  $('#cancel-segment').addEventListener('click', function () { $('#segment-form').hidden = true; });
   $('#customer-form').addEventListener('submit', lookUp);
   $('#export').addEventListener('click', exportCustomer);
   $('#forget').addEventListener('click', forgetCustomer);

@@ -283,6 +283,83 @@ class BrowserIT {
     }
 
     /** Waits until the snippet has rendered anew (the old list is gone from the page). */
+    @Test
+    void aMarketerBuildsASegmentSeesItsCountBeforeSavingAndItsMembersAfter() throws Exception {
+        try (LocalStack stack = LocalStack.start(workDir, NudgeConfig.defaults()
+                .with(NudgeConfig.HTTP_PORT, 0)
+                .with(NudgeConfig.API_ADMIN_KEY, ADMIN_KEY)
+                .with(NudgeConfig.API_SITE_KEYS, "shop=" + SITE_KEY)
+                .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s")
+                .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s"))) {
+            String base = "http://127.0.0.1:" + stack.api().port();
+            for (int i = 0; i < 4; i++) {
+                String customer = "earlier-" + i;
+                post(base + "/v1/events", SITE_KEY, "{\"type\":\"product_view\",\"customerId\":\"" + customer
+                        + "\",\"itemId\":\"pan\",\"category\":\"" + (i < 3 ? "kitchen" : "garden") + "\"}", 202);
+            }
+            await(() -> profilesHeld(base) >= 4, "the four profiles in the store");
+
+            browser.get(base + "/console/");
+            browser.findElement(By.id("admin-key")).sendKeys(ADMIN_KEY);
+            browser.findElement(By.cssSelector("#key-form button[type=submit]")).click();
+            await(() -> browser.findElement(By.id("rules")).isDisplayed(), "the console");
+            browser.findElement(By.cssSelector(".tab[data-view=segments]")).click();
+            await(() -> browser.findElement(By.id("segments")).isDisplayed(), "the segments view");
+            browser.findElement(By.id("new-segment")).click();
+            WebElement form = browser.findElement(By.id("segment-form"));
+            form.findElement(By.name("segmentId")).sendKeys("kitchen-fans");
+            form.findElement(By.name("affinityCategory")).sendKeys("kitchen");
+            form.findElement(By.name("affinityShare")).sendKeys("0.5");
+            WebElement preview = browser.findElement(By.id("segment-preview"));
+            await(() -> "3".equals(preview.getAttribute("data-count")), "the draft's count: the three kitchen browsers");
+            assertTrue(preview.getText().startsWith("3 of 4 profiles"), preview.getText());
+
+            form.findElement(By.name("behaviourType")).sendKeys("view a product");
+            form.findElement(By.name("behaviourCategory")).sendKeys("kitchen");
+            form.findElement(By.name("behaviourAtLeast")).sendKeys("2");
+            form.findElement(By.name("behaviourWithin")).sendKeys("1h");
+            browser.findElement(By.id("save-segment")).click();
+            WebElement name = form.findElement(By.name("name"));
+            await(() -> "true".equals(name.getAttribute("aria-invalid")), "the field error on the segment's name");
+            name.sendKeys("Kitchen fans browsing now");
+            browser.findElement(By.id("save-segment")).click();
+            await(() -> !browser.findElements(By.cssSelector("#segments-table tr[data-segment-id='kitchen-fans']")).isEmpty(), "the saved segment");
+
+            // Shoppers view kitchen items twice; the list counts them as the job lets them in.
+            int[] shopper = {0};
+            await(() -> {
+                try {
+                    String customer = "browser-" + shopper[0]++;
+                    for (int view = 0; view < 2; view++) {
+                        post(base + "/v1/events", SITE_KEY, "{\"type\":\"product_view\",\"customerId\":\"" + customer
+                                + "\",\"itemId\":\"pan\",\"category\":\"kitchen\"}", 202);
+                    }
+                    String members = browser.findElement(By.cssSelector("#segments-table tr[data-segment-id='kitchen-fans'] .members")).getText();
+                    return Integer.parseInt(members) >= 3;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "three members counted in the list");
+            browser.findElement(By.xpath("//tr[@data-segment-id='kitchen-fans']//button[text()='Details']")).click();
+            await(() -> browser.findElement(By.id("segment-detail")).isDisplayed(), "the segment's details");
+            String summary = browser.findElement(By.id("segment-summary")).getText();
+            assertTrue(summary.contains("web ") && summary.contains("browser-"), summary);
+            screenshot("console-segment");
+        }
+    }
+
+    private int profilesHeld(String base) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(response.body()).path("profiles").asInt();
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
     private void awaitReplaced(WebElement rendered) throws InterruptedException {
         await(() -> {
             try {
