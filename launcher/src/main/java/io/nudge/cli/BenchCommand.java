@@ -146,6 +146,11 @@ final class BenchCommand implements Runnable {
                         + "as in a job that has run for a while; 0 measures from a cold start (default: ${DEFAULT-VALUE}).")
         long warmUpEvents;
 
+        @Option(names = "--segments", defaultValue = "3", description = "Segments the job keeps current, of the three a shop might define "
+                + "(a windowed count, orders with a 7-day window, a category's share); 0 runs without, to measure what they cost "
+                + "(default: ${DEFAULT-VALUE}).")
+        int segments;
+
         @Mixin
         Setup setup;
 
@@ -154,6 +159,9 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (segments < 0 || segments > 3) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--segments must be between 0 and 3");
+            }
             if (warmUpEvents < 0) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--warm-up must not be negative");
             }
@@ -161,10 +169,10 @@ final class BenchCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--events, --customers and --parallelism must be at least 1");
             }
             PipelineBenchmark.Result result = setup.withKafka(config -> PipelineBenchmark.run(config, events, warmUpEvents, customers, parallelism,
-                    setup.seed, setup.broker.workDir.resolve("checkpoints"), spec.commandLine().getErr()));
+                    segments, setup.seed, setup.broker.workDir.resolve("checkpoints"), spec.commandLine().getErr()));
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%nPipeline, %,d events from %,d customers and visitors, parallelism %d; %s%n", result.events(), result.profiles(),
-                    parallelism, Machine.describe());
+            out.printf("%nPipeline, %,d events from %,d customers and visitors, parallelism %d, %d segments; %s%n", result.events(),
+                    result.profiles(), parallelism, segments, Machine.describe());
             out.printf("  pass-through job (ceiling)  %,10.0f events/s  (%.1f s)%n", result.passThroughPerSecond(), result.passThrough().toMillis() / 1000.0);
             out.printf("  personalization job         %,10.0f events/s  (%.1f s)   %.2f x the ceiling%n", result.personalizationPerSecond(),
                     result.personalization().toMillis() / 1000.0, result.ratio());

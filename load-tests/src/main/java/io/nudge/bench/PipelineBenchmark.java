@@ -9,6 +9,7 @@ import io.nudge.job.replay.Replay;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.RuleStatus;
+import io.nudge.schemas.SegmentDefinition;
 import io.nudge.schemas.TriggerRule;
 import io.nudge.serving.kafka.TopicSetup;
 import io.nudge.traffic.ClickstreamGenerator;
@@ -95,12 +96,14 @@ public final class PipelineBenchmark {
      * @param warmUpEvents how many of the events both jobs first go through untimed, so that the timed runs measure
      *                     compiled code rather than the JIT compiler at work (as a job that has run for a while)
      */
-    public static Result run(NudgeConfig config, long events, long warmUpEvents, int customers, int parallelism, long seed, Path workDir,
-                             PrintWriter progress) throws Exception {
+    /** @param segments how many of {@link #SEGMENTS} the job keeps current (0: none, to measure what they cost) */
+    public static Result run(NudgeConfig config, long events, long warmUpEvents, int customers, int parallelism, int segments, long seed,
+                             Path workDir, PrintWriter progress) throws Exception {
         NudgeConfig bench = BenchData.benchTopics(config).with(NudgeConfig.JOB_PARALLELISM, parallelism)
                 .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "10s");
         TopicSetup.ensureTopics(bench);
         writeRules(bench);
+        writeSegments(bench, segments);
         Written written = writeEvents(bench, events, customers, seed, progress);
         Instant until = written.until();
 
@@ -173,6 +176,27 @@ public final class PipelineBenchmark {
                             """, TRAFFIC_START))) {
                 producer.send(new ProducerRecord<>(config.get(NudgeConfig.TOPIC_RULES), rule.getRuleId().getBytes(StandardCharsets.UTF_8),
                         Codecs.RULES.encode(rule))).get();
+            }
+        }
+    }
+
+    /** Segments a shop would keep: a windowed count, a profile condition with a 7-day window, a category's share. */
+    static final List<SegmentDefinition> SEGMENTS = List.of(
+            new SegmentDefinition("kitchen-browsers", 1, true, """
+                    {"name": "Kitchen browsers", "behaviour": [{"event": {"type": "product_view", "where": {"category": "kitchen"}}, "atLeast": 2, "within": "1h"}]}
+                    """, TRAFFIC_START),
+            new SegmentDefinition("recent-buyers", 1, true, """
+                    {"name": "Bought this week", "profile": {"orders": {"atLeast": 1}}, "behaviour": [{"event": {"type": "purchase"}, "atLeast": 1, "within": "7d"}]}
+                    """, TRAFFIC_START),
+            new SegmentDefinition("garden-fans", 1, true, """
+                    {"name": "Garden fans", "profile": {"categoryAffinity": {"garden": 0.5}}}
+                    """, TRAFFIC_START));
+
+    static void writeSegments(NudgeConfig config, int count) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = BenchData.producer(config)) {
+            for (SegmentDefinition segment : SEGMENTS.subList(0, Math.min(count, SEGMENTS.size()))) {
+                producer.send(new ProducerRecord<>(config.get(NudgeConfig.TOPIC_SEGMENTS), segment.getSegmentId().getBytes(StandardCharsets.UTF_8),
+                        Codecs.SEGMENTS.encode(segment))).get();
             }
         }
     }
