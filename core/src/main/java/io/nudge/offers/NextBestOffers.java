@@ -18,7 +18,15 @@ public final class NextBestOffers implements Serializable {
 
     /** What the world looks like to scoring at this moment: the offers, the shop's items, cross-sell and trending. */
     public record Market(OfferIndex offers, Catalogue catalogue, CrossSell crossSell, Map<String, Double> trendingCategories,
-                         List<ItemCount> trendingItems) {}
+                         List<ItemCount> trendingItems, SegmentMembership segments) {}
+
+    /** Whether a customer is a member of a segment, as whoever asks knows it (the API's member sets, the job's state). */
+    @FunctionalInterface
+    public interface SegmentMembership {
+        SegmentMembership NONE = (segmentId, customerId) -> false;
+
+        boolean isMember(String segmentId, String customerId);
+    }
 
     /** Whether this customer is in the control group, which gets the unpersonalised ranking. */
     public enum Group { TREATMENT, CONTROL }
@@ -58,7 +66,9 @@ public final class NextBestOffers implements Serializable {
         Group group = groupOf(visitorId);
         boolean personalised = group == Group.TREATMENT;
         CustomerMetrics metrics = profile == null ? null : CustomerMetrics.of(profile, now, thresholds);
-        List<ScoredOffer> offers = offerScorer.rank(new OfferScorer.Request(profile, metrics, context, channel, now, limit, personalised, explain),
+        java.util.function.Predicate<String> inSegment = segmentId -> market.segments().isMember(segmentId, visitorId);
+        List<ScoredOffer> offers = offerScorer.rank(new OfferScorer.Request(profile, metrics, context, channel, now, limit, personalised, explain,
+                        inSegment),
                 market.offers(), itemIds -> market.catalogue().anyAvailable(itemIds, knownItemsOnly), market.crossSell(), market.trendingCategories());
         List<RecommendedItem> items = itemRecommender.recommend(personalised ? profile : null, now,
                 personalised ? context : RecommendationContext.NONE, market.crossSell(), market.trendingItems(),

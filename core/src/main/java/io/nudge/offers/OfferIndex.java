@@ -131,11 +131,11 @@ public final class OfferIndex {
 
     /** What eligibility asks of a request, worked out once per request. */
     record Asked(Instant now, String channel, int channelBit, CustomerMetrics metrics, String pageCategory, Map<String, Double> affinity,
-                 Predicate<List<String>> anyAvailable) {
+                 Predicate<List<String>> anyAvailable, Predicate<String> inSegment) {
         static Asked of(Instant now, String channel, CustomerMetrics metrics, String pageCategory, Map<String, Double> affinity,
-                        Predicate<List<String>> anyAvailable) {
+                        Predicate<List<String>> anyAvailable, Predicate<String> inSegment) {
             int index = CHANNELS.indexOf(channel);
-            return new Asked(now, channel, index < 0 ? 0 : 1 << index, metrics, pageCategory, affinity, anyAvailable);
+            return new Asked(now, channel, index < 0 ? 0 : 1 << index, metrics, pageCategory, affinity, anyAvailable, inSegment);
         }
     }
 
@@ -147,7 +147,8 @@ public final class OfferIndex {
      * Each active offer's eligibility rules, as arrays and bit masks: checking them for thousands of reached offers
      * touches no offer record. An offer is eligible when it is valid now, made for the request's channel, for the
      * customer's lifecycle stage, lifetime value and cart value, (when it names categories) for the page's
-     * category or one the customer has shown interest in, and one of its items at least is for sale.
+     * category or one the customer has shown interest in, (when it names segments) for a member of one of them and
+     * for no member of a segment it excludes, and one of its items at least is for sale.
      */
     private static final class Rules {
         final Instant[] validFrom;
@@ -159,6 +160,8 @@ public final class OfferIndex {
         final double[] minCartValue;
         final List<String>[] categories;
         final List<String>[] items;
+        final List<String>[] segments;
+        final List<String>[] excludedSegments;
 
         @SuppressWarnings("unchecked")
         Rules(Offer[] offers) {
@@ -172,6 +175,8 @@ public final class OfferIndex {
             minCartValue = new double[count];
             categories = new List[count];
             items = new List[count];
+            segments = new List[count];
+            excludedSegments = new List[count];
             for (int i = 0; i < count; i++) {
                 Offer offer = offers[i];
                 validFrom[i] = offer.getValidFrom();
@@ -193,6 +198,8 @@ public final class OfferIndex {
                 minCartValue[i] = offer.getMinCartValue() == null ? Double.NaN : offer.getMinCartValue();
                 categories[i] = offer.getCategories().isEmpty() ? null : List.copyOf(offer.getCategories());
                 items[i] = List.copyOf(offer.getItemIds());
+                segments[i] = offer.getSegments().isEmpty() ? null : List.copyOf(offer.getSegments());
+                excludedSegments[i] = offer.getExcludeSegments().isEmpty() ? null : List.copyOf(offer.getExcludeSegments());
             }
         }
 
@@ -216,6 +223,12 @@ public final class OfferIndex {
                 return false;
             }
             if (categories[i] != null && !targets(i, asked)) {
+                return false;
+            }
+            if (segments[i] != null && segments[i].stream().noneMatch(asked.inSegment())) {
+                return false;
+            }
+            if (excludedSegments[i] != null && excludedSegments[i].stream().anyMatch(asked.inSegment())) {
                 return false;
             }
             return asked.anyAvailable().test(items[i]);

@@ -51,7 +51,14 @@ public final class OfferScorer implements Serializable {
      * why (each pick's factors; without, the picks carry none).
      */
     public record Request(CustomerProfile profile, CustomerMetrics metrics, RecommendationContext context, String channel,
-                          Instant now, int limit, boolean personalised, boolean explain) {}
+                          Instant now, int limit, boolean personalised, boolean explain, Predicate<String> inSegment) {
+
+        /** A request of a customer in no segment. */
+        public Request(CustomerProfile profile, CustomerMetrics metrics, RecommendationContext context, String channel,
+                       Instant now, int limit, boolean personalised, boolean explain) {
+            this(profile, metrics, context, channel, now, limit, personalised, explain, segmentId -> false);
+        }
+    }
 
     /**
      * The same result as scoring every offer and picking greedily, for a fraction of the work: the
@@ -75,7 +82,7 @@ public final class OfferScorer implements Serializable {
                     categoryRelevance(shelves[shelf].category(), request.context(), signals, trendingCategories, null), request.limit());
         }
         OfferIndex.Asked asked = OfferIndex.Asked.of(request.now(), request.channel(), request.metrics(), request.context().category(),
-                signals.affinity, anyAvailable);
+                signals.affinity, anyAvailable, request.personalised() ? request.inSegment() : segmentId -> false);
         Reach reach = REACH.get().reset(index.activeCount());
         try {
             reach.findAll(index, request, signals, personal);

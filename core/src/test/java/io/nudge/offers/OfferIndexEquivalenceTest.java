@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,7 @@ class OfferIndexEquivalenceTest {
     private static final List<String> CATEGORIES = List.of("garden", "kitchen", "toys", "books", "shoes", "tools");
     private static final List<String> CHANNELS = List.of("web", "email", "sms", "push", "kiosk");
     private static final List<String> STAGES = List.of("new", "active", "vip", "at_risk", "lapsed");
+    private static final List<String> SEGMENTS = List.of("vip-club", "garden-lovers");
     private static final EventType[] BEHAVIOUR = {EventType.PRODUCT_VIEW, EventType.PRODUCT_VIEW, EventType.PAGE_VIEW, EventType.ADD_TO_CART,
             EventType.PURCHASE, EventType.OFFER_IMPRESSION, EventType.OFFER_CLICK, EventType.OFFER_DISMISS, EventType.REMOVE_FROM_CART};
 
@@ -56,7 +58,8 @@ class OfferIndexEquivalenceTest {
                 }
                 OfferScorer.Request asked = new OfferScorer.Request(profile,
                         profile == null ? null : CustomerMetrics.of(profile, NOW, THRESHOLDS), context(random),
-                        CHANNELS.get(random.nextInt(CHANNELS.size())), NOW, 1 + random.nextInt(10), random.nextInt(5) != 0, false);
+                        CHANNELS.get(random.nextInt(CHANNELS.size())), NOW, 1 + random.nextInt(10), random.nextInt(5) != 0, false,
+                        Set.copyOf(SEGMENTS.subList(0, random.nextInt(SEGMENTS.size() + 1)))::contains);
 
                 List<ScoredOffer> expected = fullScan(asked, offers, crossSell, trending);
                 List<ScoredOffer> actual = scorer.rank(asked, index, items -> true, crossSell, trending);
@@ -130,6 +133,14 @@ class OfferIndexEquivalenceTest {
         if (offer.getMinCartValue() != null && (metrics == null || metrics.cartValue() < offer.getMinCartValue())) {
             return false;
         }
+        // An unpersonalised request knows no segments.
+        java.util.function.Predicate<String> inSegment = request.personalised() ? request.inSegment() : segmentId -> false;
+        if (!offer.getSegments().isEmpty() && offer.getSegments().stream().noneMatch(inSegment)) {
+            return false;
+        }
+        if (offer.getExcludeSegments().stream().anyMatch(inSegment)) {
+            return false;
+        }
         if (!offer.getCategories().isEmpty()) {
             String page = request.context().category();
             return offer.getCategories().stream().anyMatch(c -> c.equals(page) || signals.affinity().containsKey(c));
@@ -174,6 +185,8 @@ class OfferIndexEquivalenceTest {
                 case 8 -> offer.setValidUntil(NOW.minusSeconds(random.nextInt(2) * 3600));
                 case 9 -> offer.setValidFrom(NOW.plusSeconds(random.nextInt(2) * 3600 - 1800));
                 case 10 -> offer.setMaxDismissals(1).setMaxImpressionsWithoutClick(2 + random.nextInt(4));
+                case 11 -> offer.setSegments(List.of(SEGMENTS.get(random.nextInt(SEGMENTS.size()))));
+                case 12 -> offer.setExcludeSegments(List.of(SEGMENTS.get(random.nextInt(SEGMENTS.size()))));
                 default -> { }
             }
             offers.add(offer.build());

@@ -188,6 +188,20 @@ class OfferScorerTest {
     }
 
     @Test
+    void anOfferForASegmentGoesToItsMembersOnlyAndAnExcludedSegmentNeverSeesIt() {
+        apply(EventType.PRODUCT_VIEW, "mug", "kitchen", null);
+        CustomerMetrics metrics = CustomerMetrics.of(profile, NOW, THRESHOLDS);
+        OfferIndex offers = OfferIndex.of(List.of(offer("vip-mugs", "kitchen", 2.0, "mug").setSegments(List.of("vip-club")).build(),
+                offer("welcome-mugs", "kitchen", 1.5, "mug").setExcludeSegments(List.of("vip-club")).build()));
+        java.util.function.Function<java.util.function.Predicate<String>, List<String>> offered = inSegment -> scorer.rank(
+                new OfferScorer.Request(profile, metrics, RecommendationContext.NONE, "web", NOW, 10, true, false, inSegment),
+                offers, items -> true, CrossSell.NONE, Map.of()).stream().map(scored -> scored.offer().getOfferId()).toList();
+
+        assertEquals(List.of("vip-mugs"), offered.apply("vip-club"::equals), "a member: the members' offer, not the one excluding them");
+        assertEquals(List.of("welcome-mugs"), offered.apply(segmentId -> false));
+    }
+
+    @Test
     void equalScoresBreakOnPriorityThenOfferId() {
         List<Offer> offers = List.of(offer("b", null, 1.0).build(), offer("a", null, 1.0).build(),
                 offer("c", null, 1.0).setPriority(5).build());

@@ -276,6 +276,18 @@ class EndToEndIT {
         assertEquals(5, all.get("reachable").get("email").asInt(), "the five who agreed to email, of " + members);
         assertEquals(members, all.get("reachable").get("web").asInt(), "on-site messages need no consent");
 
+        // An offer for the segment's members: shown to a member, not to a customer with one garden cart.
+        postEvent(cart("e2e-segment-solo", "garden"));
+        createOffer("""
+                {"offerId": "e2e-garden-club", "title": "Garden club", "category": "garden", "itemIds": ["garden-001"], "businessValue": 50,
+                 "segments": ["e2e-garden-carts"]}
+                """);
+        awaitValue("the members' offer for a member", () -> offerIds(get("/v1/customers/e2e-segment-0/recommendations?limit=5")),
+                offers -> offers.contains("e2e-garden-club"));
+        JsonNode solo = awaitValue("the non-member's recommendations", () -> get("/v1/customers/e2e-segment-solo/recommendations?limit=5"),
+                r -> r.get("profileSequence").asLong() >= 1);
+        assertTrue(!offerIds(solo).contains("e2e-garden-club"), solo.toString());
+
         assertEquals(204, admin("DELETE", "/v1/admin/segments/e2e-garden-carts", null).statusCode());
         assertEquals(404, admin("GET", "/v1/admin/segments/e2e-garden-carts", null).statusCode());
     }

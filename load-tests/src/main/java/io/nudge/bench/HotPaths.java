@@ -88,7 +88,8 @@ public class HotPaths {
             for (int customer = 0; customer < 1_000; customer++) {
                 profiles.add(shoppers.profileOf(customer));
             }
-            market = new NextBestOffers.Market(OfferIndex.of(BenchData.offers(offers, 1)), Catalogue.NONE, CrossSell.NONE, Map.of(), List.of());
+            market = new NextBestOffers.Market(OfferIndex.of(BenchData.offers(offers, 1)), Catalogue.NONE, CrossSell.NONE, Map.of(), List.of(),
+                    NextBestOffers.SegmentMembership.NONE);
         }
     }
 

@@ -202,7 +202,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             }
             TriggerState state = customer.triggers() != null ? customer.triggers() : RuleEngine.newState();
             List<Rule> rules = rulesAndOffers.rules(ctx.getBroadcastState(RulesAndOffers.RULES));
-            List<OutreachAction> actions = triggers.onItemChange(state, before, input.itemChange, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS)));
+            List<OutreachAction> actions = triggers.onItemChange(state, before, input.itemChange, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS), state));
             emit(actions, List.of(), state, customer, ctx);
             if (!actions.isEmpty()) {
                 nextVersion(customer, before); // the decisions are in its contact history
@@ -233,7 +233,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             List<SegmentChange> changes = segments.isEmpty() && !SegmentEngine.isInAny(state) ? List.of()
                     : segmentChanges(SegmentEngine.retain(state, segments, input.event.getEventTime().toEpochMilli()),
                             segmentEngine.onEvent(state, segments, updated, input.event));
-            List<OutreachAction> actions = triggers.onEvent(state, updated, input.event, rules, chooser(offers));
+            List<OutreachAction> actions = triggers.onEvent(state, updated, input.event, rules, chooser(offers, state));
             emit(actions, changes, state, customer, ctx);
         }
         return true;
@@ -294,7 +294,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
                 List<Rule> rules = rulesAndOffers.rules(ctx.getBroadcastState(RulesAndOffers.RULES));
                 List<Segment> segments = rulesAndOffers.segments(ctx.getBroadcastState(RulesAndOffers.SEGMENTS));
                 List<SegmentChange> changes = segments.isEmpty() ? List.of() : segmentEngine.onTime(state, segments, current, timestamp);
-                List<OutreachAction> actions = triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS)));
+                List<OutreachAction> actions = triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS), state));
                 emit(actions, changes, state, customer, ctx);
                 if (!actions.isEmpty()) {
                     nextVersion(customer, current); // the decisions are in its contact history
@@ -362,10 +362,12 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         return all;
     }
 
-    private Triggers.OfferChooser chooser(ReadOnlyBroadcastState<String, Offer> offers) {
+    /** The offer to attach, chosen with the customer's segment memberships as their trigger state holds them. */
+    private Triggers.OfferChooser chooser(ReadOnlyBroadcastState<String, Offer> offers, TriggerState state) {
         return (customer, channel) -> {
             try {
-                return rulesAndOffers.bestOffer(offers, customer, channel, customer.getLastSeen().toEpochMilli());
+                return rulesAndOffers.bestOffer(offers, customer, channel, customer.getLastSeen().toEpochMilli(),
+                        (segmentId, customerId) -> SegmentEngine.isMember(state, segmentId));
             } catch (Exception e) {
                 throw new IllegalStateException("cannot read the offers broadcast state", e);
             }

@@ -155,15 +155,15 @@ public final class RulesAndOffers implements Serializable {
     }
 
     /** The next-best offer for a message to {@code profile} on {@code channel}, judged at event time {@code at}. */
-    public Optional<ScoredOffer> bestOffer(ReadOnlyBroadcastState<String, Offer> stored, CustomerProfile profile, String channel, long at)
-            throws Exception {
+    public Optional<ScoredOffer> bestOffer(ReadOnlyBroadcastState<String, Offer> stored, CustomerProfile profile, String channel, long at,
+                                           NextBestOffers.SegmentMembership segments) throws Exception {
         Map<String, Offer> known = new HashMap<>(initial.offers());
         for (Map.Entry<String, Offer> entry : stored.immutableEntries()) {
             known.put(entry.getKey(), entry.getValue());
         }
         List<Offer> offers = new ArrayList<>(known.values());
         offers.sort(java.util.Comparator.comparing(Offer::getOfferId));
-        NextBestOffers.Market market = new NextBestOffers.Market(OfferIndex.of(offers), Catalogue.NONE, CrossSell.NONE, Map.of(), List.of());
+        NextBestOffers.Market market = new NextBestOffers.Market(OfferIndex.of(offers), Catalogue.NONE, CrossSell.NONE, Map.of(), List.of(), segments);
         return nextBestOffers.recommend(profile.getProfileKey(), profile, RecommendationContext.NONE, channel, Instant.ofEpochMilli(at), 1, false, market)
                 .offers().stream().findFirst();
     }

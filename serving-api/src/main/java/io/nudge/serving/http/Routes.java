@@ -76,7 +76,7 @@ public final class Routes {
                 () -> services.changelog().partitionCount(config.get(NudgeConfig.TOPIC_PROFILES)), pseudonyms);
         RecommendationsHandler recommendations = new RecommendationsHandler(services.store(), services.offerStore(),
                 services.associations(), services.trending(), services.itemStore(), services.nextBestOffers(), pseudonyms, router, services.json().getFactory(),
-                services.clock(), PurchaseRhythm.Prior.from(config), config.get(NudgeConfig.LIFECYCLE_CHURN_HORIZON));
+                services.clock(), PurchaseRhythm.Prior.from(config), config.get(NudgeConfig.LIFECYCLE_CHURN_HORIZON), services.segmentMembers());
         ItemsHandler items = new ItemsHandler(services.itemStore(), services.itemPublisher(), services.json());
         OffersHandler offers = new OffersHandler(services.offerStore(), services.offers(), services.json());
         RulesHandler rules = new RulesHandler(services.rules(), services.rulesWriter(), services.json(), services.clock());

@@ -24,7 +24,7 @@ public final class OfferJson {
 
     private static final Set<String> FIELDS = Set.of("offerId", "title", "category", "itemIds", "businessValue", "priority",
             "validFrom", "validUntil", "lifecycleStages", "minLifetimeValue", "minCartValue", "categories", "channels", "budget",
-            "excludeIfBought", "maxDismissals", "maxImpressionsWithoutClick", "attributes", "version", "status");
+            "excludeIfBought", "maxDismissals", "maxImpressionsWithoutClick", "attributes", "segments", "excludeSegments", "version", "status");
     private static final Set<String> STAGES = Set.copyOf(Arrays.stream(LifecycleStage.values()).map(LifecycleStage::wireName).toList());
     private static final Set<String> CHANNELS = Set.of("web", "email", "sms", "push");
     static final double MAX_BUSINESS_VALUE = 100;
@@ -68,6 +68,8 @@ public final class OfferJson {
                 .setMinCartValue(nonNegative(fields, "minCartValue"))
                 .setCategories(fields.strings("categories"))
                 .setChannels(oneOf(fields, "channels", CHANNELS))
+                .setSegments(ids(fields, "segments"))
+                .setExcludeSegments(ids(fields, "excludeSegments"))
                 .setBudget(fields.longInteger("budget"))
                 .setExcludeIfBought(Boolean.TRUE.equals(fields.bool("excludeIfBought")))
                 .setMaxDismissals((int) range(fields, "maxDismissals", 3, 1, 1000))
@@ -100,6 +102,8 @@ public final class OfferJson {
         out.put("minCartValue", offer.getMinCartValue());
         out.put("categories", offer.getCategories());
         out.put("channels", offer.getChannels());
+        out.put("segments", offer.getSegments());
+        out.put("excludeSegments", offer.getExcludeSegments());
         out.put("budget", offer.getBudget());
         out.put("excludeIfBought", offer.getExcludeIfBought());
         out.put("maxDismissals", offer.getMaxDismissals());

@@ -1,5 +1,6 @@
 package io.nudge.serving.segments;
 
+import io.nudge.offers.NextBestOffers;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.SegmentMembership;
 import io.nudge.schemas.UndecodableMessageException;
@@ -15,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * each change counts once): the live count is the size of the set. A customer's changes share a partition, so they
  * arrive in the order the job made them.
  */
-public final class SegmentMembers implements ChangelogReader.Handler {
+public final class SegmentMembers implements ChangelogReader.Handler, NextBestOffers.SegmentMembership {
 
     private final Map<String, Set<String>> members = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastChange = new ConcurrentHashMap<>();
@@ -35,6 +36,11 @@ public final class SegmentMembers implements ChangelogReader.Handler {
             of.remove(change.getCustomerId());
         }
         lastChange.merge(change.getSegmentId(), change.getAt(), (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    @Override
+    public boolean isMember(String segmentId, String customerId) {
+        return of(segmentId).contains(customerId);
     }
 
     public int count(String segmentId) {
