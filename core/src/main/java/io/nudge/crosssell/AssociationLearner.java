@@ -43,7 +43,9 @@ public final class AssociationLearner implements Serializable {
                 : new ItemAssociations(pair.item(), 0L, pair.at(), new HashMap<>(), 0.0);
         associations.setSequence(associations.getSequence() + 1);
         long ageMillis = associations.getAsOf().toEpochMilli() - pair.at().toEpochMilli();
-        Map<String, Double> neighbours = new HashMap<>(associations.getNeighbours());
+        boolean diagonal = pair.other().equals(pair.item());
+        // Copied only when it changes: a sale of the item alone, valued at the current time, leaves the neighbours be.
+        Map<String, Double> neighbours = ageMillis < 0 || !diagonal ? new HashMap<>(associations.getNeighbours()) : associations.getNeighbours();
         if (ageMillis < 0) {
             double factor = decay.factor(-ageMillis);
             neighbours.replaceAll((other, weight) -> weight * factor);
@@ -52,7 +54,7 @@ public final class AssociationLearner implements Serializable {
             associations.setAsOf(pair.at());
             ageMillis = 0;
         }
-        if (pair.other().equals(pair.item())) {
+        if (diagonal) {
             associations.setDemand(associations.getDemand() + pair.weight() * demandDecay.factor(ageMillis));
             return associations;
         }

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -240,22 +239,32 @@ public final class ItemRecommender implements Serializable {
      * demand reorders a customer's items without erasing those the shop sells little of now.
      */
     private void addOwn(Map<String, Double> affinity, CrossSell crossSell, Instant now, Map<String, Parts> candidates) {
-        Map<String, Double> demand = new HashMap<>(affinity.size() * 2);
+        // Arrays rather than maps: this runs on every request, over up to the profile's item cap.
+        String[] items = new String[affinity.size()];
+        double[] own = new double[items.length];
+        double[] demand = new double[items.length];
         double mostDemanded = 0;
-        for (String item : weights.demand() > 0 ? affinity.keySet() : Set.<String>of()) {
-            double value = crossSell.demandOf(item, now);
-            demand.put(item, value);
-            mostDemanded = Math.max(mostDemanded, value);
-        }
-        Map<String, Double> own = new HashMap<>(affinity.size() * 2);
-        double strongest = 0;
+        int n = 0;
         for (Map.Entry<String, Double> item : affinity.entrySet()) {
-            double value = mostDemanded > 0 ? item.getValue() * (1 + weights.demand() * demand.get(item.getKey()) / mostDemanded) : item.getValue();
-            own.put(item.getKey(), value);
-            strongest = Math.max(strongest, value);
+            items[n] = item.getKey();
+            own[n] = item.getValue();
+            if (weights.demand() > 0) {
+                demand[n] = crossSell.demandOf(item.getKey(), now);
+                mostDemanded = Math.max(mostDemanded, demand[n]);
+            }
+            n++;
+        }
+        double strongest = 0;
+        for (int i = 0; i < n; i++) {
+            if (mostDemanded > 0) {
+                own[i] *= 1 + weights.demand() * demand[i] / mostDemanded;
+            }
+            strongest = Math.max(strongest, own[i]);
         }
         double scale = weights.own() / strongest;
-        own.forEach((item, value) -> candidates.computeIfAbsent(item, Parts::new).own(value * scale));
+        for (int i = 0; i < n; i++) {
+            candidates.computeIfAbsent(items[i], Parts::new).own(own[i] * scale);
+        }
     }
 
     /** Sum over seeds of seed weight x the candidate's share of the seed's strongest neighbour, scaled to 0..1. */

@@ -132,6 +132,9 @@ public final class SegmentEngine implements Serializable {
     /** The matches still inside the window ending at {@code end}, at most the newest the bounds need. */
     private static List<Long> inWindow(List<Long> times, long end, Behaviour behaviour) {
         long start = end - behaviour.within().toMillis();
+        if (times.size() <= behaviour.kept() && times.stream().allMatch(time -> time > start)) {
+            return times; // the common case: nothing to drop, nothing to copy
+        }
         List<Long> inside = new ArrayList<>(times.size());
         for (long time : times) {
             if (time > start) {
