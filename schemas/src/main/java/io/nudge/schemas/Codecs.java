@@ -16,6 +16,8 @@ public final class Codecs {
     public static final SingleObjectCodec<OutreachFeedback> FEEDBACK = SingleObjectCodec.forType(OutreachFeedback.class);
     public static final SingleObjectCodec<SegmentDefinition> SEGMENTS = SingleObjectCodec.forType(SegmentDefinition.class);
     public static final SingleObjectCodec<SegmentMembership> SEGMENT_CHANGES = SingleObjectCodec.forType(SegmentMembership.class);
+    public static final SingleObjectCodec<ExperimentDefinition> EXPERIMENTS = SingleObjectCodec.forType(ExperimentDefinition.class);
+    public static final SingleObjectCodec<ExperimentOutcome> EXPERIMENT_OUTCOMES = SingleObjectCodec.forType(ExperimentOutcome.class);
     /** Not on Kafka: the job's keyed state, encoded the same way so that it evolves by the same rules. */
     public static final SingleObjectCodec<TriggerState> TRIGGER_STATE = SingleObjectCodec.forType(TriggerState.class);
 
@@ -27,7 +29,8 @@ public final class Codecs {
             java.util.Map.entry(AuditRecord.class, AUDIT), java.util.Map.entry(TriggerState.class, TRIGGER_STATE),
             java.util.Map.entry(Item.class, ITEMS), java.util.Map.entry(FailedOutreach.class, FAILED_OUTREACH),
             java.util.Map.entry(OutreachFeedback.class, FEEDBACK), java.util.Map.entry(SegmentDefinition.class, SEGMENTS),
-            java.util.Map.entry(SegmentMembership.class, SEGMENT_CHANGES));
+            java.util.Map.entry(SegmentMembership.class, SEGMENT_CHANGES), java.util.Map.entry(ExperimentDefinition.class, EXPERIMENTS),
+            java.util.Map.entry(ExperimentOutcome.class, EXPERIMENT_OUTCOMES));
 
     private Codecs() {}
 

@@ -22,7 +22,7 @@ import org.apache.avro.io.Encoder;
 final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<CustomerProfile> {
 
     /** The parsing fingerprint of the schema this class reads and writes. */
-    static final long SCHEMA_FINGERPRINT = 0x9edeeb335ac863a7L;
+    static final long SCHEMA_FINGERPRINT = 0x6d35bf6a9a64c35eL;
 
     private static final Channel[] CHANNELS = Channel.values();
     private static final ContactStatus[] STATUSES = ContactStatus.values();
@@ -167,6 +167,25 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
             out.writeLong(contact.getUpdatedAt().toEpochMilli());
         }
         out.writeArrayEnd();
+        List<ExperimentAssignment> experiments = p.getExperiments();
+        out.writeArrayStart();
+        out.setItemCount(experiments.size());
+        for (ExperimentAssignment assignment : experiments) {
+            out.startItem();
+            out.writeString(assignment.getExperimentId());
+            out.writeString(assignment.getVariant());
+            out.writeLong(assignment.getExposedAt().toEpochMilli());
+            out.writeLong(assignment.getConvertUntil().toEpochMilli());
+            out.writeBoolean(assignment.getConverted());
+            out.writeDouble(assignment.getRevenue());
+        }
+        out.writeArrayEnd();
+        if (p.getIdentified() == null) {
+            out.writeIndex(0);
+        } else {
+            out.writeIndex(1);
+            out.writeBoolean(p.getIdentified());
+        }
     }
 
     @Override
@@ -277,6 +296,18 @@ final class CustomerProfileCoder implements SingleObjectCodec.DatumCoder<Custome
             }
         }
         p.setContactHistory(contacts);
+        List<ExperimentAssignment> experiments = new ArrayList<>();
+        for (long n = in.readArrayStart(); n > 0; n = in.arrayNext()) {
+            for (long i = 0; i < n; i++) {
+                String experimentId = in.readString();
+                String variant = in.readString();
+                Instant exposedAt = Instant.ofEpochMilli(in.readLong());
+                Instant convertUntil = Instant.ofEpochMilli(in.readLong());
+                experiments.add(new ExperimentAssignment(experimentId, variant, exposedAt, convertUntil, in.readBoolean(), in.readDouble()));
+            }
+        }
+        p.setExperiments(experiments);
+        p.setIdentified(in.readIndex() == 1 ? Boolean.valueOf(in.readBoolean()) : readNull(in));
         return p;
     }
 

@@ -15,7 +15,7 @@ import org.apache.avro.io.Encoder;
 final class InteractionEventCoder implements SingleObjectCodec.DatumCoder<InteractionEvent> {
 
     /** The parsing fingerprint of the schema this class reads and writes. */
-    static final long SCHEMA_FINGERPRINT = 0xcece2f7ee0776e7fL;
+    static final long SCHEMA_FINGERPRINT = 0xf2ca817d9746b4d4L;
 
     private static final EventType[] TYPES = EventType.values();
     private static final Channel[] CHANNELS = Channel.values();

@@ -84,6 +84,14 @@ class CustomerProfileCoderTest {
         return contacts;
     }
 
+    private static List<ExperimentAssignment> experiments(SplittableRandom r, Instant now) {
+        List<ExperimentAssignment> experiments = new ArrayList<>();
+        for (int i = r.nextInt(3); i > 0; i--) {
+            experiments.add(new ExperimentAssignment(text(r), text(r), time(r, now), now, r.nextBoolean(), r.nextDouble() * 500));
+        }
+        return experiments;
+    }
+
     private static CustomerProfile randomProfile(SplittableRandom r) {
         Instant now = Instant.ofEpochMilli(1_700_000_000_000L + r.nextLong(100_000_000_000L));
         List<ViewedItem> viewed = new ArrayList<>();
@@ -123,6 +131,8 @@ class CustomerProfileCoderTest {
                 .setOfferHistory(offers).setConsent(consent).setTimeZone(r.nextBoolean() ? null : "Europe/Berlin")
                 .setLinkedIds(strings(r, 3)).setMergedInto(r.nextInt(5) == 0 ? text(r) : null)
                 .setContactHistory(contacts(r))
+                .setExperiments(experiments(r, now))
+                .setIdentified(r.nextInt(3) == 0 ? null : r.nextBoolean())
                 .build();
     }
 

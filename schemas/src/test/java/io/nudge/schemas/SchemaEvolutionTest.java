@@ -112,7 +112,7 @@ class SchemaEvolutionTest {
         for (Schema current : List.of(InteractionEvent.SCHEMA$, CustomerProfile.SCHEMA$, Offer.SCHEMA$,
                 OutreachAction.SCHEMA$, DeadLetter.SCHEMA$, ItemAssociations.SCHEMA$, Trending.SCHEMA$, TriggerRule.SCHEMA$, AuditRecord.SCHEMA$,
                 TriggerState.SCHEMA$, Item.SCHEMA$, FailedOutreach.SCHEMA$, OutreachFeedback.SCHEMA$, SegmentDefinition.SCHEMA$,
-                SegmentMembership.SCHEMA$)) {
+                SegmentMembership.SCHEMA$, ExperimentDefinition.SCHEMA$, ExperimentOutcome.SCHEMA$)) {
             Class<? extends org.apache.avro.specific.SpecificRecord> type = typeOf(current);
             List<Schema> released = SingleObjectCodec.releasedSchemas(type);
             assertTrue(released.stream().anyMatch(s -> SingleObjectCodec.fingerprint(s) == SingleObjectCodec.fingerprint(current)),
