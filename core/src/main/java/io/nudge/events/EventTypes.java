@@ -19,8 +19,11 @@ public final class EventTypes {
     public static final Set<EventType> OFFER_EVENTS =
             EnumSet.of(EventType.OFFER_IMPRESSION, EventType.OFFER_CLICK, EventType.OFFER_DISMISS);
 
-    /** Types Nudge writes itself and never accepts from outside: a forget request comes through the admin API. */
-    public static final Set<EventType> INTERNAL = EnumSet.of(EventType.FORGET);
+    /**
+     * Types Nudge writes itself and never accepts from outside: a forget request comes through the admin API, an
+     * experiment's exposure from the API that showed the variant.
+     */
+    public static final Set<EventType> INTERNAL = EnumSet.of(EventType.FORGET, EventType.EXPERIMENT_EXPOSURE);
 
     /** Attribute of a consent_change: "true" when the customer grants consent for the event's channel. */
     public static final String CONSENT_GRANTED = "granted";

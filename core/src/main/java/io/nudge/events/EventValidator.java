@@ -1,5 +1,6 @@
 package io.nudge.events;
 
+import io.nudge.experiments.ExperimentLedger;
 import io.nudge.schemas.Channel;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.InteractionEvent;
@@ -62,6 +63,18 @@ public final class EventValidator {
         if (event.getType() == EventType.IDENTIFY && (event.getCustomerId() == null || event.getAnonymousId() == null)) {
             errors.add(new FieldError(event.getCustomerId() == null ? "customerId" : "anonymousId",
                     "identify links an anonymousId to a customerId: both are required"));
+        }
+        if (event.getType() == EventType.EXPERIMENT_EXPOSURE) {
+            Map<String, String> attributes = event.getAttributes() == null ? Map.of() : event.getAttributes();
+            for (String name : List.of(ExperimentLedger.EXPERIMENT, ExperimentLedger.VARIANT)) {
+                if (attributes.get(name) == null || attributes.get(name).isBlank()) {
+                    errors.add(new FieldError("attributes." + name, "an experiment exposure names its experiment and variant"));
+                }
+            }
+            String window = attributes.get(ExperimentLedger.WINDOW_MILLIS);
+            if (window == null || !window.matches("[1-9][0-9]{0,11}")) {
+                errors.add(new FieldError("attributes." + ExperimentLedger.WINDOW_MILLIS, "the conversion window in milliseconds"));
+            }
         }
         if (event.getType() == EventType.CONSENT_CHANGE) {
             if (event.getChannel() == null || event.getChannel() == Channel.UNKNOWN) {

@@ -2,6 +2,7 @@ package io.nudge.profile;
 
 import io.nudge.events.EventTypes;
 import io.nudge.events.ProfileKeys;
+import io.nudge.experiments.ExperimentLedger;
 import io.nudge.schemas.CartLine;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.InteractionEvent;
@@ -158,6 +159,7 @@ public final class ProfileUpdater implements Serializable {
                 && visitor.getLastPurchase().getPurchasedAt().isAfter(merged.getLastPurchase().getPurchasedAt()))) {
             merged.setLastPurchase(visitor.getLastPurchase());
         }
+        ExperimentLedger.absorb(merged, visitor);
         if (visitor.getSession() != null && (merged.getSession() == null
                 || visitor.getSession().getLastEventAt().isAfter(merged.getSession().getLastEventAt()))) {
             merged.setSession(visitor.getSession());

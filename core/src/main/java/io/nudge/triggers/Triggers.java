@@ -43,6 +43,18 @@ public final class Triggers implements Serializable {
         boolean isMember(TriggerState state, String segmentId);
     }
 
+    /**
+     * Whether a rule's firing goes to this customer, for rules under experiment: the customer's variant decides, and a
+     * first exposure is recorded as it is decided.
+     */
+    @FunctionalInterface
+    public interface Split {
+        /** No experiments: every firing goes. */
+        Split NONE = (profile, rule, at) -> true;
+
+        boolean gives(CustomerProfile profile, Rule rule, long at);
+    }
+
     private final RuleEngine engine = new RuleEngine();
     private final DeliveryPolicy policy;
     private final CustomerMetrics.Thresholds thresholds;
@@ -60,19 +72,29 @@ public final class Triggers implements Serializable {
 
     public List<OutreachAction> onEvent(TriggerState state, CustomerProfile profile, InteractionEvent event, Collection<Rule> rules,
                                         OfferChooser offers) {
-        return decide(state, profile, engine.onEvent(state, rules, event, profile, thresholds.rhythm()), offers);
+        return onEvent(state, profile, event, rules, offers, Split.NONE);
+    }
+
+    public List<OutreachAction> onEvent(TriggerState state, CustomerProfile profile, InteractionEvent event, Collection<Rule> rules,
+                                        OfferChooser offers, Split split) {
+        return decide(state, profile, engine.onEvent(state, rules, event, profile, thresholds.rhythm()), offers, split);
     }
 
     /** A change of an item the customer viewed or carted (price drop, back in stock). */
     public List<OutreachAction> onItemChange(TriggerState state, CustomerProfile profile, WatchedItemChange change, Collection<Rule> rules,
-                                             OfferChooser offers) {
-        return decide(state, profile, engine.onItemChange(state, rules, change), offers);
+                                             OfferChooser offers, Split split) {
+        return decide(state, profile, engine.onItemChange(state, rules, change), offers, split);
     }
 
     /** Deadlines passed and deferred actions due at {@code now} (event time). */
     public List<OutreachAction> onTime(TriggerState state, CustomerProfile profile, long now, Collection<Rule> rules, OfferChooser offers) {
+        return onTime(state, profile, now, rules, offers, Split.NONE);
+    }
+
+    public List<OutreachAction> onTime(TriggerState state, CustomerProfile profile, long now, Collection<Rule> rules, OfferChooser offers,
+                                       Split split) {
         List<OutreachAction> actions = new ArrayList<>(releaseDeferred(state, profile, now));
-        actions.addAll(decide(state, profile, engine.onTime(state, rules, now), offers));
+        actions.addAll(decide(state, profile, engine.onTime(state, rules, now), offers, split));
         return actions;
     }
 
@@ -92,10 +114,17 @@ public final class Triggers implements Serializable {
         return next != null && next <= now;
     }
 
-    private List<OutreachAction> decide(TriggerState state, CustomerProfile profile, List<RuleEngine.Firing> firings, OfferChooser offers) {
+    private List<OutreachAction> decide(TriggerState state, CustomerProfile profile, List<RuleEngine.Firing> firings, OfferChooser offers,
+                                        Split split) {
+        if (firings.isEmpty()) {
+            return List.of();
+        }
+        // The audience first: only a customer a rule is for can be exposed to its experiment.
         List<RuleEngine.Firing> forThisCustomer = firings.stream()
                 .filter(f -> f.rule().audience().accepts(CustomerMetrics.of(profile, Instant.ofEpochMilli(f.at()), thresholds),
                         segmentId -> membership.isMember(state, segmentId)))
+                .toList().stream()
+                .filter(f -> split.gives(profile, f.rule(), f.at()))
                 .sorted(Comparator.comparing((RuleEngine.Firing f) -> -f.rule().priority()).thenComparing(f -> f.rule().ruleId()))
                 .toList();
         List<OutreachAction> actions = new ArrayList<>();
