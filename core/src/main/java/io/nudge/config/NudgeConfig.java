@@ -49,6 +49,11 @@ public final class NudgeConfig {
             "Compacted topic of segments, keyed by segment id; written by the API's admin endpoints, followed by the job.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_SEGMENT_CHANGES = define("topic.segment.changes", "segment-changes",
             "Customers entering and leaving segments, written exactly once by the job (key customer id); read it read_committed.", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_EXPERIMENTS = define("topic.experiments", "experiments",
+            "Compacted topic of experiments, keyed by experiment id; written by the API's admin endpoints, followed by the job.", NudgeConfig::nonBlank);
+    public static final Setting<String> TOPIC_EXPERIMENT_OUTCOMES = define("topic.experiment.outcomes", "experiment-outcomes",
+            "Exposures to experiments and purchases within their windows, written exactly once by the job (key experiment id); read it read_committed.",
+            NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_FORGOTTEN = define("topic.forgotten", "forgotten",
             "Compacted topic of customer and visitor ids that asked to be forgotten; replays skip their events.", NudgeConfig::nonBlank);
     public static final Setting<String> TOPIC_AUDIT = define("topic.audit", "audit",

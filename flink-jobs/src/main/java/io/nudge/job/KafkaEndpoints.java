@@ -15,6 +15,7 @@ import io.nudge.schemas.DeadLetter;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.ItemAssociations;
 import io.nudge.schemas.OutreachAction;
+import io.nudge.schemas.ExperimentOutcome;
 import io.nudge.schemas.SegmentMembership;
 import io.nudge.schemas.Trending;
 import java.nio.charset.StandardCharsets;
@@ -57,10 +58,12 @@ public final class KafkaEndpoints {
     public static KafkaSource<RulesAndOffersChange> rulesAndOffersSource(NudgeConfig config, boolean bounded) {
         var builder = KafkaSource.<RulesAndOffersChange>builder()
                 .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
-                .setTopics(config.get(NudgeConfig.TOPIC_RULES), config.get(NudgeConfig.TOPIC_OFFERS), config.get(NudgeConfig.TOPIC_SEGMENTS))
+                .setTopics(config.get(NudgeConfig.TOPIC_RULES), config.get(NudgeConfig.TOPIC_OFFERS), config.get(NudgeConfig.TOPIC_SEGMENTS),
+                        config.get(NudgeConfig.TOPIC_EXPERIMENTS))
                 .setGroupId(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-catalogue")
                 .setStartingOffsets(OffsetsInitializer.earliest())
-                .setDeserializer(new RulesAndOffersDeserializer(config.get(NudgeConfig.TOPIC_RULES), config.get(NudgeConfig.TOPIC_SEGMENTS)));
+                .setDeserializer(new RulesAndOffersDeserializer(config.get(NudgeConfig.TOPIC_RULES), config.get(NudgeConfig.TOPIC_SEGMENTS),
+                        config.get(NudgeConfig.TOPIC_EXPERIMENTS)));
         return bounded ? builder.setBounded(OffsetsInitializer.latest()).build()
                 : builder.setProperty("partition.discovery.interval.ms", "30000").build();
     }
@@ -97,7 +100,7 @@ public final class KafkaEndpoints {
     /** All the job's Kafka outputs, on the topics named in {@code config}. */
     public static PersonalizationJob.Sinks sinks(NudgeConfig config) {
         return new PersonalizationJob.Sinks(profileSink(config), associationsSink(config), trendingSink(config), outreachSink(config),
-                segmentChangesSink(config), deadLetterSink(config));
+                segmentChangesSink(config), experimentOutcomesSink(config), deadLetterSink(config));
     }
 
     /**
@@ -127,6 +130,18 @@ public final class KafkaEndpoints {
                         SegmentMembership::getCustomerId, change -> change.getAt().toEpochMilli()))
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-segment-changes")
+                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(Duration.ofMinutes(10).toMillis()))
+                .build();
+    }
+
+    /** Exactly once, like segment changes: an experiment's figures are the sum of its outcomes. */
+    public static KafkaSink<ExperimentOutcome> experimentOutcomesSink(NudgeConfig config) {
+        return KafkaSink.<ExperimentOutcome>builder()
+                .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
+                .setRecordSerializer(AvroRecordSerializer.records(config.get(NudgeConfig.TOPIC_EXPERIMENT_OUTCOMES), ExperimentOutcome.class,
+                        ExperimentOutcome::getExperimentId, outcome -> outcome.getAt().toEpochMilli()))
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-experiment-outcomes")
                 .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(Duration.ofMinutes(10).toMillis()))
                 .build();
     }

@@ -25,6 +25,7 @@ import io.nudge.job.triggers.ReferenceData;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.profile.CustomerMetrics;
 import io.nudge.schemas.OutreachAction;
+import io.nudge.schemas.ExperimentOutcome;
 import io.nudge.schemas.SegmentMembership;
 import io.nudge.segments.SegmentEngine;
 import io.nudge.triggers.DeliveryPolicy;
@@ -76,7 +77,8 @@ public final class PersonalizationJob {
 
     /** Where the job's results go. */
     public record Sinks(Sink<ProfileChange> profiles, Sink<ItemAssociations> associations, Sink<Trending> trending,
-                        Sink<OutreachAction> outreach, Sink<SegmentMembership> segmentChanges, Sink<DeadLetter> deadLetters) {}
+                        Sink<OutreachAction> outreach, Sink<SegmentMembership> segmentChanges, Sink<ExperimentOutcome> experimentOutcomes,
+                        Sink<DeadLetter> deadLetters) {}
 
     private final Source<SourceRecord, ?, ?> events;
     private final Source<RulesAndOffersChange, ?, ?> rulesAndOffers;
@@ -199,6 +201,11 @@ public final class PersonalizationJob {
                 .sinkTo(sinks.segmentChanges())
                 .uid("segment-changes-sink")
                 .name("segment-changes");
+        customers.getSideOutput(UpdateCustomer.EXPERIMENT_OUTCOMES)
+                .union(visitors.getSideOutput(UpdateVisitor.EXPERIMENT_OUTCOMES))
+                .sinkTo(sinks.experimentOutcomes())
+                .uid("experiment-outcomes-sink")
+                .name("experiment-outcomes");
 
         // One sink behind each operator rather than one behind their union: chained, a profile's bytes go from
         // the operator to the Kafka producer without crossing to another task.

@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
@@ -74,10 +75,10 @@ class PersonalizationJobIT {
                 .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "500ms")
                 .with(NudgeConfig.JOB_CHECKPOINT_DIR, checkpoints.toUri().toString());
         RulesAndOffers.Snapshot rules = new RulesAndOffers.Snapshot(Map.of("cart-tip", cartTip()), Map.of(), Map.of("garden-buyers", gardenBuyers()),
-                Set.of());
+                Map.of(), Set.of());
         PersonalizationJob job = new PersonalizationJob(generated(RECORDS, PersonalizationJobIT::recordAt, SourceRecord.class),
                 generated(1, index -> RulesAndOffersChange.rule("cart-tip", cartTip()), RulesAndOffersChange.class),
-                rules, null, null, new PersonalizationJob.Sinks(profiles, associations, trending, outreach, segmentChanges, deadLetters),
+                rules, null, null, new PersonalizationJob.Sinks(profiles, associations, trending, outreach, segmentChanges, new DiscardingSink<>(), deadLetters),
                 config);
 
         StreamExecutionEnvironment env = FlinkEnvironment.create(config);

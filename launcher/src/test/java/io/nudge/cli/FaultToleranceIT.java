@@ -221,7 +221,7 @@ class FaultToleranceIT {
         PersonalizationJob.Sinks sinks = KafkaEndpoints.sinks(config);
         return new PersonalizationJob(KafkaEndpoints.eventSource(config), KafkaEndpoints.rulesAndOffersSource(config), KafkaEndpoints.itemsSource(config),
                 KafkaEndpoints.contactOutcomesSource(config), new PersonalizationJob.Sinks(new FailingOnceSink<>(sinks.profiles(), 150), sinks.associations(), sinks.trending(),
-                        sinks.outreach(), sinks.segmentChanges(), sinks.deadLetters()), config);
+                        sinks.outreach(), sinks.segmentChanges(), sinks.experimentOutcomes(), sinks.deadLetters()), config);
     }
 
     /**

@@ -38,7 +38,8 @@ final class BenchData {
         NudgeConfig bench = config;
         for (var topic : List.of(NudgeConfig.TOPIC_EVENTS, NudgeConfig.TOPIC_EVENTS_DLQ, NudgeConfig.TOPIC_PROFILES, NudgeConfig.TOPIC_ASSOCIATIONS,
                 NudgeConfig.TOPIC_TRENDING, NudgeConfig.TOPIC_OFFERS, NudgeConfig.TOPIC_RULES, NudgeConfig.TOPIC_OUTREACH, NudgeConfig.TOPIC_FORGOTTEN,
-                NudgeConfig.TOPIC_AUDIT, NudgeConfig.TOPIC_ITEMS, NudgeConfig.TOPIC_SEGMENTS, NudgeConfig.TOPIC_SEGMENT_CHANGES)) {
+                NudgeConfig.TOPIC_AUDIT, NudgeConfig.TOPIC_ITEMS, NudgeConfig.TOPIC_SEGMENTS, NudgeConfig.TOPIC_SEGMENT_CHANGES,
+                NudgeConfig.TOPIC_EXPERIMENTS, NudgeConfig.TOPIC_EXPERIMENT_OUTCOMES)) {
             bench = bench.with(topic, PREFIX + config.get(topic));
         }
         return bench;

@@ -31,7 +31,7 @@ public final class CustomerOperator extends CoBroadcastWithKeyedOperator<String,
     private transient boolean writeScheduled;
 
     public CustomerOperator(UpdateCustomer function) {
-        super(function, List.of(RulesAndOffers.RULES, RulesAndOffers.OFFERS, RulesAndOffers.SEGMENTS));
+        super(function, List.of(RulesAndOffers.RULES, RulesAndOffers.OFFERS, RulesAndOffers.SEGMENTS, RulesAndOffers.EXPERIMENTS));
         this.function = function;
     }
 

@@ -6,6 +6,7 @@ import io.nudge.crosssell.ItemPair;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
 import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.ExperimentOutcome;
 import io.nudge.schemas.InteractionEvent;
 import java.io.Serializable;
 import java.time.Duration;
@@ -29,6 +30,8 @@ final class ProfileKeeper implements Serializable {
     static final ValueStateDescriptor<CustomerProfile> PROFILE =
             new ValueStateDescriptor<>("profile", new AvroTypeInfo<>(CustomerProfile.class));
     static final ValueStateDescriptor<Long> EXPIRY_TIMER = new ValueStateDescriptor<>("expiry-timer", Types.LONG);
+    /** Exposures to experiments and purchases within their windows, from visitors and customers alike. */
+    static final OutputTag<ExperimentOutcome> EXPERIMENT_OUTCOMES = new OutputTag<>("experiment-outcomes") {};
     static final OutputTag<ItemPair> ITEM_PAIRS = new OutputTag<>("item-pairs") {};
 
     private final ProfileUpdater updater;

@@ -6,7 +6,10 @@ import io.nudge.job.triggers.RulesAndOffers;
 import io.nudge.job.triggers.RulesAndOffersChange;
 import io.nudge.profile.ProfileSettings;
 import io.nudge.profile.ProfileUpdater;
+import io.nudge.experiments.ExperimentLedger;
+import io.nudge.experiments.ExperimentSplit;
 import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.ExperimentOutcome;
 import io.nudge.schemas.EventType;
 import io.nudge.schemas.Offer;
 import io.nudge.schemas.OutreachAction;
@@ -61,6 +64,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     public static final OutputTag<ItemPair> ITEM_PAIRS = ProfileKeeper.ITEM_PAIRS;
     public static final OutputTag<OutreachAction> OUTREACH = new OutputTag<>("outreach") {};
     public static final OutputTag<SegmentMembership> SEGMENT_CHANGES = new OutputTag<>("segment-changes") {};
+    public static final OutputTag<ExperimentOutcome> EXPERIMENT_OUTCOMES = ProfileKeeper.EXPERIMENT_OUTCOMES;
     /** Everything kept per customer, in one value. */
     static final ValueStateDescriptor<CustomerState> CUSTOMER = new ValueStateDescriptor<>("customer", CustomerState.Serializer.INSTANCE);
     /**
@@ -202,9 +206,11 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             }
             TriggerState state = customer.triggers() != null ? customer.triggers() : RuleEngine.newState();
             List<Rule> rules = rulesAndOffers.rules(ctx.getBroadcastState(RulesAndOffers.RULES));
-            List<OutreachAction> actions = triggers.onItemChange(state, before, input.itemChange, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS), state));
-            emit(actions, List.of(), state, customer, ctx);
-            if (!actions.isEmpty()) {
+            List<ExperimentOutcome> exposures = new ArrayList<>(0);
+            List<OutreachAction> actions = triggers.onItemChange(state, before, input.itemChange, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS), state),
+                    split(ctx, exposures));
+            emit(actions, List.of(), exposures, state, customer, ctx);
+            if (!actions.isEmpty() || !exposures.isEmpty()) {
                 nextVersion(customer, before); // the decisions are in its contact history
             }
             return true;
@@ -217,6 +223,9 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
                 ctx.output(ITEM_PAIRS, pair);
             }
             updated = keeper.updater().apply(before, input.event);
+        }
+        if (!Boolean.TRUE.equals(updated.getIdentified())) {
+            updated.setIdentified(true);
         }
         customer.changeProfile(updated);
         if (customer.stored().expiryTimer() == CustomerState.NONE) {
@@ -233,8 +242,10 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
             List<SegmentChange> changes = segments.isEmpty() && !SegmentEngine.isInAny(state) ? List.of()
                     : segmentChanges(SegmentEngine.retain(state, segments, input.event.getEventTime().toEpochMilli()),
                             segmentEngine.onEvent(state, segments, updated, input.event));
-            List<OutreachAction> actions = triggers.onEvent(state, updated, input.event, rules, chooser(offers, state));
-            emit(actions, changes, state, customer, ctx);
+            List<ExperimentOutcome> outcomes = ExperimentLedger.onEvent(updated, input.event);
+            outcomes = outcomes.isEmpty() ? new ArrayList<>(0) : new ArrayList<>(outcomes);
+            List<OutreachAction> actions = triggers.onEvent(state, updated, input.event, rules, chooser(offers, state), split(ctx, outcomes));
+            emit(actions, changes, outcomes, state, customer, ctx);
         }
         return true;
     }
@@ -259,7 +270,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     @Override
     public void processBroadcastElement(RulesAndOffersChange change, Context ctx, Collector<ProfileChange> out) throws Exception {
         RulesAndOffers.apply(change, ctx.getBroadcastState(RulesAndOffers.RULES), ctx.getBroadcastState(RulesAndOffers.OFFERS),
-                ctx.getBroadcastState(RulesAndOffers.SEGMENTS));
+                ctx.getBroadcastState(RulesAndOffers.SEGMENTS), ctx.getBroadcastState(RulesAndOffers.EXPERIMENTS));
     }
 
     @Override
@@ -294,9 +305,11 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
                 List<Rule> rules = rulesAndOffers.rules(ctx.getBroadcastState(RulesAndOffers.RULES));
                 List<Segment> segments = rulesAndOffers.segments(ctx.getBroadcastState(RulesAndOffers.SEGMENTS));
                 List<SegmentChange> changes = segments.isEmpty() ? List.of() : segmentEngine.onTime(state, segments, current, timestamp);
-                List<OutreachAction> actions = triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS), state));
-                emit(actions, changes, state, customer, ctx);
-                if (!actions.isEmpty()) {
+                List<ExperimentOutcome> exposures = new ArrayList<>(0);
+                List<OutreachAction> actions = triggers.onTime(state, current, timestamp, rules, chooser(ctx.getBroadcastState(RulesAndOffers.OFFERS), state),
+                        split(ctx, exposures));
+                emit(actions, changes, exposures, state, customer, ctx);
+                if (!actions.isEmpty() || !exposures.isEmpty()) {
                     nextVersion(customer, current); // the decisions are in its contact history
                 }
                 changed = true;
@@ -332,13 +345,16 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
     }
 
     /**
-     * Sends the actions and segment changes on and keeps the trigger progress; a wake-up timer is registered only when
+     * Sends the actions, segment changes and experiment outcomes on and keeps the trigger progress; a wake-up timer is registered only when
      * its time is new.
      */
-    private void emit(List<OutreachAction> actions, List<SegmentChange> changes, TriggerState state, HeldCustomers.Held customer,
-                      ReadOnlyContext ctx) {
+    private void emit(List<OutreachAction> actions, List<SegmentChange> changes, List<ExperimentOutcome> outcomes, TriggerState state,
+                      HeldCustomers.Held customer, ReadOnlyContext ctx) {
         for (OutreachAction action : actions) {
             ctx.output(OUTREACH, action);
+        }
+        for (ExperimentOutcome outcome : outcomes) {
+            ctx.output(EXPERIMENT_OUTCOMES, outcome);
         }
         for (SegmentChange change : changes) {
             ctx.output(SEGMENT_CHANGES, new SegmentMembership(ctx.getCurrentKey(), change.segmentId(), change.segmentVersion(), change.entered(),
@@ -360,6 +376,12 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
         List<SegmentChange> all = new ArrayList<>(left);
         all.addAll(changed);
         return all;
+    }
+
+    /** Which rules under experiment go to the customer; their first exposures are added to {@code exposures}. */
+    private Triggers.Split split(ReadOnlyContext ctx, List<ExperimentOutcome> exposures) throws Exception {
+        ExperimentSplit split = rulesAndOffers.split(ctx.getBroadcastState(RulesAndOffers.EXPERIMENTS));
+        return split.isEmpty() ? Triggers.Split.NONE : (profile, rule, at) -> split.gives(profile, rule.ruleId(), at, exposures);
     }
 
     /** The offer to attach, chosen with the customer's segment memberships as their trigger state holds them. */

@@ -2,7 +2,9 @@ package io.nudge.job.profile;
 
 import io.nudge.crosssell.ItemPair;
 import io.nudge.profile.ProfileSettings;
+import io.nudge.experiments.ExperimentLedger;
 import io.nudge.schemas.CustomerProfile;
+import io.nudge.schemas.ExperimentOutcome;
 import io.nudge.schemas.InteractionEvent;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -28,6 +30,7 @@ public final class UpdateVisitor extends KeyedProcessFunction<String, Interactio
     /** The visitor's changelog records; the customers' come out of {@link UpdateCustomer}. */
     public static final OutputTag<ProfileChange> VISITOR_CHANGES = new OutputTag<>("visitor-changes") {};
     public static final OutputTag<ItemPair> ITEM_PAIRS = ProfileKeeper.ITEM_PAIRS;
+    public static final OutputTag<ExperimentOutcome> EXPERIMENT_OUTCOMES = ProfileKeeper.EXPERIMENT_OUTCOMES;
     static final ValueStateDescriptor<String> CUSTOMER_ID = new ValueStateDescriptor<>("customer-id", Types.STRING);
     /** The ids of the visitor's recent events ({@link io.nudge.events.RecentEventIds}), so that one sent again is applied once. */
     static final ValueStateDescriptor<byte[]> RECENT_EVENTS = new ValueStateDescriptor<>("recent-event-ids", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
@@ -77,6 +80,12 @@ public final class UpdateVisitor extends KeyedProcessFunction<String, Interactio
             ctx.output(ITEM_PAIRS, pair);
         }
         CustomerProfile updated = keeper.updater().apply(before, event);
+        if (before == null) {
+            updated.setIdentified(false);
+        }
+        for (ExperimentOutcome outcome : ExperimentLedger.onEvent(updated, event)) {
+            ctx.output(EXPERIMENT_OUTCOMES, outcome);
+        }
         profiles.put(ctx.getCurrentKey(), updated);
         ctx.output(VISITOR_CHANGES, ProfileChange.updated(updated));
         keeper.scheduleExpiry(updated, expiryTimer, ctx.timerService());

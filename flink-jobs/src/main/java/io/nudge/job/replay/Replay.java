@@ -8,6 +8,7 @@ import io.nudge.job.events.SourceRecord;
 import io.nudge.job.triggers.RulesAndOffers;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.Offer;
+import io.nudge.schemas.ExperimentDefinition;
 import io.nudge.schemas.SegmentDefinition;
 import io.nudge.schemas.TriggerRule;
 import io.nudge.schemas.UndecodableMessageException;
@@ -48,7 +49,7 @@ public final class Replay {
         NudgeConfig replay = config.with(NudgeConfig.ARCHIVE_DIR, "").with(NudgeConfig.JOB_EVENT_TIME_ORDER, "true")
                 .with(NudgeConfig.JOB_CONSUMER_GROUP, prefix + config.get(NudgeConfig.JOB_CONSUMER_GROUP));
         for (var topic : List.of(NudgeConfig.TOPIC_PROFILES, NudgeConfig.TOPIC_ASSOCIATIONS, NudgeConfig.TOPIC_TRENDING,
-                NudgeConfig.TOPIC_OUTREACH, NudgeConfig.TOPIC_SEGMENT_CHANGES, NudgeConfig.TOPIC_EVENTS_DLQ)) {
+                NudgeConfig.TOPIC_OUTREACH, NudgeConfig.TOPIC_SEGMENT_CHANGES, NudgeConfig.TOPIC_EXPERIMENT_OUTCOMES, NudgeConfig.TOPIC_EVENTS_DLQ)) {
             replay = replay.with(topic, prefix + config.get(topic));
         }
         return replay;
@@ -90,11 +91,12 @@ public final class Replay {
                 null, null, KafkaEndpoints.sinks(replayConfig), replayConfig);
     }
 
-    /** Rules, offers and forgotten ids as the compacted topics hold them now: latest record per key, deletions applied. */
+    /** Rules, offers, segments, experiments and forgotten ids as the compacted topics hold them now: latest record per key, deletions applied. */
     static RulesAndOffers.Snapshot rulesAndOffersNow(NudgeConfig config) {
         Map<String, TriggerRule> rules = new HashMap<>();
         Map<String, Offer> offers = new HashMap<>();
         Map<String, SegmentDefinition> segments = new HashMap<>();
+        Map<String, ExperimentDefinition> experiments = new HashMap<>();
         Set<String> forgotten = new HashSet<>();
         String forgottenTopic = config.get(NudgeConfig.TOPIC_FORGOTTEN);
         Properties props = new Properties();
@@ -102,9 +104,10 @@ public final class Replay {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         String rulesTopic = config.get(NudgeConfig.TOPIC_RULES);
         String segmentsTopic = config.get(NudgeConfig.TOPIC_SEGMENTS);
+        String experimentsTopic = config.get(NudgeConfig.TOPIC_EXPERIMENTS);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : List.of(rulesTopic, config.get(NudgeConfig.TOPIC_OFFERS), segmentsTopic, forgottenTopic)) {
+            for (String topic : List.of(rulesTopic, config.get(NudgeConfig.TOPIC_OFFERS), segmentsTopic, experimentsTopic, forgottenTopic)) {
                 consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
             }
             consumer.assign(partitions);
@@ -116,6 +119,12 @@ public final class Replay {
                     boolean isRule = record.topic().equals(rulesTopic);
                     if (record.topic().equals(forgottenTopic)) {
                         forgotten.add(key);
+                    } else if (record.topic().equals(experimentsTopic)) {
+                        if (record.value() == null) {
+                            experiments.remove(key);
+                        } else {
+                            experiments.put(key, Codecs.EXPERIMENTS.decode(record.value()));
+                        }
                     } else if (record.topic().equals(segmentsTopic)) {
                         if (record.value() == null) {
                             segments.remove(key);
@@ -132,8 +141,8 @@ public final class Replay {
                 }
             }
         } catch (UndecodableMessageException e) {
-            throw new IllegalStateException("cannot read the rules, offers and segments for the replay: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot read the rules, offers, segments and experiments for the replay: " + e.getMessage(), e);
         }
-        return new RulesAndOffers.Snapshot(rules, offers, segments, forgotten);
+        return new RulesAndOffers.Snapshot(rules, offers, segments, experiments, forgotten);
     }
 }

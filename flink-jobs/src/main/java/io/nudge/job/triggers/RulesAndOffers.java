@@ -7,6 +7,10 @@ import io.nudge.offers.OfferIndex;
 import io.nudge.offers.RecommendationContext;
 import io.nudge.offers.ScoredOffer;
 import io.nudge.schemas.CustomerProfile;
+import io.nudge.experiments.Experiment;
+import io.nudge.experiments.ExperimentJson;
+import io.nudge.experiments.ExperimentSplit;
+import io.nudge.schemas.ExperimentDefinition;
 import io.nudge.schemas.Offer;
 import io.nudge.schemas.RuleStatus;
 import io.nudge.schemas.SegmentDefinition;
@@ -32,7 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rules, offers and segments every customer operator sees, kept as broadcast state (so they survive restarts
+ * The rules, offers, segments and experiments every customer operator sees, kept as broadcast state (so they survive restarts
  * with the checkpoint) plus caches of parsed rules and segments, rebuilt when one's version changes.
  */
 public final class RulesAndOffers implements Serializable {
@@ -45,6 +49,8 @@ public final class RulesAndOffers implements Serializable {
             new MapStateDescriptor<>("offers", Types.STRING, new AvroTypeInfo<>(Offer.class));
     public static final MapStateDescriptor<String, SegmentDefinition> SEGMENTS =
             new MapStateDescriptor<>("segments", Types.STRING, new AvroTypeInfo<>(SegmentDefinition.class));
+    public static final MapStateDescriptor<String, ExperimentDefinition> EXPERIMENTS =
+            new MapStateDescriptor<>("experiments", Types.STRING, new AvroTypeInfo<>(ExperimentDefinition.class));
 
     /**
      * What a job knows before its first event: rules, offers and the ids of forgotten customers. A replay starts
@@ -53,13 +59,14 @@ public final class RulesAndOffers implements Serializable {
      * learns rules and offers from the broadcast (and forget requests from the events).
      */
     public record Snapshot(Map<String, TriggerRule> rules, Map<String, Offer> offers, Map<String, SegmentDefinition> segments,
-                           Set<String> forgotten) implements Serializable {
-        public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Map.of(), Set.of());
+                           Map<String, ExperimentDefinition> experiments, Set<String> forgotten) implements Serializable {
+        public static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of(), Map.of(), Map.of(), Set.of());
 
         public Snapshot {
             rules = Map.copyOf(rules);
             offers = Map.copyOf(offers);
             segments = Map.copyOf(segments);
+            experiments = Map.copyOf(experiments);
             forgotten = Set.copyOf(forgotten);
         }
     }
@@ -68,6 +75,8 @@ public final class RulesAndOffers implements Serializable {
     private final Snapshot initial;
     private transient Map<String, Rule> parsed;
     private transient Map<String, Segment> parsedSegments;
+    private transient Map<String, Experiment> parsedExperiments;
+    private transient ExperimentSplit split;
 
     public RulesAndOffers(NextBestOffers nextBestOffers, Snapshot initial) {
         this.nextBestOffers = nextBestOffers;
@@ -75,8 +84,15 @@ public final class RulesAndOffers implements Serializable {
     }
 
     public static void apply(RulesAndOffersChange change, BroadcastState<String, TriggerRule> rules, BroadcastState<String, Offer> offers,
-                             BroadcastState<String, SegmentDefinition> segments) throws Exception {
-        if (change.segmentId != null) {
+                             BroadcastState<String, SegmentDefinition> segments, BroadcastState<String, ExperimentDefinition> experiments)
+            throws Exception {
+        if (change.experimentId != null) {
+            if (change.deleted) {
+                experiments.remove(change.experimentId);
+            } else {
+                experiments.put(change.experimentId, change.experiment);
+            }
+        } else if (change.segmentId != null) {
             if (change.deleted) {
                 segments.remove(change.segmentId);
             } else {
@@ -152,6 +168,40 @@ public final class RulesAndOffers implements Serializable {
         }
         segments.sort(java.util.Comparator.comparing(Segment::segmentId));
         return segments;
+    }
+
+    /**
+     * Who is given which rule under experiment, built anew only when an experiment changed; one whose document does
+     * not parse (it was validated on submit) is skipped, and its rules go to everyone.
+     */
+    public ExperimentSplit split(ReadOnlyBroadcastState<String, ExperimentDefinition> stored) throws Exception {
+        if (parsedExperiments == null) {
+            parsedExperiments = new HashMap<>();
+            split = ExperimentSplit.NONE;
+        }
+        Map<String, ExperimentDefinition> known = new HashMap<>(initial.experiments());
+        for (Map.Entry<String, ExperimentDefinition> entry : stored.immutableEntries()) {
+            known.put(entry.getKey(), entry.getValue());
+        }
+        boolean changed = !parsedExperiments.keySet().equals(known.keySet());
+        for (ExperimentDefinition definition : known.values()) {
+            Experiment cached = parsedExperiments.get(definition.getExperimentId());
+            if (cached == null || cached.version() != definition.getVersion() || cached.active() != definition.getActive()) {
+                ExperimentJson.Parsed result = ExperimentJson.parse(definition.getDefinition(), definition.getExperimentId(), definition.getVersion(),
+                        definition.getActive());
+                if (result.experiment() == null) {
+                    LOG.warn("Skipping experiment {} v{}: {}", definition.getExperimentId(), definition.getVersion(), result.errors());
+                    continue;
+                }
+                parsedExperiments.put(definition.getExperimentId(), result.experiment());
+                changed = true;
+            }
+        }
+        if (changed) {
+            parsedExperiments.keySet().retainAll(known.keySet());
+            split = new ExperimentSplit(parsedExperiments.values());
+        }
+        return split;
     }
 
     /** The next-best offer for a message to {@code profile} on {@code channel}, judged at event time {@code at}. */

@@ -1,12 +1,13 @@
 package io.nudge.job.triggers;
 
+import io.nudge.schemas.ExperimentDefinition;
 import io.nudge.schemas.Offer;
 import io.nudge.schemas.SegmentDefinition;
 import io.nudge.schemas.TriggerRule;
 
 /**
- * A change to what every customer's operator must know: a trigger rule, an offer or a segment, new, updated or
- * deleted ({@code deleted} with only the id set). Read from the compacted rules, offers and segments topics and
+ * A change to what every customer's operator must know: a trigger rule, an offer, a segment or an experiment, new, updated or
+ * deleted ({@code deleted} with only the id set). Read from the compacted rules, offers, segments and experiments topics and
  * broadcast.
  */
 public final class RulesAndOffersChange {
@@ -16,6 +17,8 @@ public final class RulesAndOffersChange {
     public Offer offer;
     public String segmentId;
     public SegmentDefinition segment;
+    public String experimentId;
+    public ExperimentDefinition experiment;
     public boolean deleted;
 
     public RulesAndOffersChange() {}
@@ -44,8 +47,17 @@ public final class RulesAndOffersChange {
         return change;
     }
 
+    public static RulesAndOffersChange experiment(String experimentId, ExperimentDefinition experiment) {
+        RulesAndOffersChange change = new RulesAndOffersChange();
+        change.experimentId = experimentId;
+        change.experiment = experiment;
+        change.deleted = experiment == null;
+        return change;
+    }
+
     @Override
     public String toString() {
-        return (ruleId != null ? "rule " + ruleId : segmentId != null ? "segment " + segmentId : "offer " + offerId) + (deleted ? " deleted" : "");
+        return (ruleId != null ? "rule " + ruleId : segmentId != null ? "segment " + segmentId : experimentId != null ? "experiment " + experimentId
+                : "offer " + offerId) + (deleted ? " deleted" : "");
     }
 }

@@ -10,17 +10,19 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Reads the rules, offers and segments topics into {@link RulesAndOffersChange}s; a record it cannot read is logged and skipped. */
+/** Reads the rules, offers, segments and experiments topics into {@link RulesAndOffersChange}s; a record it cannot read is logged and skipped. */
 public final class RulesAndOffersDeserializer implements KafkaRecordDeserializationSchema<RulesAndOffersChange> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RulesAndOffersDeserializer.class);
 
     private final String rulesTopic;
     private final String segmentsTopic;
+    private final String experimentsTopic;
 
-    public RulesAndOffersDeserializer(String rulesTopic, String segmentsTopic) {
+    public RulesAndOffersDeserializer(String rulesTopic, String segmentsTopic, String experimentsTopic) {
         this.rulesTopic = rulesTopic;
         this.segmentsTopic = segmentsTopic;
+        this.experimentsTopic = experimentsTopic;
     }
 
     @Override
@@ -33,6 +35,8 @@ public final class RulesAndOffersDeserializer implements KafkaRecordDeserializat
         try {
             if (record.topic().equals(rulesTopic)) {
                 out.collect(RulesAndOffersChange.rule(key, record.value() == null ? null : Codecs.RULES.decode(record.value())));
+            } else if (record.topic().equals(experimentsTopic)) {
+                out.collect(RulesAndOffersChange.experiment(key, record.value() == null ? null : Codecs.EXPERIMENTS.decode(record.value())));
             } else if (record.topic().equals(segmentsTopic)) {
                 out.collect(RulesAndOffersChange.segment(key, record.value() == null ? null : Codecs.SEGMENTS.decode(record.value())));
             } else {

@@ -8,6 +8,9 @@ import io.nudge.job.triggers.RulesAndOffersChange;
 import io.nudge.schemas.Channel;
 import io.nudge.schemas.CustomerProfile;
 import io.nudge.schemas.EventType;
+import io.nudge.schemas.ExperimentDefinition;
+import io.nudge.schemas.ExperimentOutcome;
+import io.nudge.schemas.OutcomeKind;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.OutreachAction;
 import io.nudge.schemas.OutreachStatus;
@@ -118,6 +121,45 @@ class TriggerEvaluationTest {
             assertEquals(List.of("ann entered at " + T0), segmentChanges(h));
             assertEquals(List.of("ann"), outreach(h).stream().map(OutreachAction::getCustomerId).toList(),
                     "the cart that made her a member also fired the rule; bob's small cart did neither");
+        }
+    }
+
+    @Test
+    void anExperimentGivesEachCustomerTheirVariantsRuleAndTheHoldoutNothingCountingEachOnce() throws Exception {
+        try (var h = UpdateCustomerTest.harness()) {
+            UpdateCustomerTest.open(h);
+            for (String variant : List.of("a", "b")) {
+                h.processBroadcastElement(rule("cart-" + variant, 1, """
+                        {"name": "Cart tip %s", "when": {"kind": "event", "event": {"type": "add_to_cart"}},
+                         "then": {"channel": "web", "templateId": "cart-tip-%s"}}
+                        """.formatted(variant, variant)), 0);
+            }
+            h.processBroadcastElement(RulesAndOffersChange.experiment("cart-tips", new ExperimentDefinition("cart-tips", 1, true, """
+                    {"name": "Which cart tip", "conversionWindow": "1d",
+                     "variants": [{"name": "a", "weight": 1, "rule": "cart-a"}, {"name": "b", "weight": 1, "rule": "cart-b"},
+                                  {"name": "holdout", "weight": 1, "holdout": true}]}
+                    """, T0)), 0);
+            List<String> customers = java.util.stream.IntStream.range(0, 60).mapToObj(i -> "customer-" + i).toList();
+            for (String customer : customers) {
+                h.processElement(event(customer, EventType.ADD_TO_CART, T0));
+                h.processElement(event(customer, EventType.ADD_TO_CART, T0.plusSeconds(60)));
+            }
+            h.processElement(event("customer-0", EventType.PURCHASE, T0.plus(Duration.ofHours(2))));
+
+            List<ExperimentOutcome> outcomes = h.getSideOutput(UpdateCustomer.EXPERIMENT_OUTCOMES).stream().map(StreamRecord::getValue).toList();
+            Map<String, String> variantOf = new java.util.HashMap<>();
+            outcomes.stream().filter(o -> o.getKind() == OutcomeKind.EXPOSURE).forEach(o -> variantOf.put(o.getUnitId(), o.getVariant()));
+            assertEquals(customers.size(), outcomes.stream().filter(o -> o.getKind() == OutcomeKind.EXPOSURE).count(),
+                    "each customer exposed once, however often the rules fire");
+            assertEquals(java.util.Set.of("a", "b", "holdout"), java.util.Set.copyOf(variantOf.values()));
+            for (String customer : customers) {
+                List<String> templates = outreach(h).stream().filter(a -> a.getCustomerId().equals(customer)).map(OutreachAction::getTemplateId).distinct().toList();
+                String variant = variantOf.get(customer);
+                assertEquals(variant.equals("holdout") ? List.of() : List.of("cart-tip-" + variant), templates, customer + " in " + variant);
+            }
+            ExperimentOutcome purchase = outcomes.stream().filter(o -> o.getKind() == OutcomeKind.PURCHASE).findFirst().orElseThrow();
+            assertEquals(variantOf.get("customer-0"), purchase.getVariant());
+            assertTrue(purchase.getFirstPurchase());
         }
     }
 

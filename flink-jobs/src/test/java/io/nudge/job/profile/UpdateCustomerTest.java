@@ -42,7 +42,8 @@ class UpdateCustomerTest {
         UpdateCustomer function = new UpdateCustomer(ProfileSettings.defaults(), IDLE_TTL, eventTimeOrder,
                 new Triggers(DeliveryPolicy.from(config), CustomerMetrics.Thresholds.from(config), SegmentEngine::isMember), SegmentEngine.from(config), new RulesAndOffers(NextBestOffers.from(config), RulesAndOffers.Snapshot.EMPTY));
         var harness = new KeyedBroadcastOperatorTestHarness<String, ProfileInput, RulesAndOffersChange, ProfileChange>(
-                new CoBroadcastWithKeyedOperator<>(function, List.of(RulesAndOffers.RULES, RulesAndOffers.OFFERS, RulesAndOffers.SEGMENTS)),
+                new CoBroadcastWithKeyedOperator<>(function, List.of(RulesAndOffers.RULES, RulesAndOffers.OFFERS, RulesAndOffers.SEGMENTS,
+                        RulesAndOffers.EXPERIMENTS)),
                 input -> input.customerId, Types.STRING, 1, 1, 0);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         return harness;

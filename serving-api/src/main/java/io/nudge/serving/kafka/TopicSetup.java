@@ -36,10 +36,12 @@ public final class TopicSetup {
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_OUTREACH_FAILED), partitions, replication));
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_OUTREACH_FEEDBACK), partitions, replication));
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_SEGMENT_CHANGES), partitions, replication));
+        topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_EXPERIMENT_OUTCOMES), partitions, replication));
         // An audit trail must outlive the data it describes: no time-based deletion.
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_AUDIT), partitions, replication).configs(Map.of("retention.ms", "-1")));
         for (var changelog : List.of(NudgeConfig.TOPIC_PROFILES, NudgeConfig.TOPIC_ASSOCIATIONS, NudgeConfig.TOPIC_TRENDING,
-                NudgeConfig.TOPIC_OFFERS, NudgeConfig.TOPIC_RULES, NudgeConfig.TOPIC_SEGMENTS, NudgeConfig.TOPIC_FORGOTTEN, NudgeConfig.TOPIC_ITEMS)) {
+                NudgeConfig.TOPIC_OFFERS, NudgeConfig.TOPIC_RULES, NudgeConfig.TOPIC_SEGMENTS, NudgeConfig.TOPIC_EXPERIMENTS, NudgeConfig.TOPIC_FORGOTTEN,
+                NudgeConfig.TOPIC_ITEMS)) {
             topics.add(new NewTopic(config.get(changelog), partitions, replication).configs(COMPACTED));
         }
         return topics;
