@@ -200,6 +200,15 @@ public final class NudgeConfig {
     public static final Setting<Duration> SEGMENTS_RECHECK_INTERVAL = define("segments.recheck.interval", "1h",
             "How often (in event time) a customer is judged again, without an event, for segments whose conditions follow the clock (lifecycle stage, churn risk, next purchase); behaviour windows are exact.",
             NudgeConfig::positiveDuration);
+    public static final Setting<Double> EXPERIMENTS_CONFIDENCE = define("experiments.confidence", "0.95",
+            "Confidence of the experiments' intervals and decisions: the chance that a declared winner is right, however often the report is read.",
+            text -> {
+                double confidence = Double.parseDouble(text);
+                if (!(confidence >= 0.5 && confidence < 1)) {
+                    throw new IllegalArgumentException("must be at least 0.5 and below 1");
+                }
+                return confidence;
+            });
     public static final Setting<Integer> OUTREACH_CONTACTS_MAX = define("outreach.contacts.max", "50",
             "Messages kept in a customer's contact history (newest first, with what became of each); the caps count those that went out, so it must hold a cap period's worth.",
             text -> positiveInt(text));

@@ -9,6 +9,7 @@ import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The answer to "what should this visitor see now": offers and items, for the customer's group. Shared by the
@@ -63,13 +64,23 @@ public final class NextBestOffers implements Serializable {
      */
     public Result recommend(String visitorId, CustomerProfile profile, RecommendationContext context, String channel,
                             Instant now, int limit, boolean explain, Market market) {
+        return recommend(visitorId, profile, context, channel, now, limit, explain, market, Set.of());
+    }
+
+    /** @param withheldOffers offers this visitor is not to be given (the other variants of their experiments) */
+    public Result recommend(String visitorId, CustomerProfile profile, RecommendationContext context, String channel,
+                            Instant now, int limit, boolean explain, Market market, Set<String> withheldOffers) {
         Group group = groupOf(visitorId);
         boolean personalised = group == Group.TREATMENT;
         CustomerMetrics metrics = profile == null ? null : CustomerMetrics.of(profile, now, thresholds);
         java.util.function.Predicate<String> inSegment = segmentId -> market.segments().isMember(segmentId, visitorId);
-        List<ScoredOffer> offers = offerScorer.rank(new OfferScorer.Request(profile, metrics, context, channel, now, limit, personalised, explain,
-                        inSegment),
+        // Withheld offers are ranked and then dropped: as many more are ranked, so the answer still has its limit.
+        List<ScoredOffer> offers = offerScorer.rank(new OfferScorer.Request(profile, metrics, context, channel, now, limit + withheldOffers.size(),
+                        personalised, explain, inSegment),
                 market.offers(), itemIds -> market.catalogue().anyAvailable(itemIds, knownItemsOnly), market.crossSell(), market.trendingCategories());
+        if (!withheldOffers.isEmpty()) {
+            offers = offers.stream().filter(offer -> !withheldOffers.contains(offer.offer().getOfferId())).limit(limit).toList();
+        }
         List<RecommendedItem> items = itemRecommender.recommend(personalised ? profile : null, now,
                 personalised ? context : RecommendationContext.NONE, market.crossSell(), market.trendingItems(),
                 new ItemRecommender.NewArrivals(market.catalogue(), newWithin), itemId -> market.catalogue().mayRecommend(itemId, knownItemsOnly),

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.nudge.experiments.Experiment;
+import io.nudge.experiments.ExperimentJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nudge.config.NudgeConfig;
 import io.nudge.schemas.Codecs;
@@ -290,6 +292,97 @@ class EndToEndIT {
 
         assertEquals(204, admin("DELETE", "/v1/admin/segments/e2e-garden-carts", null).statusCode());
         assertEquals(404, admin("GET", "/v1/admin/segments/e2e-garden-carts", null).statusCode());
+    }
+
+    @Test
+    void aHoldoutCustomerGetsNothingFromTheExperimentsRuleAndEachVariantItsOwnRule() throws Exception {
+        for (String variant : List.of("a", "b")) {
+            assertEquals(201, admin("POST", "/v1/admin/rules", """
+                    {"ruleId": "e2e-exp-%s", "name": "Lab cart tip %s", "when": {"kind": "event",
+                      "event": {"type": "add_to_cart", "where": {"category": "lab"}}}, "then": {"channel": "web", "templateId": "lab-tip-%s"}}
+                    """.formatted(variant, variant, variant)).statusCode());
+        }
+        String definition = """
+                {"name": "Which lab tip", "variants": [{"name": "a", "weight": 1, "rule": "e2e-exp-a"},
+                  {"name": "b", "weight": 1, "rule": "e2e-exp-b"}, {"name": "holdout", "weight": 1, "holdout": true}]}""";
+        HttpResponse<String> created = admin("POST", "/v1/admin/experiments", "{\"experimentId\": \"e2e-lab\", " + definition.substring(definition.indexOf('{') + 1));
+        assertEquals(201, created.statusCode(), created.body());
+        Experiment experiment = ExperimentJson.parse(definition, "e2e-lab", 1, true).experiment();
+        // Until the job knows the experiment both rules fire for everyone: probe until a cart is split.
+        int[] probe = {0};
+        awaitValue("the job to split the lab rules", () -> {
+            postEvent(cart("e2e-lab-probe-" + probe[0]++, "lab"));
+            return experimentReport("e2e-lab");
+        }, report -> report.get("experiment").get("exposed").asInt() > 0);
+
+        Map<String, String> customerOf = new java.util.HashMap<>();
+        for (int i = 0; customerOf.size() < 3; i++) {
+            customerOf.putIfAbsent(experiment.variantFor("e2e-lab-" + i).name(), "e2e-lab-" + i);
+        }
+        for (String customer : customerOf.values()) {
+            postEvent(cart(customer, "lab"));
+        }
+        for (String variant : List.of("a", "b")) {
+            JsonNode fired = awaitValue(variant + "'s message", () -> actions("customerId=" + customerOf.get(variant)), a -> a.size() > 0);
+            assertEquals("lab-tip-" + variant, fired.get(0).get("templateId").asText(), "each customer gets their variant's rule only: " + fired);
+            assertEquals(1, fired.size(), fired.toString());
+        }
+        String holdout = customerOf.get("holdout");
+        awaitValue("the holdout customer's exposure", () -> exported(holdout).path("profile").path("experiments"),
+                experiments -> experiments.size() == 1 && experiments.get(0).get("variant").asText().equals("holdout"));
+        // A later message committed proves the holdout customer's step (and anything it sent) was committed before it.
+        postEvent(cart(customerOf.get("a"), "lab").replace("lab-001", "lab-002"));
+        awaitValue("a's second message", () -> actions("customerId=" + customerOf.get("a")), a -> a.size() == 2);
+        assertEquals(0, actions("customerId=" + holdout).size(), "the holdout customer received nothing from the experiment's rules");
+
+        JsonNode report = experimentReport("e2e-lab");
+        List<String> variants = new java.util.ArrayList<>();
+        report.get("variants").forEach(v -> variants.add(v.get("name").asText()));
+        assertEquals(List.of("a", "b", "holdout"), variants);
+        assertTrue(report.get("variants").get(2).get("exposed").asInt() >= 1, report.toString());
+        assertEquals("too early: each variant needs 100 exposed customers", report.get("comparisons").get(0).get("decision").asText());
+    }
+
+    @Test
+    void aVisitorKeepsTheOfferVariantTheyWereGivenAfterLoggingIn() throws Exception {
+        for (String variant : List.of("a", "b")) {
+            createOffer("{\"offerId\":\"e2e-banner-" + variant + "\",\"title\":\"Banner " + variant + "\",\"category\":\"lab\"}");
+        }
+        String definition = """
+                {"name": "Which banner", "variants": [{"name": "a", "weight": 1, "offer": "e2e-banner-a"},
+                  {"name": "b", "weight": 1, "offer": "e2e-banner-b"}]}""";
+        HttpResponse<String> created = admin("POST", "/v1/admin/experiments", "{\"experimentId\": \"e2e-banner\", " + definition.substring(definition.indexOf('{') + 1));
+        assertEquals(201, created.statusCode(), created.body());
+        Experiment experiment = ExperimentJson.parse(definition, "e2e-banner", 1, true).experiment();
+        // A visitor and the customer they become whose ids hash to different variants: keeping the visitor's is the profile's doing.
+        String visitor = "e2e-banner-visitor";
+        String customer = null;
+        for (int i = 0; customer == null; i++) {
+            if (!experiment.variantFor("e2e-banner-member-" + i).equals(experiment.variantFor(visitor))) {
+                customer = "e2e-banner-member-" + i;
+            }
+        }
+        String given = "e2e-banner-" + experiment.variantFor(visitor).name();
+        String other = given.endsWith("-a") ? "e2e-banner-b" : "e2e-banner-a";
+
+        postEvent("{\"type\":\"page_view\",\"anonymousId\":\"" + visitor + "\",\"page\":\"home\"}");
+        JsonNode anonymous = awaitValue("the visitor's exposure stored", () -> get("/v1/customers/" + visitor + "/recommendations?limit=50"),
+                r -> r.get("profileSequence").asLong() >= 2);
+        assertTrue(offerIds(anonymous).contains(given) && !offerIds(anonymous).contains(other), anonymous.toString());
+
+        postEvent("{\"type\":\"identify\",\"anonymousId\":\"" + visitor + "\",\"customerId\":\"" + customer + "\"}");
+        String member = customer;
+        JsonNode loggedIn = awaitValue("the customer's profile", () -> get("/v1/customers/" + member + "/recommendations?limit=50"),
+                r -> member.equals(r.path("profileKey").asText()));
+        assertTrue(offerIds(loggedIn).contains(given), "the variant given before login: " + loggedIn);
+        assertFalse(offerIds(loggedIn).contains(other), "not the one the customer's own id hashes to: " + loggedIn);
+
+        JsonNode report = awaitValue("one exposure counted", () -> experimentReport("e2e-banner"), r -> r.get("experiment").get("exposed").asInt() >= 1);
+        assertEquals(1, report.get("experiment").get("exposed").asInt(), "the visitor and the customer they became are one unit: " + report);
+    }
+
+    private static JsonNode experimentReport(String experimentId) throws Exception {
+        return json.readTree(admin("GET", "/v1/admin/experiments/" + experimentId, null).body());
     }
 
     private static JsonNode segment(String segmentId) throws Exception {

@@ -22,6 +22,9 @@ import io.nudge.serving.outreach.FeedbackTally;
 import io.nudge.serving.outreach.Outbox;
 import io.nudge.serving.outreach.OutreachDispatcher;
 import io.nudge.serving.rules.RuleBook;
+import io.nudge.experiments.ExperimentResults;
+import io.nudge.schemas.Codecs;
+import io.nudge.serving.experiments.ExperimentBook;
 import io.nudge.serving.segments.SegmentBook;
 import io.nudge.serving.segments.SegmentMembers;
 import io.nudge.serving.store.AssociationStore;
@@ -57,6 +60,9 @@ public final class ServingApi implements AutoCloseable {
     private final SegmentBook segments = new SegmentBook();
     private final SegmentMembers segmentMembers = new SegmentMembers();
     private final AcknowledgedWriter segmentsWriter;
+    private final ExperimentBook experiments = new ExperimentBook();
+    private final ExperimentResults experimentResults = new ExperimentResults();
+    private final AcknowledgedWriter experimentsWriter;
     private final AcknowledgedWriter forgottenWriter;
     private final AcknowledgedWriter auditWriter;
     private final Outbox outbox = new Outbox();
@@ -81,23 +87,30 @@ public final class ServingApi implements AutoCloseable {
         this.itemPublisher = new ItemPublisher(config, itemStore, Clock.systemUTC());
         this.rulesWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_RULES), "nudge-serving-rules");
         this.segmentsWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_SEGMENTS), "nudge-serving-segments");
+        this.experimentsWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_EXPERIMENTS), "nudge-serving-experiments");
         this.forgottenWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_FORGOTTEN), "nudge-serving-forgotten");
         this.auditWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_AUDIT), "nudge-serving-audit");
         this.feedbackWriter = new AcknowledgedWriter(config, config.get(NudgeConfig.TOPIC_OUTREACH_FEEDBACK), "nudge-serving-feedback");
         this.dispatcher = new OutreachDispatcher(config, outbox);
         String seedFile = config.get(NudgeConfig.OFFERS_SEED_FILE);
         this.profilesTopic = config.get(NudgeConfig.TOPIC_PROFILES);
-        this.changelog = new ChangelogReader(config, Map.of(
-                config.get(NudgeConfig.TOPIC_PROFILES), store,
-                config.get(NudgeConfig.TOPIC_ASSOCIATIONS), associations::apply,
-                config.get(NudgeConfig.TOPIC_TRENDING), trending::apply,
-                config.get(NudgeConfig.TOPIC_OFFERS), offerStore::apply,
-                config.get(NudgeConfig.TOPIC_ITEMS), itemStore,
-                config.get(NudgeConfig.TOPIC_RULES), rules,
-                config.get(NudgeConfig.TOPIC_SEGMENTS), segments,
-                config.get(NudgeConfig.TOPIC_SEGMENT_CHANGES), segmentMembers,
-                config.get(NudgeConfig.TOPIC_FORGOTTEN), outbox::applyForgotten,
-                config.get(NudgeConfig.TOPIC_OUTREACH_FEEDBACK), feedback),
+        this.changelog = new ChangelogReader(config, Map.ofEntries(
+                Map.entry(config.get(NudgeConfig.TOPIC_PROFILES), store),
+                Map.entry(config.get(NudgeConfig.TOPIC_ASSOCIATIONS), associations::apply),
+                Map.entry(config.get(NudgeConfig.TOPIC_TRENDING), trending::apply),
+                Map.entry(config.get(NudgeConfig.TOPIC_OFFERS), offerStore::apply),
+                Map.entry(config.get(NudgeConfig.TOPIC_ITEMS), itemStore),
+                Map.entry(config.get(NudgeConfig.TOPIC_RULES), rules),
+                Map.entry(config.get(NudgeConfig.TOPIC_SEGMENTS), segments),
+                Map.entry(config.get(NudgeConfig.TOPIC_SEGMENT_CHANGES), segmentMembers),
+                Map.entry(config.get(NudgeConfig.TOPIC_EXPERIMENTS), experiments),
+                Map.entry(config.get(NudgeConfig.TOPIC_EXPERIMENT_OUTCOMES), (ChangelogReader.Handler) (key, value) -> {
+                    if (value != null) {
+                        experimentResults.add(Codecs.EXPERIMENT_OUTCOMES.decode(value));
+                    }
+                }),
+                Map.entry(config.get(NudgeConfig.TOPIC_FORGOTTEN), outbox::applyForgotten),
+                Map.entry(config.get(NudgeConfig.TOPIC_OUTREACH_FEEDBACK), feedback)),
                 () -> seed(seedFile, config.get(NudgeConfig.API_DEMO_SHOP), json));
         ServingReplica replica = config.get(NudgeConfig.SERVING_REPLICA);
         if (!replica.isAlone()) {
@@ -115,7 +128,7 @@ public final class ServingApi implements AutoCloseable {
         Gauge.builder("nudge_items_stored", itemStore, ItemStore::size).register(metrics);
         Gauge.builder("nudge_changelog_undecodable", changelog, ChangelogReader::undecodableRecords).register(metrics);
         this.http = Routes.create(new Routes.Services(store, associations, trending, offerStore, itemStore, itemPublisher, offers, rules, rulesWriter, segments, segmentMembers,
-                segmentsWriter, forgottenWriter,
+                segmentsWriter, experiments, experimentResults, experimentsWriter, forgottenWriter,
                 new AuditTrail(auditWriter, Clock.systemUTC()), outbox, changelog, collector,
                 NextBestOffers.from(config), feedbackWriter, feedback, adminKey, siteKeys, json, metrics, Clock.systemUTC()), config);
     }
@@ -213,6 +226,7 @@ public final class ServingApi implements AutoCloseable {
         itemPublisher.close();
         rulesWriter.close();
         segmentsWriter.close();
+        experimentsWriter.close();
         forgottenWriter.close();
         feedbackWriter.close();
         auditWriter.close();

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  */
 public final class EventCollector implements AutoCloseable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EventCollector.class);
     private static final long SEND_TIMEOUT_MS = 5_000;
 
     private final KafkaProducer<byte[], byte[]> producer;
@@ -50,6 +51,23 @@ public final class EventCollector implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EventsUnavailableException("interrupted while sending", e);
+        }
+    }
+
+    /**
+     * Sends an event Nudge writes for itself without waiting for the broker: one that is lost is written again the
+     * next time it is due (its id is the same, so one that arrives twice is applied once).
+     */
+    public void sendLater(InteractionEvent event) {
+        try {
+            producer.send(new ProducerRecord<>(topic, null, event.getEventTime().toEpochMilli(), ProfileKeys.of(event).getBytes(StandardCharsets.UTF_8),
+                    Codecs.EVENTS.encode(event)), (metadata, error) -> {
+                        if (error != null) {
+                            LOG.warn("An {} event was not written and will be again when next due: {}", event.getType(), error.getMessage());
+                        }
+                    });
+        } catch (org.apache.kafka.common.KafkaException e) {
+            LOG.warn("An {} event was not written and will be again when next due: {}", event.getType(), e.getMessage());
         }
     }
 

@@ -17,6 +17,7 @@ import io.nudge.schemas.Item;
 import io.nudge.schemas.Offer;
 import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.store.AssociationStore;
+import io.nudge.serving.experiments.OfferExperiments;
 import io.nudge.serving.segments.SegmentMembers;
 import io.nudge.serving.store.ProfileStore;
 import io.nudge.serving.store.TrendingStore;
@@ -58,11 +59,13 @@ final class RecommendationsHandler implements Handler {
     private final PurchaseRhythm.Prior rhythm;
     private final Duration churnHorizon;
     private final SegmentMembers segments;
+    private final OfferExperiments experiments;
 
     RecommendationsHandler(ProfileStore profiles, OfferStore offerStore, AssociationStore associations, TrendingStore trending,
                            Catalogue catalogue, NextBestOffers nextBestOffers, Pseudonyms pseudonyms, ReplicaRouter router, JsonFactory json, Clock clock,
-                           PurchaseRhythm.Prior rhythm, Duration churnHorizon, SegmentMembers segments) {
+                           PurchaseRhythm.Prior rhythm, Duration churnHorizon, SegmentMembers segments, OfferExperiments experiments) {
         this.segments = segments;
+        this.experiments = experiments;
         this.rhythm = rhythm;
         this.churnHorizon = churnHorizon;
         this.router = router;
@@ -101,7 +104,8 @@ final class RecommendationsHandler implements Handler {
         String scope = context.category() != null && !trending.items(context.category()).isEmpty() ? context.category() : TrendingStore.WHOLE_SHOP;
         NextBestOffers.Market market = new NextBestOffers.Market(offerStore.index(), catalogue, associations, trending.categoryShares(),
                 trending.items(scope), segments);
-        NextBestOffers.Result result = nextBestOffers.recommend(profileKey, profile, context, channel, now, limit, explain, market);
+        NextBestOffers.Result result = nextBestOffers.recommend(profileKey, profile, context, channel, now, limit, explain, market,
+                experiments.withheldOffers(profile, profileKey, now));
         ctx.contentType(ContentType.APPLICATION_JSON).result(body(visitorId, profile, result, explain));
     }
 

@@ -26,6 +26,9 @@ import io.nudge.serving.offers.OfferPublisher;
 import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.outreach.Outbox;
 import io.nudge.serving.rules.RuleBook;
+import io.nudge.experiments.ExperimentResults;
+import io.nudge.serving.experiments.ExperimentBook;
+import io.nudge.serving.experiments.OfferExperiments;
 import io.nudge.serving.segments.SegmentBook;
 import io.nudge.serving.segments.SegmentMembers;
 import io.nudge.serving.store.AssociationStore;
@@ -59,7 +62,8 @@ public final class Routes {
     public record Services(ProfileStore store, AssociationStore associations, TrendingStore trending, OfferStore offerStore,
                            ItemStore itemStore, ItemPublisher itemPublisher,
                            OfferPublisher offers, RuleBook rules, AcknowledgedWriter rulesWriter, SegmentBook segments, SegmentMembers segmentMembers,
-                           AcknowledgedWriter segmentsWriter, AcknowledgedWriter forgottenWriter, AuditTrail audit, Outbox outbox, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
+                           AcknowledgedWriter segmentsWriter, ExperimentBook experiments, ExperimentResults experimentResults,
+                           AcknowledgedWriter experimentsWriter, AcknowledgedWriter forgottenWriter, AuditTrail audit, Outbox outbox, ChangelogReader changelog, EventCollector collector, NextBestOffers nextBestOffers,
                            AcknowledgedWriter feedbackWriter, FeedbackTally feedback,
                            String adminKey, Map<String, String> siteKeys, ObjectMapper json, PrometheusMeterRegistry metrics, Clock clock) {}
 
@@ -76,12 +80,15 @@ public final class Routes {
                 () -> services.changelog().partitionCount(config.get(NudgeConfig.TOPIC_PROFILES)), pseudonyms);
         RecommendationsHandler recommendations = new RecommendationsHandler(services.store(), services.offerStore(),
                 services.associations(), services.trending(), services.itemStore(), services.nextBestOffers(), pseudonyms, router, services.json().getFactory(),
-                services.clock(), PurchaseRhythm.Prior.from(config), config.get(NudgeConfig.LIFECYCLE_CHURN_HORIZON), services.segmentMembers());
+                services.clock(), PurchaseRhythm.Prior.from(config), config.get(NudgeConfig.LIFECYCLE_CHURN_HORIZON), services.segmentMembers(),
+                new OfferExperiments(services.experiments(), services.collector()));
         ItemsHandler items = new ItemsHandler(services.itemStore(), services.itemPublisher(), services.json());
         OffersHandler offers = new OffersHandler(services.offerStore(), services.offers(), services.json());
         RulesHandler rules = new RulesHandler(services.rules(), services.rulesWriter(), services.json(), services.clock());
         SegmentsHandler segments = new SegmentsHandler(services.segments(), services.segmentMembers(), services.store(), services.segmentsWriter(),
                 CustomerMetrics.Thresholds.from(config), services.json(), services.clock());
+        ExperimentsHandler experiments = new ExperimentsHandler(services.experiments(), services.experimentResults(), services.rules(),
+                services.offerStore(), services.experimentsWriter(), config.get(NudgeConfig.EXPERIMENTS_CONFIDENCE), services.json(), services.clock());
         OutreachHandler outreach = new OutreachHandler(services.outbox(), pseudonyms, services.clock());
         BacktestHandler backtest = new BacktestHandler(config, services.json(), services.clock());
         ReportsHandler reports = new ReportsHandler(services.store(), services.nextBestOffers(), router, services.json(), services.clock());
@@ -165,6 +172,13 @@ public final class Routes {
                 routing.get("/v1/admin/segments/{segmentId}/versions", segments::versions, Access.ADMIN);
                 routing.post("/v1/admin/segments/{segmentId}/pause", segments::pause, Access.ADMIN);
                 routing.post("/v1/admin/segments/{segmentId}/resume", segments::resume, Access.ADMIN);
+                routing.get("/v1/admin/experiments", experiments::list, Access.ADMIN);
+                routing.post("/v1/admin/experiments", experiments::create, Access.ADMIN);
+                routing.get("/v1/admin/experiments/{experimentId}", experiments::get, Access.ADMIN);
+                routing.put("/v1/admin/experiments/{experimentId}", experiments::update, Access.ADMIN);
+                routing.delete("/v1/admin/experiments/{experimentId}", experiments::delete, Access.ADMIN);
+                routing.post("/v1/admin/experiments/{experimentId}/pause", experiments::pause, Access.ADMIN);
+                routing.post("/v1/admin/experiments/{experimentId}/resume", experiments::resume, Access.ADMIN);
                 routing.post("/v1/admin/backtest", backtest, Access.ADMIN);
                 routing.get("/v1/admin/items", items::list, Access.ADMIN);
                 routing.post("/v1/admin/items", items::putMany, Access.ADMIN);

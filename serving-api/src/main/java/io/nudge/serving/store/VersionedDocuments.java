@@ -14,7 +14,7 @@ import java.util.function.ToIntFunction;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Documents marketers edit in versions (rules, segments) as the API knows them, materialised from their compacted
+ * Documents marketers edit in versions (rules, segments, experiments) as the API knows them, materialised from their compacted
  * topic: per id the latest record, and every version read since start (compaction keeps only the latest in the topic).
  */
 public class VersionedDocuments<T extends SpecificRecord> implements ChangelogReader.Handler {
@@ -35,6 +35,7 @@ public class VersionedDocuments<T extends SpecificRecord> implements ChangelogRe
     public void apply(String key, byte[] value) throws UndecodableMessageException {
         if (value == null) {
             current.remove(key);
+            changed();
             return;
         }
         upsert(codec.decode(value));
@@ -48,11 +49,16 @@ public class VersionedDocuments<T extends SpecificRecord> implements ChangelogRe
             versions.add(document);
             versions.sort(newer);
         }
+        changed();
     }
 
     public void remove(String documentId) {
         current.remove(documentId);
+        changed();
     }
+
+    /** Called after every change of the current documents. */
+    protected void changed() {}
 
     public Optional<T> get(String documentId) {
         return Optional.ofNullable(current.get(documentId));

@@ -31,6 +31,8 @@ import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.outreach.FeedbackTally;
 import io.nudge.serving.outreach.Outbox;
 import io.nudge.serving.rules.RuleBook;
+import io.nudge.experiments.ExperimentResults;
+import io.nudge.serving.experiments.ExperimentBook;
 import io.nudge.serving.segments.SegmentBook;
 import io.nudge.serving.segments.SegmentMembers;
 import io.nudge.serving.store.AssociationStore;
@@ -89,14 +91,16 @@ class RoutesTest {
         OfferPublisher offers = new OfferPublisher(config, offerStore);
         AcknowledgedWriter rulesWriter = new AcknowledgedWriter(config, "rules", "routes-test-rules");
         AcknowledgedWriter segmentsWriter = new AcknowledgedWriter(config, "segments", "routes-test-segments");
+        AcknowledgedWriter experimentsWriter = new AcknowledgedWriter(config, "experiments", "routes-test-experiments");
         AcknowledgedWriter forgottenWriter = new AcknowledgedWriter(config, "forgotten", "routes-test-forgotten");
         AcknowledgedWriter auditWriter = new AcknowledgedWriter(config, "audit", "routes-test-audit");
         AcknowledgedWriter feedbackWriter = new AcknowledgedWriter(config, "outreach-feedback", "routes-test-feedback");
         EventCollector collector = new EventCollector(config);
         ChangelogReader changelog = new ChangelogReader(config, Map.of(), () -> { });
-        kafkaClients = new AutoCloseable[] {offers, itemPublisher, rulesWriter, segmentsWriter, forgottenWriter, auditWriter, feedbackWriter, collector};
+        kafkaClients = new AutoCloseable[] {offers, itemPublisher, rulesWriter, segmentsWriter, experimentsWriter, forgottenWriter, auditWriter, feedbackWriter, collector};
         app = Routes.create(new Routes.Services(profiles, new AssociationStore(AssociationLearner.from(NudgeConfig.defaults())), new TrendingStore(), offerStore, items, itemPublisher, offers, new RuleBook(),
-                rulesWriter, new SegmentBook(), new SegmentMembers(), segmentsWriter, forgottenWriter, new AuditTrail(auditWriter, Clock.fixed(NOW, ZoneOffset.UTC)), new Outbox(), changelog,
+                rulesWriter, new SegmentBook(), new SegmentMembers(), segmentsWriter, new ExperimentBook(),
+                new ExperimentResults(), experimentsWriter, forgottenWriter, new AuditTrail(auditWriter, Clock.fixed(NOW, ZoneOffset.UTC)), new Outbox(), changelog,
                 collector, NextBestOffers.from(config.with(NudgeConfig.OFFERS_CONTROL_FRACTION, 0)), feedbackWriter, new FeedbackTally(), ADMIN_KEY, Map.of("web", SITE_KEY),
                 JSON, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.fixed(NOW, ZoneOffset.UTC)), config);
         app.start("127.0.0.1", 0);
