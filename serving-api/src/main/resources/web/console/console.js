@@ -627,6 +627,116 @@
     }).catch(function (e) { notice(e.error || 'failed', true); });
   }
 
+  // ---- Experiments -------------------------------------------------------------------------------------------
+
+  var reportShown = null;
+
+  function loadExperiments() {
+    if (reportShown) { showExperiment(reportShown); }
+    return call('GET', '/v1/admin/experiments').then(function (result) {
+      var body = $('#experiments-table tbody');
+      body.textContent = '';
+      result.experiments.forEach(function (experiment) {
+        var row = document.createElement('tr');
+        row.dataset.experimentId = experiment.experimentId;
+        cell(row, experiment.definition.name + ' (' + experiment.experimentId + ')');
+        cell(row, experiment.status);
+        cell(row, experiment.version);
+        cell(row, experiment.exposed).className = 'exposed';
+        var actions = cell(row, '');
+        actions.appendChild(button('Report', function () { showExperiment(experiment.experimentId); }));
+        actions.appendChild(document.createTextNode(' '));
+        actions.appendChild(button(experiment.status === 'active' ? 'Pause' : 'Resume', function () {
+          call('POST', '/v1/admin/experiments/' + encodeURIComponent(experiment.experimentId) + (experiment.status === 'active' ? '/pause' : '/resume'))
+            .then(function () { return loadExperiments(); })
+            .catch(function (e) { notice(e.error || 'failed', true); });
+        }));
+        actions.appendChild(document.createTextNode(' '));
+        actions.appendChild(button('Delete', function () {
+          if (confirm('Delete experiment ' + experiment.experimentId + '? Its rules and offers go to everyone again.')) {
+            call('DELETE', '/v1/admin/experiments/' + encodeURIComponent(experiment.experimentId))
+              .then(function () { notice('Experiment ' + experiment.experimentId + ' deleted.'); reportShown = null; $('#experiment-report').hidden = true; return loadExperiments(); })
+              .catch(function (e) { notice(e.error || 'failed', true); });
+          }
+        }, 'danger'));
+        body.appendChild(row);
+      });
+    }).catch(function (e) { notice('Could not load the experiments: ' + (e.error || e), true); });
+  }
+
+  function newExperiment() {
+    var form = $('#experiment-form');
+    clearErrors(form);
+    form.hidden = false;
+    form.elements.experimentId.focus();
+  }
+
+  /** The experiment document the form describes: variant rows whose kind is left empty are not part of it. */
+  function experimentFromForm() {
+    var f = $('#experiment-form').elements;
+    var experiment = {experimentId: f.experimentId.value.trim(), name: f.name.value.trim(), variants: []};
+    if (f.conversionWindow.value.trim() !== '') { experiment.conversionWindow = f.conversionWindow.value.trim(); }
+    [0, 1, 2].forEach(function (i) {
+      var kind = f['variantKind' + i].value;
+      if (kind === '') { return; }
+      var variant = {name: f['variantName' + i].value.trim(), weight: Number(f['variantWeight' + i].value)};
+      if (kind === 'holdout') { variant.holdout = true; } else { variant[kind] = f['variantTarget' + i].value.trim(); }
+      experiment.variants.push(variant);
+    });
+    return experiment;
+  }
+
+  function saveExperiment(event) {
+    event.preventDefault();
+    var form = $('#experiment-form');
+    var experiment = experimentFromForm();
+    call('POST', '/v1/admin/experiments', experiment).then(function () {
+      clearErrors(form);
+      form.hidden = true;
+      notice('Experiment ' + experiment.experimentId + ' started.');
+      return loadExperiments();
+    }).catch(function (error) { showErrors(form, error); });
+  }
+
+  function interval(metric) {
+    if (metric.relativeLift === null) { return '-'; }
+    var lift = (metric.relativeLift >= 0 ? '+' : '') + (100 * metric.relativeLift).toFixed(1) + ' %';
+    if (metric.relativeLower === null || metric.relativeUpper === null) { return lift + ' (no interval yet)'; }
+    return lift + ' (' + (100 * metric.relativeLower).toFixed(1) + ' % to ' + (100 * metric.relativeUpper).toFixed(1) + ' %)';
+  }
+
+  function showExperiment(experimentId) {
+    reportShown = experimentId;
+    call('GET', '/v1/admin/experiments/' + encodeURIComponent(experimentId)).then(function (report) {
+      $('#experiment-report-title').textContent = report.experiment.definition.name + ' (' + report.experiment.status + ')';
+      var figures = $('#experiment-figures tbody');
+      figures.textContent = '';
+      report.variants.forEach(function (variant) {
+        var row = document.createElement('tr');
+        row.dataset.variant = variant.name;
+        cell(row, variant.name);
+        cell(row, percent(variant.share));
+        cell(row, variant.kind === 'holdout' ? 'nothing (holdout)' : variant.kind + ' ' + variant.target);
+        cell(row, variant.exposed).className = 'exposed';
+        cell(row, variant.converted);
+        cell(row, percent(variant.conversionRate));
+        cell(row, variant.revenuePerExposed.toFixed(2));
+        figures.appendChild(row);
+      });
+      var comparisons = $('#experiment-comparisons tbody');
+      comparisons.textContent = '';
+      report.comparisons.forEach(function (comparison) {
+        var row = document.createElement('tr');
+        cell(row, comparison.variant + ' vs ' + comparison.control);
+        cell(row, interval(comparison.conversion));
+        cell(row, interval(comparison.revenuePerExposed));
+        cell(row, comparison.decision).className = 'decision';
+        comparisons.appendChild(row);
+      });
+      $('#experiment-report').hidden = false;
+    }).catch(function (e) { notice(e.error || 'failed', true); });
+  }
+
   // ---- Items -------------------------------------------------------------------------------------------------
 
   function loadItems() {
@@ -665,6 +775,7 @@
     clearInterval(refreshTimer);
     if (view === 'rules') { loadRules(); refreshTimer = setInterval(loadRules, 5000); }
     if (view === 'segments') { loadSegments(); refreshTimer = setInterval(loadSegments, 5000); }
+    if (view === 'experiments') { loadExperiments(); refreshTimer = setInterval(loadExperiments, 5000); }
     if (view === 'offers') { loadOffers(); }
     if (view === 'items') { loadItems(); }
   }
@@ -695,6 +806,9 @@
   $('#segment-form').addEventListener('submit', saveSegment);
   $('#segment-form').addEventListener('input', previewSegment);
   $('#cancel-segment').addEventListener('click', function () { $('#segment-form').hidden = true; });
+  $('#new-experiment').addEventListener('click', newExperiment);
+  $('#experiment-form').addEventListener('submit', saveExperiment);
+  $('#cancel-experiment').addEventListener('click', function () { $('#experiment-form').hidden = true; });
   $('#customer-form').addEventListener('submit', lookUp);
   $('#export').addEventListener('click', exportCustomer);
   $('#forget').addEventListener('click', forgetCustomer);

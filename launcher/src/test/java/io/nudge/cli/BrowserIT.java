@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nudge.config.NudgeConfig;
+import io.nudge.experiments.Experiment;
+import io.nudge.experiments.ExperimentJson;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
@@ -345,6 +347,75 @@ class BrowserIT {
             String summary = browser.findElement(By.id("segment-summary")).getText();
             assertTrue(summary.contains("web ") && summary.contains("browser-"), summary);
             screenshot("console-segment");
+        }
+    }
+
+    @Test
+    void aMarketerStartsAnExperimentAndReadsItsDecision() throws Exception {
+        try (LocalStack stack = LocalStack.start(workDir, NudgeConfig.defaults()
+                .with(NudgeConfig.HTTP_PORT, 0)
+                .with(NudgeConfig.API_ADMIN_KEY, ADMIN_KEY)
+                .with(NudgeConfig.API_SITE_KEYS, "shop=" + SITE_KEY)
+                .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "1s")
+                .with(NudgeConfig.EVENTS_SOURCE_IDLE_TIMEOUT, "1s"))) {
+            String base = "http://127.0.0.1:" + stack.api().port();
+            for (String variant : List.of("plain", "coupon")) {
+                post(base + "/v1/admin/rules", ADMIN_KEY, """
+                        {"ruleId": "cart-%s", "name": "Cart tip, %s", "when": {"kind": "event", "event": {"type": "add_to_cart"}},
+                         "then": {"channel": "web", "templateId": "cart-%s"}}""".formatted(variant, variant, variant), 201);
+            }
+            browser.get(base + "/console/");
+            browser.findElement(By.id("admin-key")).sendKeys(ADMIN_KEY);
+            browser.findElement(By.cssSelector("#key-form button[type=submit]")).click();
+            await(() -> browser.findElement(By.id("rules")).isDisplayed(), "the console");
+            browser.findElement(By.cssSelector(".tab[data-view=experiments]")).click();
+            await(() -> browser.findElement(By.id("experiments")).isDisplayed(), "the experiments view");
+            browser.findElement(By.id("new-experiment")).click();
+            WebElement form = browser.findElement(By.id("experiment-form"));
+            form.findElement(By.name("experimentId")).sendKeys("cart-tips");
+            form.findElement(By.name("variantTarget0")).sendKeys("cart-plain");
+            form.findElement(By.name("variantTarget1")).sendKeys("cart-kupon");
+            browser.findElement(By.id("save-experiment")).click();
+            WebElement name = form.findElement(By.name("name"));
+            await(() -> "true".equals(name.getAttribute("aria-invalid")), "the field error on the experiment's name");
+            name.sendKeys("Coupon in the cart tip");
+            browser.findElement(By.id("save-experiment")).click();
+            WebElement target = form.findElement(By.name("variantTarget1"));
+            await(() -> "true".equals(target.getAttribute("aria-invalid")), "the field error on the unknown rule");
+            target.clear();
+            target.sendKeys("cart-coupon");
+            browser.findElement(By.id("save-experiment")).click();
+            await(() -> !browser.findElements(By.cssSelector("#experiments-table tr[data-experiment-id='cart-tips']")).isEmpty(), "the started experiment");
+
+            // Shoppers put something in the cart (exposed) and, more often with the coupon, buy it.
+            Experiment experiment = ExperimentJson.parse("""
+                    {"name": "n", "variants": [{"name": "control", "weight": 45, "rule": "cart-plain"},
+                      {"name": "treatment", "weight": 45, "rule": "cart-coupon"}, {"name": "holdout", "weight": 10, "holdout": true}]}""",
+                    "cart-tips", 1, true).experiment();
+            java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+            int[] shopper = {0};
+            await(() -> {
+                try {
+                    for (int i = 0; i < 60; i++) {
+                        String customer = "shopper-" + shopper[0]++;
+                        post(base + "/v1/events", SITE_KEY, "{\"type\":\"add_to_cart\",\"customerId\":\"" + customer + "\",\"itemId\":\"pan\",\"quantity\":1}", 202);
+                        if (random.nextDouble() < (experiment.variantFor(customer).name().equals("treatment") ? 0.6 : 0.2)) {
+                            post(base + "/v1/events", SITE_KEY, "{\"type\":\"purchase\",\"customerId\":\"" + customer
+                                    + "\",\"itemId\":\"pan\",\"price\":30,\"currency\":\"EUR\",\"quantity\":1}", 202);
+                        }
+                    }
+                    return Integer.parseInt(browser.findElement(By.cssSelector("#experiments-table tr[data-experiment-id='cart-tips'] .exposed")).getText()) >= 400;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "400 shoppers exposed, counted in the list");
+            browser.findElement(By.xpath("//tr[@data-experiment-id='cart-tips']//button[text()='Report']")).click();
+            await(() -> browser.findElement(By.id("experiment-report")).isDisplayed(), "the experiment's report");
+            WebElement decision = browser.findElement(By.cssSelector("#experiment-comparisons .decision"));
+            await(() -> decision.getText().equals("treatment converts better than control with 95 % confidence"), "the decision");
+            String holdout = browser.findElement(By.cssSelector("#experiment-figures tr[data-variant='holdout'] .exposed")).getText();
+            assertTrue(Integer.parseInt(holdout) > 0, "the holdout is exposed too: " + holdout);
+            screenshot("console-experiment");
         }
     }
 
