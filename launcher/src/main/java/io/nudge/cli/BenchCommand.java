@@ -151,6 +151,11 @@ final class BenchCommand implements Runnable {
                 + "(default: ${DEFAULT-VALUE}).")
         int segments;
 
+        @Option(names = "--experiments", defaultValue = "1", description = "Experiments the job splits rules for: 1 tests the browse tip "
+                + "against a second wording and a holdout (every customer who earns a tip is exposed, purchases counted); 0 runs without "
+                + "(default: ${DEFAULT-VALUE}).")
+        int experiments;
+
         @Mixin
         Setup setup;
 
@@ -162,6 +167,9 @@ final class BenchCommand implements Runnable {
             if (segments < 0 || segments > 3) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--segments must be between 0 and 3");
             }
+            if (experiments < 0 || experiments > 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--experiments must be 0 or 1");
+            }
             if (warmUpEvents < 0) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--warm-up must not be negative");
             }
@@ -169,10 +177,10 @@ final class BenchCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--events, --customers and --parallelism must be at least 1");
             }
             PipelineBenchmark.Result result = setup.withKafka(config -> PipelineBenchmark.run(config, events, warmUpEvents, customers, parallelism,
-                    segments, setup.seed, setup.broker.workDir.resolve("checkpoints"), spec.commandLine().getErr()));
+                    segments, experiments > 0, setup.seed, setup.broker.workDir.resolve("checkpoints"), spec.commandLine().getErr()));
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%nPipeline, %,d events from %,d customers and visitors, parallelism %d, %d segments; %s%n", result.events(),
-                    result.profiles(), parallelism, segments, Machine.describe());
+            out.printf("%nPipeline, %,d events from %,d customers and visitors, parallelism %d, %d segments, %d experiments; %s%n", result.events(),
+                    result.profiles(), parallelism, segments, experiments, Machine.describe());
             out.printf("  pass-through job (ceiling)  %,10.0f events/s  (%.1f s)%n", result.passThroughPerSecond(), result.passThrough().toMillis() / 1000.0);
             out.printf("  personalization job         %,10.0f events/s  (%.1f s)   %.2f x the ceiling%n", result.personalizationPerSecond(),
                     result.personalization().toMillis() / 1000.0, result.ratio());

@@ -10,6 +10,7 @@ import io.nudge.schemas.Codecs;
 import io.nudge.schemas.InteractionEvent;
 import io.nudge.schemas.RuleStatus;
 import io.nudge.schemas.SegmentDefinition;
+import io.nudge.schemas.ExperimentDefinition;
 import io.nudge.schemas.TriggerRule;
 import io.nudge.serving.kafka.TopicSetup;
 import io.nudge.traffic.ClickstreamGenerator;
@@ -96,14 +97,20 @@ public final class PipelineBenchmark {
      * @param warmUpEvents how many of the events both jobs first go through untimed, so that the timed runs measure
      *                     compiled code rather than the JIT compiler at work (as a job that has run for a while)
      */
-    /** @param segments how many of {@link #SEGMENTS} the job keeps current (0: none, to measure what they cost) */
-    public static Result run(NudgeConfig config, long events, long warmUpEvents, int customers, int parallelism, int segments, long seed,
-                             Path workDir, PrintWriter progress) throws Exception {
+    /**
+     * @param segments    how many of {@link #SEGMENTS} the job keeps current (0: none, to measure what they cost)
+     * @param experiment  whether the browse tip is tested against a second wording and a holdout
+     */
+    public static Result run(NudgeConfig config, long events, long warmUpEvents, int customers, int parallelism, int segments, boolean experiment,
+                             long seed, Path workDir, PrintWriter progress) throws Exception {
         NudgeConfig bench = BenchData.benchTopics(config).with(NudgeConfig.JOB_PARALLELISM, parallelism)
                 .with(NudgeConfig.JOB_CHECKPOINT_INTERVAL, "10s");
         TopicSetup.ensureTopics(bench);
         writeRules(bench);
         writeSegments(bench, segments);
+        if (experiment) {
+            writeExperiment(bench);
+        }
         Written written = writeEvents(bench, events, customers, seed, progress);
         Instant until = written.until();
 
@@ -177,6 +184,24 @@ public final class PipelineBenchmark {
                 producer.send(new ProducerRecord<>(config.get(NudgeConfig.TOPIC_RULES), rule.getRuleId().getBytes(StandardCharsets.UTF_8),
                         Codecs.RULES.encode(rule))).get();
             }
+        }
+    }
+
+    /** The browse tip against a second wording and a 10 % holdout: every customer who earns a tip is exposed. */
+    static void writeExperiment(NudgeConfig config) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = BenchData.producer(config)) {
+            TriggerRule wording = new TriggerRule("browse-tip-b", 1, RuleStatus.ACTIVE, """
+                    {"name": "Browse tip, second wording", "when": {"kind": "count", "event": {"type": "product_view"}, "atLeast": 3, "within": "1h"},
+                     "then": {"channel": "web", "templateId": "tip-b"}}
+                    """, TRAFFIC_START);
+            producer.send(new ProducerRecord<>(config.get(NudgeConfig.TOPIC_RULES), wording.getRuleId().getBytes(StandardCharsets.UTF_8),
+                    Codecs.RULES.encode(wording))).get();
+            ExperimentDefinition experiment = new ExperimentDefinition("browse-tips", 1, true, """
+                    {"name": "Which browse tip", "variants": [{"name": "a", "weight": 45, "rule": "browse-tip"},
+                      {"name": "b", "weight": 45, "rule": "browse-tip-b"}, {"name": "holdout", "weight": 10, "holdout": true}]}
+                    """, TRAFFIC_START);
+            producer.send(new ProducerRecord<>(config.get(NudgeConfig.TOPIC_EXPERIMENTS), experiment.getExperimentId().getBytes(StandardCharsets.UTF_8),
+                    Codecs.EXPERIMENTS.encode(experiment))).get();
         }
     }
 
