@@ -72,7 +72,7 @@ public final class ExperimentLedger {
             assignments.remove(0);
         }
         profile.setExperiments(assignments);
-        return outcome(experimentId, variant, profile.getProfileKey(), OutcomeKind.EXPOSURE, 0, 0, false, at);
+        return outcome(experimentId, variant, OutcomeKind.EXPOSURE, 0, 0, false, at);
     }
 
     /**
@@ -94,7 +94,7 @@ public final class ExperimentLedger {
         List<ExperimentOutcome> outcomes = new ArrayList<>();
         for (ExperimentAssignment assignment : profile.getExperiments()) {
             if (!at.isBefore(assignment.getExposedAt()) && !at.isAfter(assignment.getConvertUntil())) {
-                outcomes.add(outcome(assignment.getExperimentId(), assignment.getVariant(), profile.getProfileKey(), OutcomeKind.PURCHASE,
+                outcomes.add(outcome(assignment.getExperimentId(), assignment.getVariant(), OutcomeKind.PURCHASE,
                         value, assignment.getRevenue(), !assignment.getConverted(), at.toEpochMilli()));
                 assignment.setConverted(true);
                 assignment.setRevenue(assignment.getRevenue() + value);
@@ -137,8 +137,8 @@ public final class ExperimentLedger {
     }
 
 
-    private static ExperimentOutcome outcome(String experimentId, String variant, String unitId, OutcomeKind kind, double value,
-                                             double earlierValue, boolean firstPurchase, long at) {
-        return new ExperimentOutcome(experimentId, variant, unitId, kind, value, earlierValue, firstPurchase, Instant.ofEpochMilli(at));
+    private static ExperimentOutcome outcome(String experimentId, String variant, OutcomeKind kind, double value, double earlierValue,
+                                             boolean firstPurchase, long at) {
+        return new ExperimentOutcome(experimentId, variant, kind, value, earlierValue, firstPurchase, Instant.ofEpochMilli(at));
     }
 }

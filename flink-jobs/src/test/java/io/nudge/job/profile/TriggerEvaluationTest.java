@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.nudge.catalogue.WatchedItemChange;
+import io.nudge.experiments.Experiment;
+import io.nudge.experiments.ExperimentJson;
 import io.nudge.job.triggers.RulesAndOffersChange;
 import io.nudge.schemas.Channel;
 import io.nudge.schemas.CustomerProfile;
@@ -134,11 +136,13 @@ class TriggerEvaluationTest {
                          "then": {"channel": "web", "templateId": "cart-tip-%s"}}
                         """.formatted(variant, variant)), 0);
             }
-            h.processBroadcastElement(RulesAndOffersChange.experiment("cart-tips", new ExperimentDefinition("cart-tips", 1, true, """
+            String definition = """
                     {"name": "Which cart tip", "conversionWindow": "1d",
                      "variants": [{"name": "a", "weight": 1, "rule": "cart-a"}, {"name": "b", "weight": 1, "rule": "cart-b"},
                                   {"name": "holdout", "weight": 1, "holdout": true}]}
-                    """, T0)), 0);
+                    """;
+            h.processBroadcastElement(RulesAndOffersChange.experiment("cart-tips", new ExperimentDefinition("cart-tips", 1, true, definition, T0)), 0);
+            Experiment experiment = ExperimentJson.parse(definition, "cart-tips", 1, true).experiment();
             List<String> customers = java.util.stream.IntStream.range(0, 60).mapToObj(i -> "customer-" + i).toList();
             for (String customer : customers) {
                 h.processElement(event(customer, EventType.ADD_TO_CART, T0));
@@ -147,10 +151,14 @@ class TriggerEvaluationTest {
             h.processElement(event("customer-0", EventType.PURCHASE, T0.plus(Duration.ofHours(2))));
 
             List<ExperimentOutcome> outcomes = h.getSideOutput(UpdateCustomer.EXPERIMENT_OUTCOMES).stream().map(StreamRecord::getValue).toList();
-            Map<String, String> variantOf = new java.util.HashMap<>();
-            outcomes.stream().filter(o -> o.getKind() == OutcomeKind.EXPOSURE).forEach(o -> variantOf.put(o.getUnitId(), o.getVariant()));
             assertEquals(customers.size(), outcomes.stream().filter(o -> o.getKind() == OutcomeKind.EXPOSURE).count(),
                     "each customer exposed once, however often the rules fire");
+            Map<String, Long> exposedPerVariant = outcomes.stream().filter(o -> o.getKind() == OutcomeKind.EXPOSURE)
+                    .collect(java.util.stream.Collectors.groupingBy(ExperimentOutcome::getVariant, java.util.stream.Collectors.counting()));
+            Map<String, String> variantOf = new java.util.HashMap<>();
+            customers.forEach(customer -> variantOf.put(customer, experiment.variantFor(customer).name()));
+            assertEquals(variantOf.values().stream().collect(java.util.stream.Collectors.groupingBy(v -> v, java.util.stream.Collectors.counting())),
+                    exposedPerVariant, "exposed in the variant their id hashes to");
             assertEquals(java.util.Set.of("a", "b", "holdout"), java.util.Set.copyOf(variantOf.values()));
             for (String customer : customers) {
                 List<String> templates = outreach(h).stream().filter(a -> a.getCustomerId().equals(customer)).map(OutreachAction::getTemplateId).distinct().toList();
