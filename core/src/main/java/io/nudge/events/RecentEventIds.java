@@ -1,7 +1,6 @@
 package io.nudge.events;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The ids of the events a profile applied lately, so that an event sent again (a client retrying after a timeout
@@ -24,7 +23,7 @@ public final class RecentEventIds {
      * @param recent the bytes kept so far, or null for none
      */
     public static byte[] record(byte[] recent, String eventId, long eventTimeMillis, long windowMillis, int max) {
-        long hash = hash(eventId);
+        long hash = IdHash.of(eventId);
         int count = recent == null ? 0 : recent.length / ENTRY_BYTES;
         ByteBuffer entries = recent == null ? null : ByteBuffer.wrap(recent);
         long newestSeconds = eventTimeMillis / 1000;
@@ -64,17 +63,5 @@ public final class RecentEventIds {
     /** How many ids {@code recent} holds. */
     public static int size(byte[] recent) {
         return recent == null ? 0 : recent.length / ENTRY_BYTES;
-    }
-
-    /** FNV-1a over the id's UTF-8 bytes, then a SplitMix64 finaliser: 64 well-mixed bits, collisions ~n²/2⁶⁴. */
-    static long hash(String id) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : id.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
-        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
-        return h ^ (h >>> 31);
     }
 }

@@ -1,7 +1,7 @@
 package io.nudge.experiments;
 
+import io.nudge.events.IdHash;
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +28,7 @@ public record Experiment(String experimentId, int version, boolean active, Strin
     /** The variant a unit is given when first exposed: weighted, by the hash of salt and id alone. */
     public Variant variantFor(String unitId) {
         int total = variants.stream().mapToInt(Variant::weight).sum();
-        long bucket = Long.remainderUnsigned(hash(salt + '\u0000' + unitId), total);
+        long bucket = Long.remainderUnsigned(IdHash.of(salt + '\u0000' + unitId), total);
         for (Variant variant : variants) {
             bucket -= variant.weight();
             if (bucket < 0) {
@@ -53,20 +53,5 @@ public record Experiment(String experimentId, int version, boolean active, Strin
 
     public Set<String> offerIds() {
         return variants.stream().map(Variant::offerId).filter(id -> id != null).collect(Collectors.toSet());
-    }
-
-    /**
-     * 64-bit FNV-1a of the UTF-8 bytes, then the SplitMix64 finaliser so that ids differing in one character land far
-     * apart. Fixed here rather than {@link String#hashCode()}: assignments must not move between versions of anything.
-     */
-    static long hash(String text) {
-        long h = 0xcbf29ce484222325L;
-        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
-            h ^= b & 0xff;
-            h *= 0x100000001b3L;
-        }
-        h = (h ^ (h >>> 30)) * 0xbf58476d1ce4e5b9L;
-        h = (h ^ (h >>> 27)) * 0x94d049bb133111ebL;
-        return h ^ (h >>> 31);
     }
 }

@@ -44,7 +44,7 @@ class RecentEventIdsTest {
     void hashesSpreadIdsThatDifferInOneCharacter() {
         java.util.Set<Long> hashes = new java.util.HashSet<>();
         for (int i = 0; i < 100_000; i++) {
-            hashes.add(RecentEventIds.hash("event-" + i));
+            hashes.add(IdHash.of("event-" + i));
         }
         assertEquals(100_000, hashes.size());
     }
