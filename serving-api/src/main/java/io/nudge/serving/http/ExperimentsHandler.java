@@ -16,6 +16,7 @@ import io.nudge.serving.kafka.AcknowledgedWriter;
 import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.rules.RuleBook;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,31 +27,26 @@ import java.util.Map;
  * each variant against the control with always-valid intervals and the decision they allow. Definitions go to the
  * compacted experiments topic, which the running job follows; the figures come from the job's outcomes.
  */
-final class ExperimentsHandler {
+final class ExperimentsHandler extends VersionedDocumentHandler<ExperimentDefinition> {
 
     private final ExperimentBook experiments;
     private final ExperimentResults results;
     private final RuleBook rules;
     private final OfferStore offers;
-    private final AcknowledgedWriter writer;
     private final double confidence;
-    private final ObjectMapper json;
-    private final Clock clock;
 
     ExperimentsHandler(ExperimentBook experiments, ExperimentResults results, RuleBook rules, OfferStore offers, AcknowledgedWriter writer,
                        double confidence, ObjectMapper json, Clock clock) {
+        super("experiment", "experimentId", "/v1/admin/experiments", Codecs.EXPERIMENTS, experiments, writer, json, clock);
         this.experiments = experiments;
         this.results = results;
         this.rules = rules;
         this.offers = offers;
-        this.writer = writer;
         this.confidence = confidence;
-        this.json = json;
-        this.clock = clock;
     }
 
     void list(Context ctx) {
-        ctx.json(Map.of("experiments", experiments.all().stream().map(this::render).toList()));
+        ctx.json(Map.of("experiments", experiments.all().stream().map(this::view).toList()));
     }
 
     void get(Context ctx) {
@@ -64,48 +60,7 @@ final class ExperimentsHandler {
                 v.tally().exposed(), v.tally().converted(), v.tally().conversionRate(), v.tally().revenue(), v.tally().revenuePerExposed())).toList();
         List<ComparisonRow> comparisons = report.comparisons().stream().map(c -> new ComparisonRow(c.variant(), c.control(), c.decision(),
                 metric(c.conversion()), metric(c.revenue()))).toList();
-        ctx.json(new ExperimentDetail(render(definition), confidence, variants, comparisons));
-    }
-
-    void create(Context ctx) throws AcknowledgedWriter.UnavailableException {
-        JsonNode body = Requests.jsonBody(ctx, json);
-        String experimentId = body.isObject() && body.hasNonNull("experimentId") ? body.get("experimentId").asText() : null;
-        if (experimentId == null) {
-            throw ApiException.badRequest("experimentId", "is required");
-        }
-        Requests.id(experimentId, "experimentId");
-        if (experiments.get(experimentId).isPresent()) {
-            throw new ApiException(409, "experiment '" + experimentId + "' exists; change it with PUT /v1/admin/experiments/" + experimentId, List.of());
-        }
-        String definition = validated(Requests.withoutField(body, "experimentId"), experimentId);
-        ctx.status(201).json(render(publish(new ExperimentDefinition(experimentId, 1, true, definition, clock.instant()))));
-    }
-
-    void update(Context ctx) throws AcknowledgedWriter.UnavailableException {
-        ExperimentDefinition current = existing(ctx);
-        JsonNode body = Requests.jsonBody(ctx, json);
-        if (body.isObject() && body.hasNonNull("experimentId") && !body.get("experimentId").asText().equals(current.getExperimentId())) {
-            throw ApiException.badRequest("experimentId", "does not match the id in the path '" + current.getExperimentId() + "'");
-        }
-        String definition = validated(Requests.withoutField(body, "experimentId"), current.getExperimentId());
-        ctx.json(render(publish(new ExperimentDefinition(current.getExperimentId(), current.getVersion() + 1, current.getActive(), definition,
-                clock.instant()))));
-    }
-
-    void pause(Context ctx) throws AcknowledgedWriter.UnavailableException {
-        setActive(ctx, false);
-    }
-
-    void resume(Context ctx) throws AcknowledgedWriter.UnavailableException {
-        setActive(ctx, true);
-    }
-
-    void delete(Context ctx) throws AcknowledgedWriter.UnavailableException {
-        ExperimentDefinition current = existing(ctx);
-        writer.write(current.getExperimentId(), null);
-        experiments.remove(current.getExperimentId());
-        results.remove(current.getExperimentId());
-        ctx.status(204);
+        ctx.json(new ExperimentDetail(view(definition), confidence, variants, comparisons));
     }
 
     /** An experiment as the API lists it: its document as JSON and how many customers it has exposed. */
@@ -132,27 +87,12 @@ final class ExperimentsHandler {
         return Double.isFinite(value) ? value : null;
     }
 
-    private void setActive(Context ctx, boolean active) throws AcknowledgedWriter.UnavailableException {
-        ExperimentDefinition current = existing(ctx);
-        ctx.json(render(publish(ExperimentDefinition.newBuilder(current).setActive(active).setUpdatedAt(clock.instant()).build())));
-    }
-
-    private ExperimentDefinition publish(ExperimentDefinition experiment) throws AcknowledgedWriter.UnavailableException {
-        writer.write(experiment.getExperimentId(), Codecs.EXPERIMENTS.encode(experiment));
-        experiments.upsert(experiment);
-        return experiment;
-    }
-
-    private ExperimentDefinition existing(Context ctx) {
-        String experimentId = Requests.id(ctx.pathParam("experimentId"), "experimentId");
-        return experiments.get(experimentId).orElseThrow(() -> new ApiException(404, "no experiment '" + experimentId + "'", List.of()));
-    }
-
     /**
-     * The document, validated and written compactly. Its rules and offers must exist, and belong to no other
-     * experiment: a customer could not be in two variants of one rule.
+     * Its rules and offers must exist, and belong to no other experiment: a customer could not be in two variants of
+     * one rule.
      */
-    private String validated(JsonNode definition, String experimentId) {
+    @Override
+    protected String validated(JsonNode definition, String experimentId) {
         ExperimentJson.Parsed parsed = ExperimentJson.parse(definition, experimentId, 1, true);
         if (parsed.experiment() == null) {
             throw ApiException.badRequest("invalid experiment", parsed.errors());
@@ -161,20 +101,17 @@ final class ExperimentsHandler {
         List<Experiment.Variant> variants = parsed.experiment().variants();
         for (int i = 0; i < variants.size(); i++) {
             Experiment.Variant variant = variants.get(i);
+            String field = "variants[" + i + "]." + (variant.ruleId() != null ? "rule" : "offer");
             if (variant.ruleId() != null && rules.get(variant.ruleId()).isEmpty()) {
-                errors.add(new FieldError("variants[" + i + "].rule", "no rule '" + variant.ruleId() + "'"));
+                errors.add(new FieldError(field, "no rule '" + variant.ruleId() + "'"));
             }
             if (variant.offerId() != null && offers.get(variant.offerId()).isEmpty()) {
-                errors.add(new FieldError("variants[" + i + "].offer", "no offer '" + variant.offerId() + "'"));
+                errors.add(new FieldError(field, "no offer '" + variant.offerId() + "'"));
             }
             for (ExperimentDefinition other : experiments.all()) {
-                if (other.getExperimentId().equals(experimentId)) {
-                    continue;
-                }
-                Experiment otherExperiment = experiments.parsed(other.getExperimentId()).orElse(null);
+                Experiment otherExperiment = other.getExperimentId().equals(experimentId) ? null : experiments.parsed(other.getExperimentId()).orElse(null);
                 if (otherExperiment != null && (otherExperiment.ruleIds().contains(variant.ruleId()) || otherExperiment.offerIds().contains(variant.offerId()))) {
-                    errors.add(new FieldError("variants[" + i + "]." + (variant.ruleId() != null ? "rule" : "offer"),
-                            "already tested by experiment '" + other.getExperimentId() + "'"));
+                    errors.add(new FieldError(field, "already tested by experiment '" + other.getExperimentId() + "'"));
                 }
             }
         }
@@ -184,16 +121,33 @@ final class ExperimentsHandler {
         return definition.toString();
     }
 
-    private ExperimentView render(ExperimentDefinition experiment) {
-        Object definition;
-        try {
-            definition = json.readTree(experiment.getDefinition());
-        } catch (Exception e) {
-            definition = experiment.getDefinition();
-        }
+    @Override
+    protected String idOf(ExperimentDefinition experiment) {
+        return experiment.getExperimentId();
+    }
+
+    /** A new version keeps who was exposed in which variant: assignments live in the profiles. */
+    @Override
+    protected ExperimentDefinition nextVersion(ExperimentDefinition current, String experimentId, String definition, Instant now) {
+        return current == null ? new ExperimentDefinition(experimentId, 1, true, definition, now)
+                : new ExperimentDefinition(experimentId, current.getVersion() + 1, current.getActive(), definition, now);
+    }
+
+    @Override
+    protected ExperimentDefinition withActive(ExperimentDefinition current, boolean active, Instant now) {
+        return ExperimentDefinition.newBuilder(current).setActive(active).setUpdatedAt(now).build();
+    }
+
+    @Override
+    protected void deleted(String experimentId) {
+        results.remove(experimentId);
+    }
+
+    @Override
+    protected ExperimentView view(ExperimentDefinition experiment) {
         long exposed = experiments.parsed(experiment.getExperimentId()).map(parsed -> parsed.variants().stream()
                 .mapToLong(v -> results.tally(experiment.getExperimentId(), v.name()).exposed()).sum()).orElse(0L);
         return new ExperimentView(experiment.getExperimentId(), experiment.getVersion(), experiment.getActive() ? "active" : "paused",
-                experiment.getUpdatedAt().toString(), exposed, definition);
+                experiment.getUpdatedAt().toString(), exposed, definitionOf(experiment.getDefinition()));
     }
 }

@@ -179,6 +179,7 @@ public final class Routes {
                 routing.delete("/v1/admin/experiments/{experimentId}", experiments::delete, Access.ADMIN);
                 routing.post("/v1/admin/experiments/{experimentId}/pause", experiments::pause, Access.ADMIN);
                 routing.post("/v1/admin/experiments/{experimentId}/resume", experiments::resume, Access.ADMIN);
+                routing.get("/v1/admin/experiments/{experimentId}/versions", experiments::versions, Access.ADMIN);
                 routing.post("/v1/admin/backtest", backtest, Access.ADMIN);
                 routing.get("/v1/admin/items", items::list, Access.ADMIN);
                 routing.post("/v1/admin/items", items::putMany, Access.ADMIN);

@@ -26,32 +26,25 @@ import java.util.concurrent.atomic.AtomicLong;
  * draft's count. Definitions go to the compacted segments topic, which the running job follows; counts come from the
  * job's enter and exit records.
  */
-final class SegmentsHandler {
+final class SegmentsHandler extends VersionedDocumentHandler<SegmentDefinition> {
 
     static final int SAMPLE = 20;
     private static final List<String> CHANNELS = List.of("email", "sms", "push", "web");
 
-    private final SegmentBook segments;
     private final SegmentMembers members;
     private final ProfileStore profiles;
-    private final AcknowledgedWriter writer;
     private final CustomerMetrics.Thresholds thresholds;
-    private final ObjectMapper json;
-    private final Clock clock;
 
     SegmentsHandler(SegmentBook segments, SegmentMembers members, ProfileStore profiles, AcknowledgedWriter writer,
                     CustomerMetrics.Thresholds thresholds, ObjectMapper json, Clock clock) {
-        this.segments = segments;
+        super("segment", "segmentId", "/v1/admin/segments", Codecs.SEGMENTS, segments, writer, json, clock);
         this.members = members;
         this.profiles = profiles;
-        this.writer = writer;
         this.thresholds = thresholds;
-        this.json = json;
-        this.clock = clock;
     }
 
     void list(Context ctx) {
-        ctx.json(Map.of("segments", segments.all().stream().map(segment -> render(segment, members.count(segment.getSegmentId()))).toList()));
+        ctx.json(Map.of("segments", documents.all().stream().map(this::view).toList()));
     }
 
     void get(Context ctx) {
@@ -74,59 +67,13 @@ final class SegmentsHandler {
         ctx.json(new SegmentDetail(render(segment, count), reachable, members.sample(segmentId, SAMPLE), last == null ? null : last.toString()));
     }
 
-    void versions(Context ctx) {
-        SegmentDefinition segment = existing(ctx);
-        ctx.json(Map.of("segmentId", segment.getSegmentId(), "versions",
-                segments.versions(segment.getSegmentId()).stream().map(version -> render(version, null)).toList()));
-    }
-
-    void create(Context ctx) throws AcknowledgedWriter.UnavailableException {
-        JsonNode body = Requests.jsonBody(ctx, json);
-        String segmentId = body.isObject() && body.hasNonNull("segmentId") ? body.get("segmentId").asText() : null;
-        if (segmentId == null) {
-            throw ApiException.badRequest("segmentId", "is required");
-        }
-        Requests.id(segmentId, "segmentId");
-        if (segments.get(segmentId).isPresent()) {
-            throw new ApiException(409, "segment '" + segmentId + "' exists; change it with PUT /v1/admin/segments/" + segmentId, List.of());
-        }
-        String definition = validated(Requests.withoutField(body, "segmentId"), segmentId).definition;
-        ctx.status(201).json(render(publish(new SegmentDefinition(segmentId, 1, true, definition, clock.instant())), 0));
-    }
-
-    void update(Context ctx) throws AcknowledgedWriter.UnavailableException {
-        SegmentDefinition current = existing(ctx);
-        JsonNode body = Requests.jsonBody(ctx, json);
-        if (body.isObject() && body.hasNonNull("segmentId") && !body.get("segmentId").asText().equals(current.getSegmentId())) {
-            throw ApiException.badRequest("segmentId", "does not match the id in the path '" + current.getSegmentId() + "'");
-        }
-        String definition = validated(Requests.withoutField(body, "segmentId"), current.getSegmentId()).definition;
-        SegmentDefinition next = new SegmentDefinition(current.getSegmentId(), current.getVersion() + 1, current.getActive(), definition, clock.instant());
-        ctx.json(render(publish(next), members.count(current.getSegmentId())));
-    }
-
-    void pause(Context ctx) throws AcknowledgedWriter.UnavailableException {
-        setActive(ctx, false);
-    }
-
-    void resume(Context ctx) throws AcknowledgedWriter.UnavailableException {
-        setActive(ctx, true);
-    }
-
-    void delete(Context ctx) throws AcknowledgedWriter.UnavailableException {
-        SegmentDefinition current = existing(ctx);
-        writer.write(current.getSegmentId(), null);
-        segments.remove(current.getSegmentId());
-        ctx.status(204);
-    }
-
     /**
      * How many profiles this replica holds meet a draft's profile conditions now. Behaviour windows are not in the
      * stored profiles; they are counted once the segment is saved and the job follows it.
      */
     void preview(Context ctx) {
         JsonNode body = Requests.jsonBody(ctx, json);
-        Segment draft = validated(Requests.withoutField(body, "segmentId"), "draft").segment;
+        Segment draft = parsed(Requests.withoutField(body, "segmentId"), "draft");
         Instant now = clock.instant();
         AtomicLong matching = new AtomicLong();
         AtomicLong all = new AtomicLong();
@@ -147,43 +94,48 @@ final class SegmentsHandler {
 
     record SegmentDetail(SegmentView segment, Map<String, Long> reachable, List<String> sample, String lastChangeAt) {}
 
-    private record Validated(Segment segment, String definition) {}
-
-    private void setActive(Context ctx, boolean active) throws AcknowledgedWriter.UnavailableException {
-        SegmentDefinition current = existing(ctx);
-        SegmentDefinition changed = SegmentDefinition.newBuilder(current).setActive(active).setUpdatedAt(clock.instant()).build();
-        ctx.json(render(publish(changed), members.count(current.getSegmentId())));
+    @Override
+    protected String validated(JsonNode definition, String segmentId) {
+        parsed(definition, segmentId);
+        return definition.toString();
     }
 
-    private SegmentDefinition publish(SegmentDefinition segment) throws AcknowledgedWriter.UnavailableException {
-        writer.write(segment.getSegmentId(), Codecs.SEGMENTS.encode(segment));
-        segments.upsert(segment);
-        return segment;
-    }
-
-    private SegmentDefinition existing(Context ctx) {
-        String segmentId = Requests.id(ctx.pathParam("segmentId"), "segmentId");
-        return segments.get(segmentId).orElseThrow(() -> new ApiException(404, "no segment '" + segmentId + "'", List.of()));
-    }
-
-
-    /** The segment and its definition as stored: the document, validated, written compactly. */
-    private static Validated validated(JsonNode definition, String segmentId) {
+    private static Segment parsed(JsonNode definition, String segmentId) {
         SegmentJson.Parsed parsed = SegmentJson.parse(definition, segmentId, 1, true);
         if (parsed.segment() == null) {
             throw ApiException.badRequest("invalid segment", parsed.errors());
         }
-        return new Validated(parsed.segment(), definition.toString());
+        return parsed.segment();
+    }
+
+    @Override
+    protected String idOf(SegmentDefinition segment) {
+        return segment.getSegmentId();
+    }
+
+    @Override
+    protected SegmentDefinition nextVersion(SegmentDefinition current, String segmentId, String definition, Instant now) {
+        return current == null ? new SegmentDefinition(segmentId, 1, true, definition, now)
+                : new SegmentDefinition(segmentId, current.getVersion() + 1, current.getActive(), definition, now);
+    }
+
+    @Override
+    protected SegmentDefinition withActive(SegmentDefinition current, boolean active, Instant now) {
+        return SegmentDefinition.newBuilder(current).setActive(active).setUpdatedAt(now).build();
+    }
+
+    @Override
+    protected SegmentView view(SegmentDefinition segment) {
+        return render(segment, members.count(segment.getSegmentId()));
+    }
+
+    @Override
+    protected SegmentView versionView(SegmentDefinition segment) {
+        return render(segment, null);
     }
 
     private SegmentView render(SegmentDefinition segment, Integer count) {
-        Object definition;
-        try {
-            definition = json.readTree(segment.getDefinition());
-        } catch (Exception e) {
-            definition = segment.getDefinition();
-        }
         return new SegmentView(segment.getSegmentId(), segment.getVersion(), segment.getActive() ? "active" : "paused",
-                segment.getUpdatedAt().toString(), count, definition);
+                segment.getUpdatedAt().toString(), count, definitionOf(segment.getDefinition()));
     }
 }
