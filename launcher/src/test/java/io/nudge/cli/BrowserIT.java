@@ -101,10 +101,7 @@ class BrowserIT {
             }
 
             // The console: a rule with a missing name is refused field by field, as by the API.
-            browser.get(base + "/console/");
-            browser.findElement(By.id("admin-key")).sendKeys(ADMIN_KEY);
-            browser.findElement(By.cssSelector("#key-form button[type=submit]")).click();
-            await(() -> browser.findElement(By.id("rules")).isDisplayed(), "the rules view");
+            signIn(base);
             browser.findElement(By.id("new-rule")).click();
             WebElement form = browser.findElement(By.id("rule-form"));
             form.findElement(By.name("ruleId")).sendKeys("click-thanks");
@@ -301,10 +298,7 @@ class BrowserIT {
             }
             await(() -> profilesHeld(base) >= 4, "the four profiles in the store");
 
-            browser.get(base + "/console/");
-            browser.findElement(By.id("admin-key")).sendKeys(ADMIN_KEY);
-            browser.findElement(By.cssSelector("#key-form button[type=submit]")).click();
-            await(() -> browser.findElement(By.id("rules")).isDisplayed(), "the console");
+            signIn(base);
             browser.findElement(By.cssSelector(".tab[data-view=segments]")).click();
             await(() -> browser.findElement(By.id("segments")).isDisplayed(), "the segments view");
             browser.findElement(By.id("new-segment")).click();
@@ -364,10 +358,7 @@ class BrowserIT {
                         {"ruleId": "cart-%s", "name": "Cart tip, %s", "when": {"kind": "event", "event": {"type": "add_to_cart"}},
                          "then": {"channel": "web", "templateId": "cart-%s"}}""".formatted(variant, variant, variant), 201);
             }
-            browser.get(base + "/console/");
-            browser.findElement(By.id("admin-key")).sendKeys(ADMIN_KEY);
-            browser.findElement(By.cssSelector("#key-form button[type=submit]")).click();
-            await(() -> browser.findElement(By.id("rules")).isDisplayed(), "the console");
+            signIn(base);
             browser.findElement(By.cssSelector(".tab[data-view=experiments]")).click();
             await(() -> browser.findElement(By.id("experiments")).isDisplayed(), "the experiments view");
             browser.findElement(By.id("new-experiment")).click();
@@ -417,6 +408,14 @@ class BrowserIT {
             assertTrue(Integer.parseInt(holdout) > 0, "the holdout is exposed too: " + holdout);
             screenshot("console-experiment");
         }
+    }
+
+    /** Opens the console and gives it the admin key, as a marketer does; it opens on the rules. */
+    private void signIn(String base) {
+        browser.get(base + "/console/");
+        browser.findElement(By.id("admin-key")).sendKeys(ADMIN_KEY);
+        browser.findElement(By.cssSelector("#key-form button[type=submit]")).click();
+        await(() -> browser.findElement(By.id("rules")).isDisplayed(), "the console's rules view");
     }
 
     private int profilesHeld(String base) {
