@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Ranks items for one customer from up to five signals, each scaled to 0..1 before weighting:
@@ -70,6 +71,15 @@ public final class ItemRecommender implements Serializable {
     public List<RecommendedItem> recommend(CustomerProfile profile, Instant now, RecommendationContext context, CrossSell crossSell,
                                            List<ItemCount> trending, NewArrivals arrivals, Predicate<String> mayRecommend, int limit,
                                            boolean explain) {
+        return recommend(profile, now, context, crossSell, trending, arrivals, mayRecommend, limit, explain, null);
+    }
+
+    /**
+     * @param boost the factor each item's score is multiplied by (the customer's segments' boosts), or null for none
+     */
+    public List<RecommendedItem> recommend(CustomerProfile profile, Instant now, RecommendationContext context, CrossSell crossSell,
+                                           List<ItemCount> trending, NewArrivals arrivals, Predicate<String> mayRecommend, int limit,
+                                           boolean explain, ToDoubleFunction<String> boost) {
         Map<String, Parts> candidates = new HashMap<>();
         Map<String, Double> affinity = profile == null ? Map.of() : profile.getItemAffinity();
         double strongestOwn = max(affinity.values());
@@ -86,6 +96,11 @@ public final class ItemRecommender implements Serializable {
             candidates.remove(context.item());
         }
         candidates.keySet().removeIf(itemId -> !mayRecommend.test(itemId));
+        if (boost != null) {
+            for (Parts candidate : candidates.values()) {
+                candidate.boost(boost.applyAsDouble(candidate.itemId));
+            }
+        }
         return best(candidates.values(), limit, explain);
     }
 
@@ -97,6 +112,7 @@ public final class ItemRecommender implements Serializable {
         double trending = Double.NaN;
         double newArrival = Double.NaN;
         double similar = Double.NaN;
+        double boost = Double.NaN;
         double score;
 
         Parts(String itemId) {
@@ -131,6 +147,14 @@ public final class ItemRecommender implements Serializable {
             }
         }
 
+        /** Multiplies the score, after every signal is in; a factor of 1 is no boost. */
+        void boost(double factor) {
+            if (factor != 1) {
+                boost = factor;
+                score *= factor;
+            }
+        }
+
         /** Higher score first, then item id. */
         boolean isBefore(Parts other) {
             int byScore = Double.compare(other.score, score);
@@ -156,6 +180,9 @@ public final class ItemRecommender implements Serializable {
             }
             if (!Double.isNaN(similar)) {
                 factors.put("similar", similar);
+            }
+            if (!Double.isNaN(boost)) {
+                factors.put("segmentBoost", boost);
             }
             return new RecommendedItem(itemId, score, factors);
         }

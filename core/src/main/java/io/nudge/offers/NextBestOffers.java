@@ -67,9 +67,18 @@ public final class NextBestOffers implements Serializable {
         return recommend(visitorId, profile, context, channel, now, limit, explain, market, Set.of());
     }
 
-    /** @param withheldOffers offers this visitor is not to be given (the other variants of their experiments) */
     public Result recommend(String visitorId, CustomerProfile profile, RecommendationContext context, String channel,
                             Instant now, int limit, boolean explain, Market market, Set<String> withheldOffers) {
+        return recommend(visitorId, profile, context, channel, now, limit, explain, market, withheldOffers, null);
+    }
+
+    /**
+     * @param withheldOffers offers this visitor is not to be given (the other variants of their experiments)
+     * @param itemBoost      the factor on each item's score from the visitor's segments, or null for none
+     */
+    public Result recommend(String visitorId, CustomerProfile profile, RecommendationContext context, String channel,
+                            Instant now, int limit, boolean explain, Market market, Set<String> withheldOffers,
+                            java.util.function.ToDoubleFunction<String> itemBoost) {
         Group group = groupOf(visitorId);
         boolean personalised = group == Group.TREATMENT;
         CustomerMetrics metrics = profile == null ? null : CustomerMetrics.of(profile, now, thresholds);
@@ -84,7 +93,7 @@ public final class NextBestOffers implements Serializable {
         List<RecommendedItem> items = itemRecommender.recommend(personalised ? profile : null, now,
                 personalised ? context : RecommendationContext.NONE, market.crossSell(), market.trendingItems(),
                 new ItemRecommender.NewArrivals(market.catalogue(), newWithin), itemId -> market.catalogue().mayRecommend(itemId, knownItemsOnly),
-                limit, explain);
+                limit, explain, personalised ? itemBoost : null);
         return new Result(group, metrics, offers, items);
     }
 

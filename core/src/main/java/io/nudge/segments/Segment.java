@@ -9,10 +9,15 @@ import java.util.List;
  * ({@link SegmentEngine}); rules, offers and recommendations refer to it by id.
  */
 public record Segment(String segmentId, int version, boolean active, String name, ProfileConditions profile,
-                      List<Behaviour> behaviour) implements Serializable {
+                      List<Behaviour> behaviour, Boost boost) implements Serializable {
 
     public Segment {
         behaviour = List.copyOf(behaviour);
+    }
+
+    /** A segment that changes no recommendation. */
+    public Segment(String segmentId, int version, boolean active, String name, ProfileConditions profile, List<Behaviour> behaviour) {
+        this(segmentId, version, active, name, profile, behaviour, Boost.NONE);
     }
 
     /** Whether membership can change without an event: a window that moves, or a stage or risk that follows the clock. */

@@ -25,17 +25,20 @@ import java.util.Set;
  *  "profile": {"lifecycleStages": ["active", "vip", "at_risk"], "lifetimeValue": {"atLeast": 100},
  *              "categoryAffinity": {"garden": 0.3}, "consent": ["email"]},
  *  "behaviour": [{"event": {"type": "product_view", "where": {"category": "garden"}}, "atLeast": 3, "within": "7d"},
- *                {"event": {"type": "purchase"}, "atMost": 0, "within": "60d"}]}
+ *                {"event": {"type": "purchase"}, "atMost": 0, "within": "60d"}],
+ *  "boost": {"categories": {"garden": 1.5}, "items": {"garden-gloves": 2}}}
  * </pre>
  * Profile conditions: {@code lifecycleStages}, ranges ({@code atLeast}, {@code atMost}) on {@code lifetimeValue},
  * {@code cartValue}, {@code orders}, {@code churnRisk} (0..1) and {@code daysToNextPurchase}; {@code categoryAffinity}
  * (category to the least share of the customer's interest, 0..1); {@code consent} (channels the customer agreed to).
- * Behaviour: an event match as in rules, a count range and a window. Every problem is reported with its path.
+ * Behaviour: an event match as in rules, a count range and a window. Boost: factors on members' item recommendations
+ * by category and by item ({@link Boost}). Every problem is reported with its path.
  */
 public final class SegmentJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> TOP = Set.of("name", "profile", "behaviour");
+    private static final Set<String> TOP = Set.of("name", "profile", "behaviour", "boost");
+    private static final Set<String> BOOST = Set.of("categories", "items");
     private static final Set<String> PROFILE = Set.of("lifecycleStages", "lifetimeValue", "cartValue", "orders", "categoryAffinity",
             "consent", "churnRisk", "daysToNextPurchase");
     private static final Set<String> RANGE = Set.of("atLeast", "atMost");
@@ -73,10 +76,31 @@ public final class SegmentJson {
             fields.error("behaviour", "at most " + MAX_BEHAVIOURS + " conditions");
         }
         clauses.forEach(clause -> behaviour.add(behaviour(clause)));
+        Boost boost = fields.has("boost") ? boost(fields.object("boost", "boosts of categories and items", BOOST)) : Boost.NONE;
         if (!fields.errors().isEmpty()) {
             return new Parsed(null, fields.errors());
         }
-        return new Parsed(new Segment(segmentId, version, active, name, profile, behaviour), List.of());
+        return new Parsed(new Segment(segmentId, version, active, name, profile, behaviour, boost), List.of());
+    }
+
+    private static Boost boost(JsonFields boost) {
+        return new Boost(factors(boost, "categories"), factors(boost, "items"));
+    }
+
+    private static Map<String, Double> factors(JsonFields boost, String field) {
+        Map<String, Double> factors = new LinkedHashMap<>();
+        if (boost.has(field)) {
+            JsonFields named = boost.object(field, field + " to factors", Set.of("*"));
+            for (String name : named.names()) {
+                Double factor = named.number(name);
+                if (factor == null || factor <= 0 || factor > Boost.MAX_FACTOR) {
+                    named.error(name, "must be a factor above 0 and at most " + (int) Boost.MAX_FACTOR + " (1 changes nothing)");
+                } else {
+                    factors.put(name, factor);
+                }
+            }
+        }
+        return factors;
     }
 
     private static ProfileConditions profile(JsonFields profile) {

@@ -61,6 +61,25 @@ class ItemRecommenderTest {
     }
 
     @Test
+    void aSegmentsBoostLiftsItsItemsForMembersAndSaysSo() {
+        CustomerProfile profile = bought("tea", "tea", "biscuits");
+        List<RecommendedItem> plain = recommender.recommend(profile, NOW, RecommendationContext.NONE, CROSS_SELL, TRENDING,
+                ItemRecommender.NewArrivals.NONE, item -> true, 5, true, null);
+        assertEquals(List.of("tea", "biscuits", "cups", "kettle", "umbrella"), ids(plain));
+
+        io.nudge.segments.Boost boost = new io.nudge.segments.Boost(Map.of("rainwear", 20.0 / 2), Map.of("kettle", 3.0));
+        Map<String, String> categories = Map.of("umbrella", "rainwear");
+        List<RecommendedItem> boosted = recommender.recommend(profile, NOW, RecommendationContext.NONE, CROSS_SELL, TRENDING,
+                ItemRecommender.NewArrivals.NONE, item -> true, 5, true, item -> boost.factor(item, categories.get(item)));
+
+        assertEquals(List.of("tea", "kettle", "biscuits", "cups", "umbrella"), ids(boosted), "the kettle moves from fourth to second");
+        assertEquals(3.0, boosted.get(1).factors().get("segmentBoost"));
+        assertEquals(3 * plain.get(3).score(), boosted.get(1).score(), 1e-9, "the factor multiplies the item's score");
+        assertEquals(10 * plain.get(4).score(), boosted.get(4).score(), 1e-9, "the category's factor, by the item's category");
+        assertEquals(plain.get(0), boosted.get(0), "items no boost names are as they were");
+    }
+
+    @Test
     void ofTwoItemsBoughtAlikeTheOneTheShopSellsMoreOfNowComesFirst() {
         CustomerProfile customer = bought("candles", "baubles", "tinsel");
         CrossSell christmasIsComing = new CrossSell() {

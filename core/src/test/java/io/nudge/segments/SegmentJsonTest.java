@@ -58,6 +58,22 @@ class SegmentJsonTest {
     }
 
     @Test
+    void boostsAreFactorsOnCategoriesAndItems() {
+        Segment segment = SegmentJson.parse("""
+                {"name": "Gardeners", "boost": {"categories": {"garden": 1.5}, "items": {"gloves": 2}}}
+                """, "gardeners", 1, true).segment();
+        assertEquals(1.5 * 2, segment.boost().factor("gloves", "garden"));
+        assertEquals(1.0, segment.boost().factor("kettle", "kitchen"));
+        assertEquals(3.0, segment.boost().and(new Boost(Map.of("garden", 2.0), Map.of())).factor("rake", "garden"));
+
+        List<FieldError> errors = SegmentJson.parse("""
+                {"name": "n", "boost": {"categories": {"garden": 0}, "items": {"gloves": 50}, "offers": {}}}
+                """, "s", 1, true).errors();
+        assertEquals(List.of("boost.offers", "boost.categories.garden", "boost.items.gloves"), errors.stream().map(FieldError::field).toList(),
+                errors.toString());
+    }
+
+    @Test
     void aSegmentOfEveryoneIsAllowedAndMalformedJsonIsNot() {
         Segment everyone = SegmentJson.parse("{\"name\": \"Everyone\"}", "all", 1, true).segment();
         assertEquals(ProfileConditions.ANYONE, everyone.profile());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.nudge.experiments.Experiment;
+import io.nudge.offers.NextBestOffers;
 import io.nudge.experiments.ExperimentJson;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nudge.config.NudgeConfig;
@@ -243,7 +244,8 @@ class EndToEndIT {
         long created = System.nanoTime();
         assertEquals(201, admin("POST", "/v1/admin/segments", """
                 {"segmentId": "e2e-garden-carts", "name": "Two garden carts in an hour",
-                 "behaviour": [{"event": {"type": "add_to_cart", "where": {"category": "garden"}}, "atLeast": 2, "within": "1h"}]}
+                 "behaviour": [{"event": {"type": "add_to_cart", "where": {"category": "garden"}}, "atLeast": 2, "within": "1h"}],
+                 "boost": {"categories": {"kitchen": 5}}}
                 """).statusCode());
         int[] attempt = {0};
         awaitValue("the new segment's first member", () -> {
@@ -289,6 +291,16 @@ class EndToEndIT {
         JsonNode solo = awaitValue("the non-member's recommendations", () -> get("/v1/customers/e2e-segment-solo/recommendations?limit=5"),
                 r -> r.get("profileSequence").asLong() >= 1);
         assertTrue(!offerIds(solo).contains("e2e-garden-club"), solo.toString());
+
+        // The segment's boost: a member's kitchen item (in the catalogue's kitchen) scores five times, a non-member's does not.
+        JsonNode member = get("/v1/customers/e2e-segment-0/recommendations?limit=20&explain=true");
+        assertEquals(5.0, itemFactors(member, "kitchen-001").path("segmentBoost").asDouble(), member.toString());
+        String nonMember = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "e2e-segment-other-" + i)
+                .filter(id -> NextBestOffers.from(NudgeConfig.defaults()).groupOf(id) == NextBestOffers.Group.TREATMENT).findFirst().orElseThrow();
+        postEvent(cart(nonMember, "kitchen"));
+        JsonNode other = awaitValue("the non-member's kitchen cart", () -> get("/v1/customers/" + nonMember + "/recommendations?limit=20&explain=true"),
+                r -> itemFactors(r, "kitchen-001").has("own"));
+        assertFalse(itemFactors(other, "kitchen-001").has("segmentBoost"), other.toString());
 
         assertEquals(204, admin("DELETE", "/v1/admin/segments/e2e-garden-carts", null).statusCode());
         assertEquals(404, admin("GET", "/v1/admin/segments/e2e-garden-carts", null).statusCode());
@@ -614,6 +626,16 @@ class EndToEndIT {
         List<String> ids = new java.util.ArrayList<>();
         recommendations.get("items").forEach(item -> ids.add(item.get("itemId").asText()));
         return ids;
+    }
+
+    /** The factors that made an item's score, or an empty node when it is not recommended. */
+    private static JsonNode itemFactors(JsonNode recommendations, String itemId) {
+        for (JsonNode item : recommendations.get("items")) {
+            if (item.get("itemId").asText().equals(itemId)) {
+                return item.path("explain");
+            }
+        }
+        return json.createObjectNode();
     }
 
     private static List<String> offerIds(JsonNode recommendations) {

@@ -18,6 +18,8 @@ import io.nudge.schemas.Offer;
 import io.nudge.serving.offers.OfferStore;
 import io.nudge.serving.store.AssociationStore;
 import io.nudge.serving.experiments.OfferExperiments;
+import io.nudge.segments.Boost;
+import io.nudge.serving.segments.SegmentBook;
 import io.nudge.serving.segments.SegmentMembers;
 import io.nudge.serving.store.ProfileStore;
 import io.nudge.serving.store.TrendingStore;
@@ -27,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -58,12 +61,15 @@ final class RecommendationsHandler implements Handler {
 
     private final PurchaseRhythm.Prior rhythm;
     private final Duration churnHorizon;
+    private final SegmentBook segmentBook;
     private final SegmentMembers segments;
     private final OfferExperiments experiments;
 
     RecommendationsHandler(ProfileStore profiles, OfferStore offerStore, AssociationStore associations, TrendingStore trending,
                            Catalogue catalogue, NextBestOffers nextBestOffers, Pseudonyms pseudonyms, ReplicaRouter router, JsonFactory json, Clock clock,
-                           PurchaseRhythm.Prior rhythm, Duration churnHorizon, SegmentMembers segments, OfferExperiments experiments) {
+                           PurchaseRhythm.Prior rhythm, Duration churnHorizon, SegmentBook segmentBook, SegmentMembers segments,
+                           OfferExperiments experiments) {
+        this.segmentBook = segmentBook;
         this.segments = segments;
         this.experiments = experiments;
         this.rhythm = rhythm;
@@ -105,7 +111,7 @@ final class RecommendationsHandler implements Handler {
         NextBestOffers.Market market = new NextBestOffers.Market(offerStore.index(), catalogue, associations, trending.categoryShares(),
                 trending.items(scope), segments);
         NextBestOffers.Result result = nextBestOffers.recommend(profileKey, profile, context, channel, now, limit, explain, market,
-                experiments.withheldOffers(profile, profileKey, now));
+                experiments.withheldOffers(profile, profileKey, now), itemBoost(profile == null ? profileKey : profile.getProfileKey(), profile));
         ctx.contentType(ContentType.APPLICATION_JSON).result(body(visitorId, profile, result, explain));
     }
 
@@ -113,6 +119,26 @@ final class RecommendationsHandler implements Handler {
      * With {@code explain}: when the customer will probably buy next (the 80 % interval) and the risk that they will
      * not within {@code lifecycle.churn.horizon}, from their buying rhythm; null for a customer who never bought.
      */
+    /**
+     * The boosts of the customer's segments on each item, by the item and its category: the catalogue's, else the one
+     * the customer's own views and cart named. Null for none.
+     */
+    private java.util.function.ToDoubleFunction<String> itemBoost(String customerId, CustomerProfile profile) {
+        Boost boost = segmentBook.boostFor(customerId, segments);
+        if (boost.isEmpty()) {
+            return null;
+        }
+        Map<String, String> named = new HashMap<>();
+        if (profile != null) {
+            profile.getRecentlyViewed().forEach(viewed -> named.put(viewed.getItemId(), viewed.getCategory()));
+            profile.getCart().forEach(line -> named.put(line.getItemId(), line.getCategory()));
+        }
+        return itemId -> {
+            Item item = catalogue.item(itemId);
+            return boost.factor(itemId, item != null && item.getCategory() != null ? item.getCategory() : named.get(itemId));
+        };
+    }
+
     private void writeRhythm(JsonGenerator out, CustomerProfile profile) throws IOException {
         PurchaseRhythm.Estimate estimate = profile == null ? null : PurchaseRhythm.of(profile, rhythm);
         if (estimate == null) {

@@ -80,7 +80,7 @@ public final class Routes {
                 () -> services.changelog().partitionCount(config.get(NudgeConfig.TOPIC_PROFILES)), pseudonyms);
         RecommendationsHandler recommendations = new RecommendationsHandler(services.store(), services.offerStore(),
                 services.associations(), services.trending(), services.itemStore(), services.nextBestOffers(), pseudonyms, router, services.json().getFactory(),
-                services.clock(), PurchaseRhythm.Prior.from(config), config.get(NudgeConfig.LIFECYCLE_CHURN_HORIZON), services.segmentMembers(),
+                services.clock(), PurchaseRhythm.Prior.from(config), config.get(NudgeConfig.LIFECYCLE_CHURN_HORIZON), services.segments(), services.segmentMembers(),
                 new OfferExperiments(services.experiments(), services.collector()));
         ItemsHandler items = new ItemsHandler(services.itemStore(), services.itemPublisher(), services.json());
         OffersHandler offers = new OffersHandler(services.offerStore(), services.offers(), services.json());
