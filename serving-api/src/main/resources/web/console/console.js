@@ -362,6 +362,7 @@
           var f = $('#offer-form').elements;
           f.offerId.value = offer.offerId; f.title.value = offer.title; f.category.value = offer.category || '';
           f.itemIds.value = (offer.itemIds || []).join(', '); f.businessValue.value = offer.businessValue;
+          f.segments.value = (offer.segments || []).join(', '); f.excludeSegments.value = (offer.excludeSegments || []).join(', ');
           f.title.focus();
         }));
         actions.appendChild(document.createTextNode(' '));
@@ -379,8 +380,9 @@
   function saveOffer(event) {
     event.preventDefault();
     var form = $('#offer-form'), f = form.elements, id = f.offerId.value.trim();
-    var offer = {title: f.title.value.trim(), itemIds: f.itemIds.value.split(',').map(function (s) { return s.trim(); }).filter(Boolean),
-      businessValue: Number(f.businessValue.value)};
+    var list = function (input) { return input.value.split(',').map(function (s) { return s.trim(); }).filter(Boolean); };
+    var offer = {title: f.title.value.trim(), itemIds: list(f.itemIds), businessValue: Number(f.businessValue.value),
+      segments: list(f.segments), excludeSegments: list(f.excludeSegments)};
     if (f.category.value.trim()) { offer.category = f.category.value.trim(); }
     var exists = Array.from(document.querySelectorAll('#offers-table td:first-child')).some(function (td) { return td.textContent.endsWith('(' + id + ')'); });
     (exists ? call('PUT', '/v1/admin/offers/' + encodeURIComponent(id), offer) : call('POST', '/v1/admin/offers', Object.assign({offerId: id}, offer)))

@@ -341,6 +341,24 @@ class BrowserIT {
             String summary = browser.findElement(By.id("segment-summary")).getText();
             assertTrue(summary.contains("web ") && summary.contains("browser-"), summary);
             screenshot("console-segment");
+
+            // An offer kept to the segment's members, made in the offers form.
+            browser.findElement(By.cssSelector(".tab[data-view=offers]")).click();
+            await(() -> browser.findElement(By.id("offers")).isDisplayed(), "the offers view");
+            WebElement offerForm = browser.findElement(By.id("offer-form"));
+            offerForm.findElement(By.name("offerId")).sendKeys("kitchen-fans-treat");
+            offerForm.findElement(By.name("title")).sendKeys("A treat for kitchen fans");
+            offerForm.findElement(By.name("segments")).sendKeys("kitchen-fans");
+            offerForm.findElement(By.cssSelector("button[type=submit]")).click();
+            await(() -> {
+                try {
+                    JsonNode offer = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/v1/admin/offers/kitchen-fans-treat"))
+                            .header("Authorization", "Bearer " + ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString()).body());
+                    return "[\"kitchen-fans\"]".equals(offer.path("segments").toString());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "the offer saved for the segment's members");
         }
     }
 
