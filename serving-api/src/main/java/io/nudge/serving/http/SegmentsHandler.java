@@ -68,8 +68,8 @@ final class SegmentsHandler extends VersionedDocumentHandler<SegmentDefinition> 
     }
 
     /**
-     * How many profiles this replica holds meet a draft's profile conditions now. Behaviour windows are not in the
-     * stored profiles; they are counted once the segment is saved and the job follows it.
+     * How many customers' profiles this replica holds meet a draft's profile conditions now. Behaviour windows are not
+     * in the stored profiles; they are counted once the segment is saved and the job follows it.
      */
     void preview(Context ctx) {
         JsonNode body = Requests.jsonBody(ctx, json);
@@ -78,6 +78,10 @@ final class SegmentsHandler extends VersionedDocumentHandler<SegmentDefinition> 
         AtomicLong matching = new AtomicLong();
         AtomicLong all = new AtomicLong();
         profiles.forEach(profile -> {
+            // Segments are of customers: the job keeps no anonymous visitor in one.
+            if (Boolean.FALSE.equals(profile.getIdentified())) {
+                return;
+            }
             all.incrementAndGet();
             if (draft.profile().accepts(profile, now, thresholds)) {
                 matching.incrementAndGet();
