@@ -13,6 +13,8 @@ import io.nudge.job.KafkaEndpoints;
 import io.nudge.job.PersonalizationJob;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.ItemAssociations;
+import io.nudge.schemas.ExperimentOutcome;
+import io.nudge.schemas.OutcomeKind;
 import io.nudge.schemas.OutreachAction;
 import io.nudge.schemas.OutreachStatus;
 import java.net.URI;
@@ -102,6 +104,7 @@ class FaultToleranceIT {
     void everyEventAndActionCountsOnceAcrossATaskFailure() throws Exception {
         int customers = 200;
         try (LocalStack stack = stackWithCartRule(FaultToleranceIT::failingOnceAfter150Profiles)) {
+            startShadeTipExperiment(stack);
 
             AtomicInteger shoppersDone = new AtomicInteger();
             java.util.concurrent.atomic.AtomicReference<Throwable> trafficFailure = new java.util.concurrent.atomic.AtomicReference<>();
@@ -123,6 +126,27 @@ class FaultToleranceIT {
                     0.1, "every shopper's lamp-and-shade pair learned once: none lost, none repeated");
             System.out.printf("[measured] task failure injected; all %d profiles exact %d ms later, every action once%n", customers,
                     (allVisible - FailingOnceSink.FAILED_AT.get()) / 1_000_000);
+
+            // The experiment's outcomes, across the failure: one exposure per customer given one of its tips, in that tip's variant.
+            Map<String, Set<String>> tipsOf = new HashMap<>();
+            for (byte[] value : committed(stack, NudgeConfig.TOPIC_OUTREACH)) {
+                OutreachAction action = decode(value);
+                if (action.getRuleId().startsWith("shade-tip-") && action.getStatus() == OutreachStatus.SEND) {
+                    tipsOf.computeIfAbsent(action.getCustomerId(), c -> new java.util.HashSet<>()).add(action.getRuleId());
+                }
+            }
+            IntStream.range(0, customers).forEach(i -> assertEquals(1, tipsOf.getOrDefault("shopper-" + i, Set.of()).size(),
+                    "shopper-" + i + " got their variant's tip only: " + tipsOf.get("shopper-" + i)));
+            Map<String, Long> expected = tipsOf.values().stream().filter(tips -> tips.size() == 1) // both: before the job knew the experiment
+                    .collect(Collectors.groupingBy(tips -> tips.iterator().next().substring("shade-tip-".length()), Collectors.counting()));
+            Map<String, Long> exposed = new HashMap<>();
+            for (byte[] value : committed(stack, NudgeConfig.TOPIC_EXPERIMENT_OUTCOMES)) {
+                ExperimentOutcome outcome = Codecs.EXPERIMENT_OUTCOMES.decode(value);
+                if (outcome.getKind() == OutcomeKind.EXPOSURE) {
+                    exposed.merge(outcome.getVariant(), 1L, Long::sum);
+                }
+            }
+            assertEquals(expected, exposed, "each customer exposed once, in the variant whose tip they got");
         }
     }
 
@@ -214,6 +238,51 @@ class FaultToleranceIT {
             stack.close();
             throw e;
         }
+    }
+
+    /**
+     * Two wordings of a tip on viewing a shade, split half and half, started before the shoppers: probe visitors view
+     * shades until the job exposes one (the experiment has reached it).
+     */
+    private void startShadeTipExperiment(LocalStack stack) {
+        String base = "http://127.0.0.1:" + stack.api().port();
+        for (String variant : List.of("a", "b")) {
+            send(base + "/v1/admin/rules", stack.api().adminKey(), """
+                    {"ruleId": "shade-tip-%s", "name": "Shade tip %s", "when": {"kind": "event", "event": {"type": "product_view", "where": {"itemId": "shade"}}},
+                     "then": {"channel": "web", "templateId": "shade-%s"}}
+                    """.formatted(variant, variant, variant), 201);
+        }
+        send(base + "/v1/admin/experiments", stack.api().adminKey(), """
+                {"experimentId": "shade-tips", "name": "Which shade tip", "variants": [{"name": "a", "weight": 1, "rule": "shade-tip-a"},
+                  {"name": "b", "weight": 1, "rule": "shade-tip-b"}]}
+                """, 201);
+        AtomicInteger probe = new AtomicInteger();
+        Awaitility.await("the job to expose a shade viewer").atMost(DEADLINE).pollInterval(Duration.ofMillis(200)).until(() -> {
+            send(base + "/v1/events", stack.api().siteKey(), "{\"type\":\"product_view\",\"customerId\":\"probe-" + probe.getAndIncrement()
+                    + "\",\"itemId\":\"shade\"}", 202);
+            HttpResponse<String> report = http.send(HttpRequest.newBuilder(URI.create(base + "/v1/admin/experiments/shade-tips"))
+                    .header("Authorization", "Bearer " + stack.api().adminKey()).build(), HttpResponse.BodyHandlers.ofString());
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.body()).path("experiment").path("exposed").asInt() > 0;
+        });
+    }
+
+    /** Every committed record of a topic, read until two seconds pass without more. */
+    private static List<byte[]> committed(LocalStack stack, io.nudge.config.Setting<String> topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.config().get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS));
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "committed-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<byte[]> values = new java.util.ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(stack.config().get(topic)));
+            for (int quiet = 0; quiet < 10; ) {
+                var records = consumer.poll(Duration.ofMillis(200));
+                quiet = records.isEmpty() ? quiet + 1 : 0;
+                records.forEach(record -> values.add(record.value()));
+            }
+        }
+        return values;
     }
 
     /** The job as it runs, but its profiles sink throws once, after 150 records (warm-up included). */
