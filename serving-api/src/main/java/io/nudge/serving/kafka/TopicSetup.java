@@ -36,7 +36,8 @@ public final class TopicSetup {
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_OUTREACH_FAILED), partitions, replication));
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_OUTREACH_FEEDBACK), partitions, replication));
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_SEGMENT_CHANGES), partitions, replication));
-        topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_EXPERIMENT_OUTCOMES), partitions, replication));
+        // An experiment's figures are the sum of all its outcomes since it started: none may age out. They name no one.
+        topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_EXPERIMENT_OUTCOMES), partitions, replication).configs(Map.of("retention.ms", "-1")));
         // An audit trail must outlive the data it describes: no time-based deletion.
         topics.add(new NewTopic(config.get(NudgeConfig.TOPIC_AUDIT), partitions, replication).configs(Map.of("retention.ms", "-1")));
         for (var changelog : List.of(NudgeConfig.TOPIC_PROFILES, NudgeConfig.TOPIC_ASSOCIATIONS, NudgeConfig.TOPIC_TRENDING,
