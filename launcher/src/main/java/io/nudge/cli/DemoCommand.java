@@ -161,6 +161,11 @@ class DemoCommand implements Callable<Integer> {
                       -d '{"ruleId":"kitchen-tip","name":"Kitchen tip","when":{"kind":"event","event":{"type":"add_to_cart","where":{"category":"kitchen"}}},"then":{"channel":"web","templateId":"kitchen-tip","attachOffer":true}}'
                     curl -s -H "Authorization: Bearer $ADMIN_KEY" "$NUDGE/v1/admin/outreach?limit=3"
 
+                  Does the tip sell? An experiment holding 20 %% of the shoppers back, its report (also in the console):
+                    curl -s -X POST "$NUDGE/v1/admin/experiments" -H "Authorization: Bearer $ADMIN_KEY" -H 'Content-Type: application/json' \\
+                      -d '{"experimentId":"kitchen-tip-test","name":"Does the kitchen tip sell?","variants":[{"name":"holdout","weight":20,"holdout":true},{"name":"tip","weight":80,"rule":"kitchen-tip"}]}'
+                    curl -s -H "Authorization: Bearer $ADMIN_KEY" "$NUDGE/v1/admin/experiments/kitchen-tip-test"
+
                   Everything held about a customer (recorded in the audit topic):
                     curl -s -H "Authorization: Bearer $ADMIN_KEY" "$NUDGE/v1/admin/customers/%s/export"
 
