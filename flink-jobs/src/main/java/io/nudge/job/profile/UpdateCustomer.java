@@ -269,7 +269,7 @@ public final class UpdateCustomer extends KeyedBroadcastProcessFunction<String, 
 
     @Override
     public void processBroadcastElement(RulesAndOffersChange change, Context ctx, Collector<ProfileChange> out) throws Exception {
-        RulesAndOffers.apply(change, ctx.getBroadcastState(RulesAndOffers.RULES), ctx.getBroadcastState(RulesAndOffers.OFFERS),
+        rulesAndOffers.apply(change, ctx.getBroadcastState(RulesAndOffers.RULES), ctx.getBroadcastState(RulesAndOffers.OFFERS),
                 ctx.getBroadcastState(RulesAndOffers.SEGMENTS), ctx.getBroadcastState(RulesAndOffers.EXPERIMENTS));
     }
 

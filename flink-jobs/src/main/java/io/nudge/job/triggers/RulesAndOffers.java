@@ -1,15 +1,15 @@
 package io.nudge.job.triggers;
 
 import io.nudge.catalogue.Catalogue;
+import io.nudge.experiments.Experiment;
+import io.nudge.experiments.ExperimentJson;
+import io.nudge.experiments.ExperimentSplit;
 import io.nudge.offers.CrossSell;
 import io.nudge.offers.NextBestOffers;
 import io.nudge.offers.OfferIndex;
 import io.nudge.offers.RecommendationContext;
 import io.nudge.offers.ScoredOffer;
 import io.nudge.schemas.CustomerProfile;
-import io.nudge.experiments.Experiment;
-import io.nudge.experiments.ExperimentJson;
-import io.nudge.experiments.ExperimentSplit;
 import io.nudge.schemas.ExperimentDefinition;
 import io.nudge.schemas.Offer;
 import io.nudge.schemas.RuleStatus;
@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -73,18 +75,25 @@ public final class RulesAndOffers implements Serializable {
 
     private final NextBestOffers nextBestOffers;
     private final Snapshot initial;
-    private transient Map<String, Rule> parsed;
+    private transient Map<String, Rule> parsedRules;
     private transient Map<String, Segment> parsedSegments;
     private transient Map<String, Experiment> parsedExperiments;
-    private transient ExperimentSplit split;
+    /** What is in force, worked out on first use after a change (null: to be worked out, as after a restore). */
+    private transient List<Rule> rulesInForce;
+    private transient List<Segment> segmentsInForce;
+    private transient ExperimentSplit splitInForce;
 
     public RulesAndOffers(NextBestOffers nextBestOffers, Snapshot initial) {
         this.nextBestOffers = nextBestOffers;
         this.initial = initial;
     }
 
-    public static void apply(RulesAndOffersChange change, BroadcastState<String, TriggerRule> rules, BroadcastState<String, Offer> offers,
-                             BroadcastState<String, SegmentDefinition> segments, BroadcastState<String, ExperimentDefinition> experiments)
+    /**
+     * Applies a change to the broadcast state. What is in force is worked out again on next use, not per input: the
+     * broadcast changes seldom, customers' inputs all the time.
+     */
+    public void apply(RulesAndOffersChange change, BroadcastState<String, TriggerRule> rules, BroadcastState<String, Offer> offers,
+                      BroadcastState<String, SegmentDefinition> segments, BroadcastState<String, ExperimentDefinition> experiments)
             throws Exception {
         if (change.experimentId != null) {
             if (change.deleted) {
@@ -109,34 +118,29 @@ public final class RulesAndOffers implements Serializable {
         } else {
             offers.put(change.offerId, change.offer);
         }
+        rulesInForce = null;
+        segmentsInForce = null;
+        splitInForce = null;
     }
 
     /** The rules in force, parsed; a rule whose document does not parse (it was validated on submit) is skipped. */
     public List<Rule> rules(ReadOnlyBroadcastState<String, TriggerRule> stored) throws Exception {
-        if (parsed == null) {
-            parsed = new HashMap<>();
-        }
-        Map<String, TriggerRule> known = new HashMap<>(initial.rules());
-        for (Map.Entry<String, TriggerRule> entry : stored.immutableEntries()) {
-            known.put(entry.getKey(), entry.getValue());
-        }
-        List<Rule> rules = new ArrayList<>();
-        for (Map.Entry<String, TriggerRule> entry : known.entrySet()) {
-            TriggerRule rule = entry.getValue();
-            Rule cached = parsed.get(rule.getRuleId());
-            if (cached == null || cached.version() != rule.getVersion() || cached.active() != (rule.getStatus() == RuleStatus.ACTIVE)) {
-                RuleJson.Parsed result = RuleJson.parse(rule.getDefinition(), rule.getRuleId(), rule.getVersion(), rule.getStatus() == RuleStatus.ACTIVE);
-                if (result.rule() == null) {
-                    LOG.warn("Skipping rule {} v{}: {}", rule.getRuleId(), rule.getVersion(), result.errors());
-                    continue;
-                }
-                cached = result.rule();
-                parsed.put(rule.getRuleId(), cached);
+        if (rulesInForce == null) {
+            if (parsedRules == null) {
+                parsedRules = new HashMap<>();
             }
-            rules.add(cached);
+            rulesInForce = inForce(initial.rules(), stored, parsedRules,
+                    (rule, cached) -> cached.version() == rule.getVersion() && cached.active() == (rule.getStatus() == RuleStatus.ACTIVE),
+                    rule -> {
+                        RuleJson.Parsed result = RuleJson.parse(rule.getDefinition(), rule.getRuleId(), rule.getVersion(),
+                                rule.getStatus() == RuleStatus.ACTIVE);
+                        if (result.rule() == null) {
+                            LOG.warn("Skipping rule {} v{}: {}", rule.getRuleId(), rule.getVersion(), result.errors());
+                        }
+                        return result.rule();
+                    });
         }
-        rules.sort(java.util.Comparator.comparing(Rule::ruleId));
-        return rules;
+        return rulesInForce;
     }
 
     /**
@@ -144,64 +148,73 @@ public final class RulesAndOffers implements Serializable {
      * parse (it was validated on submit) is skipped.
      */
     public List<Segment> segments(ReadOnlyBroadcastState<String, SegmentDefinition> stored) throws Exception {
-        if (parsedSegments == null) {
-            parsedSegments = new HashMap<>();
-        }
-        Map<String, SegmentDefinition> known = new HashMap<>(initial.segments());
-        for (Map.Entry<String, SegmentDefinition> entry : stored.immutableEntries()) {
-            known.put(entry.getKey(), entry.getValue());
-        }
-        List<Segment> segments = new ArrayList<>();
-        for (SegmentDefinition definition : known.values()) {
-            Segment cached = parsedSegments.get(definition.getSegmentId());
-            if (cached == null || cached.version() != definition.getVersion() || cached.active() != definition.getActive()) {
-                SegmentJson.Parsed result = SegmentJson.parse(definition.getDefinition(), definition.getSegmentId(), definition.getVersion(),
-                        definition.getActive());
-                if (result.segment() == null) {
-                    LOG.warn("Skipping segment {} v{}: {}", definition.getSegmentId(), definition.getVersion(), result.errors());
-                    continue;
-                }
-                cached = result.segment();
-                parsedSegments.put(definition.getSegmentId(), cached);
+        if (segmentsInForce == null) {
+            if (parsedSegments == null) {
+                parsedSegments = new HashMap<>();
             }
-            segments.add(cached);
+            segmentsInForce = inForce(initial.segments(), stored, parsedSegments,
+                    (definition, cached) -> cached.version() == definition.getVersion() && cached.active() == definition.getActive(),
+                    definition -> {
+                        SegmentJson.Parsed result = SegmentJson.parse(definition.getDefinition(), definition.getSegmentId(), definition.getVersion(),
+                                definition.getActive());
+                        if (result.segment() == null) {
+                            LOG.warn("Skipping segment {} v{}: {}", definition.getSegmentId(), definition.getVersion(), result.errors());
+                        }
+                        return result.segment();
+                    });
         }
-        segments.sort(java.util.Comparator.comparing(Segment::segmentId));
-        return segments;
+        return segmentsInForce;
     }
 
     /**
-     * Who is given which rule under experiment, built anew only when an experiment changed; one whose document does
-     * not parse (it was validated on submit) is skipped, and its rules go to everyone.
+     * Who is given which rule under experiment; an experiment whose document does not parse (it was validated on
+     * submit) is skipped, and its rules go to everyone.
      */
     public ExperimentSplit split(ReadOnlyBroadcastState<String, ExperimentDefinition> stored) throws Exception {
-        if (parsedExperiments == null) {
-            parsedExperiments = new HashMap<>();
-            split = ExperimentSplit.NONE;
+        if (splitInForce == null) {
+            if (parsedExperiments == null) {
+                parsedExperiments = new HashMap<>();
+            }
+            List<Experiment> experiments = inForce(initial.experiments(), stored, parsedExperiments,
+                    (definition, cached) -> cached.version() == definition.getVersion() && cached.active() == definition.getActive(),
+                    definition -> {
+                        ExperimentJson.Parsed result = ExperimentJson.parse(definition.getDefinition(), definition.getExperimentId(),
+                                definition.getVersion(), definition.getActive());
+                        if (result.experiment() == null) {
+                            LOG.warn("Skipping experiment {} v{}: {}", definition.getExperimentId(), definition.getVersion(), result.errors());
+                        }
+                        return result.experiment();
+                    });
+            splitInForce = experiments.isEmpty() ? ExperimentSplit.NONE : new ExperimentSplit(experiments);
         }
-        Map<String, ExperimentDefinition> known = new HashMap<>(initial.experiments());
-        for (Map.Entry<String, ExperimentDefinition> entry : stored.immutableEntries()) {
+        return splitInForce;
+    }
+
+    /**
+     * The documents known from the start and from the broadcast (the broadcast's win), parsed, in id order; a document
+     * is parsed again only when {@code upToDate} says its cached form is not, and one that does not parse is left out.
+     */
+    private static <D, P> List<P> inForce(Map<String, D> initial, ReadOnlyBroadcastState<String, D> stored, Map<String, P> parsed,
+                                          BiPredicate<D, P> upToDate, Function<D, P> parse) throws Exception {
+        Map<String, D> known = new java.util.TreeMap<>(initial);
+        for (Map.Entry<String, D> entry : stored.immutableEntries()) {
             known.put(entry.getKey(), entry.getValue());
         }
-        boolean changed = !parsedExperiments.keySet().equals(known.keySet());
-        for (ExperimentDefinition definition : known.values()) {
-            Experiment cached = parsedExperiments.get(definition.getExperimentId());
-            if (cached == null || cached.version() != definition.getVersion() || cached.active() != definition.getActive()) {
-                ExperimentJson.Parsed result = ExperimentJson.parse(definition.getDefinition(), definition.getExperimentId(), definition.getVersion(),
-                        definition.getActive());
-                if (result.experiment() == null) {
-                    LOG.warn("Skipping experiment {} v{}: {}", definition.getExperimentId(), definition.getVersion(), result.errors());
+        parsed.keySet().retainAll(known.keySet());
+        List<P> inForce = new ArrayList<>();
+        for (Map.Entry<String, D> entry : known.entrySet()) {
+            P cached = parsed.get(entry.getKey());
+            if (cached == null || !upToDate.test(entry.getValue(), cached)) {
+                cached = parse.apply(entry.getValue());
+                if (cached == null) {
+                    parsed.remove(entry.getKey());
                     continue;
                 }
-                parsedExperiments.put(definition.getExperimentId(), result.experiment());
-                changed = true;
+                parsed.put(entry.getKey(), cached);
             }
+            inForce.add(cached);
         }
-        if (changed) {
-            parsedExperiments.keySet().retainAll(known.keySet());
-            split = new ExperimentSplit(parsedExperiments.values());
-        }
-        return split;
+        return List.copyOf(inForce);
     }
 
     /** The next-best offer for a message to {@code profile} on {@code channel}, judged at event time {@code at}. */
