@@ -109,14 +109,8 @@ public final class KafkaEndpoints {
      * with {@code isolation.level=read_committed}, so an action's delay is bounded by the checkpoint interval.
      */
     public static KafkaSink<OutreachAction> outreachSink(NudgeConfig config) {
-        return KafkaSink.<OutreachAction>builder()
-                .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
-                .setRecordSerializer(AvroRecordSerializer.records(config.get(NudgeConfig.TOPIC_OUTREACH), OutreachAction.class,
-                        OutreachAction::getCustomerId, action -> action.getDecidedAt().toEpochMilli()))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-outreach")
-                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(Duration.ofMinutes(10).toMillis()))
-                .build();
+        return exactlyOnce(config, "-outreach", AvroRecordSerializer.records(config.get(NudgeConfig.TOPIC_OUTREACH), OutreachAction.class,
+                OutreachAction::getCustomerId, action -> action.getDecidedAt().toEpochMilli()));
     }
 
     /**
@@ -124,24 +118,24 @@ public final class KafkaEndpoints {
      * repeated or lost one would skew it for good.
      */
     public static KafkaSink<SegmentMembership> segmentChangesSink(NudgeConfig config) {
-        return KafkaSink.<SegmentMembership>builder()
-                .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
-                .setRecordSerializer(AvroRecordSerializer.records(config.get(NudgeConfig.TOPIC_SEGMENT_CHANGES), SegmentMembership.class,
-                        SegmentMembership::getCustomerId, change -> change.getAt().toEpochMilli()))
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-segment-changes")
-                .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(Duration.ofMinutes(10).toMillis()))
-                .build();
+        return exactlyOnce(config, "-segment-changes", AvroRecordSerializer.records(config.get(NudgeConfig.TOPIC_SEGMENT_CHANGES),
+                SegmentMembership.class, SegmentMembership::getCustomerId, change -> change.getAt().toEpochMilli()));
     }
 
     /** Exactly once, like segment changes: an experiment's figures are the sum of its outcomes. */
     public static KafkaSink<ExperimentOutcome> experimentOutcomesSink(NudgeConfig config) {
-        return KafkaSink.<ExperimentOutcome>builder()
+        return exactlyOnce(config, "-experiment-outcomes", AvroRecordSerializer.records(config.get(NudgeConfig.TOPIC_EXPERIMENT_OUTCOMES),
+                ExperimentOutcome.class, ExperimentOutcome::getExperimentId, outcome -> outcome.getAt().toEpochMilli()));
+    }
+
+    /** In Kafka transactions committed with each checkpoint, under transactional ids of the job's own. */
+    private static <T> KafkaSink<T> exactlyOnce(NudgeConfig config, String transactionalSuffix,
+                                                 KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
                 .setBootstrapServers(config.get(NudgeConfig.KAFKA_BOOTSTRAP_SERVERS))
-                .setRecordSerializer(AvroRecordSerializer.records(config.get(NudgeConfig.TOPIC_EXPERIMENT_OUTCOMES), ExperimentOutcome.class,
-                        ExperimentOutcome::getExperimentId, outcome -> outcome.getAt().toEpochMilli()))
+                .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + "-experiment-outcomes")
+                .setTransactionalIdPrefix(config.get(NudgeConfig.JOB_CONSUMER_GROUP) + transactionalSuffix)
                 .setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(Duration.ofMinutes(10).toMillis()))
                 .build();
     }
