@@ -6,16 +6,18 @@ import io.nudge.experiments.ExperimentSplit;
 import io.nudge.schemas.Codecs;
 import io.nudge.schemas.ExperimentDefinition;
 import io.nudge.serving.store.VersionedDocuments;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * The experiments as the API knows them, materialised from the compacted experiments topic, with the split that
- * decides which offers each visitor is given: parsed again only when an experiment changes, not per request.
+ * The experiments as the API knows them, materialised from the compacted experiments topic, parsed, with the
+ * split that decides which offers each visitor is given: parsed again only when an experiment changes, not per request.
  */
 public final class ExperimentBook extends VersionedDocuments<ExperimentDefinition> {
 
+    private volatile Map<String, Experiment> parsed = Map.of();
     private volatile ExperimentSplit split = ExperimentSplit.NONE;
 
     public ExperimentBook() {
@@ -28,19 +30,25 @@ public final class ExperimentBook extends VersionedDocuments<ExperimentDefinitio
 
     /** The experiment, parsed; empty when unknown or when its stored document no longer parses. */
     public Optional<Experiment> parsed(String experimentId) {
-        return get(experimentId).map(ExperimentBook::parse);
+        return Optional.ofNullable(parsed.get(experimentId));
+    }
+
+    /** Every experiment, parsed (those whose stored document no longer parses left out). */
+    public Collection<Experiment> parsed() {
+        return parsed.values();
     }
 
     @Override
     protected void changed() {
-        List<Experiment> experiments = new ArrayList<>();
+        Map<String, Experiment> experiments = new HashMap<>();
         for (ExperimentDefinition definition : all()) {
             Experiment experiment = parse(definition);
             if (experiment != null) {
-                experiments.add(experiment);
+                experiments.put(experiment.experimentId(), experiment);
             }
         }
-        split = new ExperimentSplit(experiments);
+        parsed = Map.copyOf(experiments);
+        split = new ExperimentSplit(experiments.values());
     }
 
     private static Experiment parse(ExperimentDefinition definition) {

@@ -108,10 +108,10 @@ final class ExperimentsHandler extends VersionedDocumentHandler<ExperimentDefini
             if (variant.offerId() != null && offers.get(variant.offerId()).isEmpty()) {
                 errors.add(new FieldError(field, "no offer '" + variant.offerId() + "'"));
             }
-            for (ExperimentDefinition other : experiments.all()) {
-                Experiment otherExperiment = other.getExperimentId().equals(experimentId) ? null : experiments.parsed(other.getExperimentId()).orElse(null);
-                if (otherExperiment != null && (otherExperiment.ruleIds().contains(variant.ruleId()) || otherExperiment.offerIds().contains(variant.offerId()))) {
-                    errors.add(new FieldError(field, "already tested by experiment '" + other.getExperimentId() + "'"));
+            for (Experiment other : experiments.parsed()) {
+                if (!other.experimentId().equals(experimentId)
+                        && (other.ruleIds().contains(variant.ruleId()) || other.offerIds().contains(variant.offerId()))) {
+                    errors.add(new FieldError(field, "already tested by experiment '" + other.experimentId() + "'"));
                 }
             }
         }
